@@ -1,6 +1,7 @@
 package net.sloop.mem;
 
 import java.lang.foreign.MemorySegment;
+import net.sloop.wire.Checksum;
 
 /**
  * Packet buffers as chains of blocks. A chain is named by the index of its head block; each block
@@ -161,5 +162,30 @@ public final class Chains {
             }
         }
         return true;
+    }
+
+    /**
+     * Adds {@code n} bytes starting {@code from} bytes into the chain to an Internet checksum
+     * accumulator, as if they were one contiguous message starting at an even offset (RFC 1071:
+     * a piece that starts at an odd offset of the message is added byte-swapped).
+     */
+    public static long checksum(Budget m, int head, int from, int n, long acc) {
+        MemorySegment mem = m.memory();
+        int b = head;
+        while (b >= 0 && from >= m.len(b)) {
+            from -= m.len(b);
+            b = m.next(b);
+        }
+        boolean odd = false;
+        while (n > 0 && b >= 0) {
+            int take = Math.min(n, m.len(b) - from);
+            long part = Checksum.add(0, mem, m.address(b) + from, take);
+            acc += odd ? Checksum.swap(Checksum.fold(part)) : Checksum.fold(part);
+            odd ^= (take & 1) != 0;
+            n -= take;
+            from = 0;
+            b = m.next(b);
+        }
+        return acc;
     }
 }

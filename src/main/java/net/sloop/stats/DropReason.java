@@ -49,6 +49,8 @@ public enum DropReason {
     FRAG_EVICTED(Proto.FRAG, MEMORY_ERRORS, "incomplete datagram evicted to make room"),
     FRAG_TIMEOUT(Proto.FRAG, null, "incomplete datagram timed out"),
     FRAG_INVALID(Proto.FRAG, PROTOCOL_ERRORS, "overlapping or inconsistent fragment"),
+    FRAG_DUPLICATE(Proto.FRAG, null, "fragment already held"),
+    FRAG_DISABLED(Proto.FRAG, MEMORY_ERRORS, "reassembly is configured off (no slots)"),
     FRAG_TOO_BIG(Proto.FRAG, LENGTH_ERRORS, "reassembled datagram would exceed 65535 bytes"),
 
     ICMP_TRUNCATED(Proto.ICMP, LENGTH_ERRORS, "shorter than an ICMP header"),

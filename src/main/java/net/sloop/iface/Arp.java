@@ -1,0 +1,317 @@
+package net.sloop.iface;
+
+import java.lang.foreign.MemorySegment;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Category;
+import net.sloop.mem.Chains;
+import net.sloop.mem.Owner;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
+import net.sloop.stats.DropReason;
+import net.sloop.stats.Proto;
+import net.sloop.stats.Stats;
+import net.sloop.time.Timer;
+import net.sloop.wire.ArpView;
+import net.sloop.wire.EthernetView;
+import net.sloop.wire.Ipv4Address;
+import net.sloop.wire.MacAddress;
+import net.sloop.wire.WireError;
+
+/**
+ * Ethernet framing and ARP (RFC 826, RFC 1122 §2.3.2): a bounded cache with expiry and a bounded
+ * queue of packets waiting for resolution, both charged to the budget.
+ *
+ * <p>The cache has a fixed number of entries, charged at start-up. An entry is free, resolving
+ * (requests sent every {@code arpRetryNanos}, up to {@code arpRetries}; at most
+ * {@code arpQueuePerEntry} packets wait, the oldest dropped first), or resolved (trusted for
+ * {@code arpReachableNanos}). When every entry is busy, the least recently used resolved entry is
+ * reused; failing that, the oldest resolving one, whose queue is dropped.
+ */
+public final class Arp {
+    private static final int FREE = 0, RESOLVING = 1, RESOLVED = 2;
+
+    private final Stack stack;
+    private final Budget m;
+    private final MemorySegment mem;
+    private final Stats stats;
+    private final StackConfig config;
+    private final Owner owner = new Owner("arp");
+    private final Entry[] entries;
+    private final EthernetView eth = new EthernetView();
+    private final ArpView arp = new ArpView();
+
+    public Arp(Stack stack) {
+        this.stack = stack;
+        this.m = stack.budget();
+        this.mem = m.memory();
+        this.stats = stack.stats();
+        this.config = stack.config();
+        this.entries = new Entry[config.arpEntries()];
+        for (int i = 0; i < entries.length; i++) entries[i] = new Entry(config.arpQueuePerEntry());
+    }
+
+    public Owner owner() {
+        return owner;
+    }
+
+    /** Bytes to charge for the cache at start-up. */
+    public int controlBytes() {
+        return entries.length * (StackConfig.ARP_ENTRY_BYTES + 4 * config.arpQueuePerEntry());
+    }
+
+    /** The MAC cached for {@code ip} on {@code nif}, or -1. */
+    public long lookup(NetIf nif, int ip) {
+        Entry e = find(nif, ip);
+        return e != null && e.state == RESOLVED ? e.mac : -1;
+    }
+
+    /** Entries resolved or resolving now. */
+    public int size() {
+        int n = 0;
+        for (Entry e : entries) n += e.state != FREE ? 1 : 0;
+        return n;
+    }
+
+    /** Packets waiting for resolution now. */
+    public int queued() {
+        int n = 0;
+        for (Entry e : entries) n += e.queued;
+        return n;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** Takes ownership of a received Ethernet frame. */
+    public void input(long now, NetIf nif, int head) {
+        stats.received(Proto.ETHERNET);
+        int length = Chains.length(m, head);
+        if (length < EthernetView.HEADER_LENGTH || !Chains.pullUp(m, head, EthernetView.HEADER_LENGTH)) {
+            drop(head, DropReason.ETH_TRUNCATED);
+            return;
+        }
+        eth.wrap(mem, m.address(head), length);
+        long dst = eth.dst();
+        if (dst != nif.mac() && !MacAddress.isBroadcast(dst) && !MacAddress.isMulticast(dst)) {
+            drop(head, DropReason.ETH_NOT_FOR_US);
+            return;
+        }
+        int type = eth.etherType();
+        switch (type) {
+            case EthernetView.ETHERTYPE_IPV4 -> stack.ipv4().input(now, nif, Chains.trimFront(m, head, EthernetView.HEADER_LENGTH));
+            case EthernetView.ETHERTYPE_ARP -> arpInput(now, nif, Chains.trimFront(m, head, EthernetView.HEADER_LENGTH));
+            case EthernetView.ETHERTYPE_IPV6 -> drop(head, DropReason.IPV6_UNSUPPORTED);
+            default -> drop(head, DropReason.ETH_UNSUPPORTED);
+        }
+    }
+
+    private void arpInput(long now, NetIf nif, int head) {
+        stats.received(Proto.ARP);
+        int length = Chains.length(m, head);
+        if (head < 0 || length < ArpView.LENGTH || !Chains.pullUp(m, head, ArpView.LENGTH)) {
+            drop(head, DropReason.ARP_MALFORMED);
+            return;
+        }
+        arp.wrap(mem, m.address(head), length);
+        WireError e = arp.check();
+        if (e != WireError.NONE) {
+            drop(head, e == WireError.TRUNCATED ? DropReason.ARP_MALFORMED : DropReason.ARP_UNSUPPORTED);
+            return;
+        }
+        int spa = arp.senderIp();
+        long sha = arp.senderMac();
+        int tpa = arp.targetIp();
+        int op = arp.operation();
+        Chains.free(m, head);
+        if (MacAddress.isBroadcast(sha) || MacAddress.isMulticast(sha) || spa == 0 && op != ArpView.OP_REQUEST) {
+            stats.drop(DropReason.ARP_UNSUPPORTED);
+            return;
+        }
+        // RFC 826 "merge": update an entry we already have; add one if we are the target.
+        boolean forUs = tpa == nif.address();
+        Entry entry = spa == 0 ? null : find(nif, spa);
+        if (entry != null) resolved(now, nif, entry, sha);
+        else if (forUs && spa != 0) {
+            entry = allocate(now, nif, spa);
+            if (entry != null) resolved(now, nif, entry, sha);
+        }
+        if (!forUs) {
+            stats.drop(DropReason.ARP_NOT_FOR_US);
+            return;
+        }
+        if (op == ArpView.OP_REQUEST) send(now, nif, ArpView.OP_REPLY, sha, sha, spa);
+    }
+
+    private void resolved(long now, NetIf nif, Entry e, long mac) {
+        e.state = RESOLVED;
+        e.mac = mac;
+        e.used = now;
+        stack.timers().arm(e, now + config.arpReachableNanos());
+        // Send what was waiting, oldest first. The transmit frame is free: this is the receive path.
+        for (int i = 0; i < e.queued; i++) {
+            int q = e.queue[i];
+            e.queue[i] = -1;
+            int len = Chains.length(m, q);
+            Chains.copyOut(m, q, 0, mem, stack.txFrame() + EthernetView.HEADER_LENGTH, len);
+            Chains.free(m, q);
+            transmit(now, nif, mac, EthernetView.ETHERTYPE_IPV4, len);
+        }
+        e.queued = 0;
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /**
+     * Sends the IPv4 packet of {@code ipLength} bytes at {@code txFrame + 14} to {@code nextHop},
+     * resolving its MAC address first if needed (the packet then waits in the queue, copied into
+     * the budget). Returns false if the packet was dropped.
+     */
+    public boolean output(long now, NetIf nif, int nextHop, int ipLength) {
+        long mac;
+        if (nif.isBroadcast(nextHop)) mac = MacAddress.BROADCAST;
+        else if (Ipv4Address.isMulticast(nextHop)) mac = 0x01005E000000L | (nextHop & 0x7FFFFF); // RFC 1112 §6.4
+        else {
+            Entry e = find(nif, nextHop);
+            if (e != null && e.state == RESOLVED) {
+                e.used = now;
+                mac = e.mac;
+            } else {
+                return enqueue(now, nif, nextHop, e, ipLength);
+            }
+        }
+        return transmit(now, nif, mac, EthernetView.ETHERTYPE_IPV4, ipLength);
+    }
+
+    private boolean enqueue(long now, NetIf nif, int ip, Entry e, int ipLength) {
+        boolean fresh = e == null;
+        if (fresh) {
+            e = allocate(now, nif, ip);
+            if (e == null) {
+                stats.drop(DropReason.ARP_TABLE_FULL);
+                return false;
+            }
+            e.state = RESOLVING;
+            e.retries = 0;
+        }
+        boolean kept = false;
+        if (e.queue.length > 0) {
+            int q = Chains.copyIn(m, mem, stack.txFrame() + EthernetView.HEADER_LENGTH, ipLength, 0, Category.ARP_QUEUE, owner);
+            if (q < 0) stats.drop(DropReason.ARP_NO_MEMORY);
+            else {
+                if (e.queued == e.queue.length) { // drop the oldest, as Linux's unres_qlen does
+                    Chains.free(m, e.queue[0]);
+                    System.arraycopy(e.queue, 1, e.queue, 0, e.queued - 1);
+                    e.queued--;
+                    stats.drop(DropReason.ARP_QUEUE_FULL);
+                }
+                e.queue[e.queued++] = q;
+                kept = true;
+            }
+        } else {
+            stats.drop(DropReason.ARP_QUEUE_FULL);
+        }
+        if (fresh) request(now, e);
+        return kept;
+    }
+
+    private void request(long now, Entry e) {
+        e.retries++;
+        stack.timers().arm(e, now + config.arpRetryNanos());
+        send(now, e.nif, ArpView.OP_REQUEST, MacAddress.BROADCAST, 0, e.ip);
+    }
+
+    private void send(long now, NetIf nif, int op, long ethDst, long targetMac, int targetIp) {
+        long frame = stack.txFrame();
+        arp.wrap(mem, frame + EthernetView.HEADER_LENGTH, ArpView.LENGTH);
+        arp.setEthernetIpv4();
+        arp.setOperation(op);
+        arp.setSenderMac(nif.mac());
+        arp.setSenderIp(nif.address());
+        arp.setTargetMac(targetMac);
+        arp.setTargetIp(targetIp);
+        stats.sent(Proto.ARP);
+        transmit(now, nif, ethDst, EthernetView.ETHERTYPE_ARP, ArpView.LENGTH);
+    }
+
+    private boolean transmit(long now, NetIf nif, long dst, int etherType, int payloadLength) {
+        long frame = stack.txFrame();
+        eth.wrap(mem, frame, EthernetView.HEADER_LENGTH);
+        eth.setDst(dst);
+        eth.setSrc(nif.mac());
+        eth.setEtherType(etherType);
+        return stack.transmit(now, nif, EthernetView.HEADER_LENGTH + payloadLength);
+    }
+
+    // ---------------------------------------------------------------- cache
+
+    private Entry find(NetIf nif, int ip) {
+        for (Entry e : entries) if (e.state != FREE && e.ip == ip && e.nif == nif) return e;
+        return null;
+    }
+
+    private Entry allocate(long now, NetIf nif, int ip) {
+        Entry victim = null;
+        for (Entry e : entries) {
+            if (e.state == FREE) {
+                victim = e;
+                break;
+            }
+        }
+        if (victim == null) {
+            for (Entry e : entries) if (e.state == RESOLVED && (victim == null || e.used < victim.used)) victim = e;
+        }
+        if (victim == null) {
+            for (Entry e : entries) if (victim == null || e.used < victim.used) victim = e;
+        }
+        if (victim == null) return null;
+        release(victim, DropReason.ARP_TABLE_FULL);
+        victim.nif = nif;
+        victim.ip = ip;
+        victim.used = now;
+        victim.state = RESOLVING;
+        return victim;
+    }
+
+    private void release(Entry e, DropReason why) {
+        for (int i = 0; i < e.queued; i++) {
+            Chains.free(m, e.queue[i]);
+            e.queue[i] = -1;
+            stats.drop(why);
+        }
+        e.queued = 0;
+        e.state = FREE;
+        e.nif = null;
+        stack.timers().cancel(e);
+    }
+
+    /** Frees every queued packet and forgets every entry (the stack is closing). */
+    public void clear() {
+        for (Entry e : entries) if (e.state != FREE) release(e, DropReason.ARP_UNRESOLVED);
+    }
+
+    private void drop(int head, DropReason r) {
+        Chains.free(m, head);
+        stats.drop(r);
+    }
+
+    /** One cache entry, with its own timer (retry while resolving, expiry once resolved). */
+    private final class Entry extends Timer {
+        int state;
+        NetIf nif;
+        int ip;
+        long mac;
+        long used;
+        int retries;
+        final int[] queue;
+        int queued;
+
+        Entry(int queueCapacity) {
+            queue = new int[queueCapacity];
+        }
+
+        @Override
+        protected void fire(long now) {
+            if (state == RESOLVING && retries < config.arpRetries()) request(now, this);
+            else release(this, DropReason.ARP_UNRESOLVED);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package net.sloop.iface;
+
+import net.sloop.link.Link;
+import net.sloop.mem.Owner;
+import net.sloop.wire.Ipv4Address;
+
+/**
+ * A network interface: a link plus the IPv4 address the stack has on it. Frames received on the
+ * link are charged to the interface's owner while the stack decides what to do with them.
+ */
+public final class NetIf {
+    private final int index;
+    private final Link link;
+    private final int mtu;
+    private final int address;
+    private final int prefixLength;
+    private final Owner owner;
+
+    public NetIf(int index, Link link, int mtu, int address, int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix length " + prefixLength);
+        this.index = index;
+        this.link = link;
+        this.mtu = mtu;
+        this.address = address;
+        this.prefixLength = prefixLength;
+        this.owner = new Owner("if", link.name());
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Link link() {
+        return link;
+    }
+
+    public String name() {
+        return link.name();
+    }
+
+    public boolean ethernet() {
+        return link.kind() == Link.Kind.ETHERNET;
+    }
+
+    /** Bytes of link header in front of the IP packet: 14 for Ethernet, 0 for IP links. */
+    public int linkHeaderLength() {
+        return ethernet() ? 14 : 0;
+    }
+
+    /** Largest IP packet sent on this interface. */
+    public int mtu() {
+        return mtu;
+    }
+
+    public long mac() {
+        return link.mac();
+    }
+
+    public int address() {
+        return address;
+    }
+
+    public int prefixLength() {
+        return prefixLength;
+    }
+
+    /** True if {@code a} is on this interface's subnet. */
+    public boolean onLink(int a) {
+        return Ipv4Address.inSubnet(a, address, prefixLength);
+    }
+
+    /** True if {@code a} is a broadcast address on this interface: limited, or this subnet's directed broadcast. */
+    public boolean isBroadcast(int a) {
+        return a == -1 || (prefixLength < 31 && a == Ipv4Address.directedBroadcast(address, prefixLength));
+    }
+
+    /** The owner received frames are charged to until a protocol keeps or frees them. */
+    public Owner owner() {
+        return owner;
+    }
+
+    @Override
+    public String toString() {
+        return link.name() + " " + Ipv4Address.toString(address) + "/" + prefixLength;
+    }
+}

@@ -1,0 +1,85 @@
+package net.sloop.ip;
+
+import java.lang.foreign.MemorySegment;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Chains;
+import net.sloop.wire.Checksum;
+
+/**
+ * The bytes of one outgoing transport message, gathered from two places without copying them
+ * first: a header the protocol built (a small segment of its own) and a body that is either a
+ * region of memory (the application's data) or a region of a block chain (data already in the
+ * budget, such as an echo request being answered). One instance per stack, reused for every send.
+ */
+public final class Gather {
+    private final Budget budget;
+    private MemorySegment headSeg;
+    private long headOff;
+    private int headLen;
+    private MemorySegment bodySeg;
+    private long bodyOff;
+    private int bodyChain = -1;
+    private int bodyFrom;
+    private int bodyLen;
+
+    public Gather(Budget budget) {
+        this.budget = budget;
+    }
+
+    /** Header plus a body in memory. */
+    public Gather set(MemorySegment head, long headOff, int headLen, MemorySegment body, long bodyOff, int bodyLen) {
+        this.headSeg = head;
+        this.headOff = headOff;
+        this.headLen = headLen;
+        this.bodySeg = body;
+        this.bodyOff = bodyOff;
+        this.bodyLen = bodyLen;
+        this.bodyChain = -1;
+        return this;
+    }
+
+    /** Header plus a body taken from {@code len} bytes of a chain, starting {@code from} bytes in. */
+    public Gather setChain(MemorySegment head, long headOff, int headLen, int chain, int from, int len) {
+        this.headSeg = head;
+        this.headOff = headOff;
+        this.headLen = headLen;
+        this.bodySeg = null;
+        this.bodyChain = chain;
+        this.bodyFrom = from;
+        this.bodyLen = len;
+        return this;
+    }
+
+    public int length() {
+        return headLen + bodyLen;
+    }
+
+    public int headerLength() {
+        return headLen;
+    }
+
+    /** Adds all the bytes to a checksum accumulator (the header is taken to start at an even offset). */
+    public long checksum(long acc) {
+        acc += Checksum.fold(Checksum.add(0, headSeg, headOff, headLen));
+        long body;
+        if (bodyLen == 0) return acc;
+        if (bodyChain >= 0) body = Checksum.fold(Chains.checksum(budget, bodyChain, bodyFrom, bodyLen, 0));
+        else body = Checksum.fold(Checksum.add(0, bodySeg, bodyOff, bodyLen));
+        return acc + ((headLen & 1) != 0 ? Checksum.swap((int) body) : body);
+    }
+
+    /** Copies {@code n} bytes of the message, starting at {@code pos}, to {@code dst}. */
+    public void copy(int pos, MemorySegment dst, long dstOff, int n) {
+        if (pos < headLen) {
+            int take = Math.min(n, headLen - pos);
+            MemorySegment.copy(headSeg, headOff + pos, dst, dstOff, take);
+            dstOff += take;
+            n -= take;
+            pos += take;
+        }
+        if (n == 0) return;
+        int bpos = pos - headLen;
+        if (bodyChain >= 0) Chains.copyOut(budget, bodyChain, bodyFrom + bpos, dst, dstOff, n);
+        else MemorySegment.copy(bodySeg, bodyOff + bpos, dst, dstOff, n);
+    }
+}

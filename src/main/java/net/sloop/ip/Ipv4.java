@@ -1,0 +1,180 @@
+package net.sloop.ip;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import net.sloop.iface.NetIf;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Chains;
+import net.sloop.stack.Stack;
+import net.sloop.stats.DropReason;
+import net.sloop.stats.Proto;
+import net.sloop.stats.Stats;
+import net.sloop.wire.Ipv4Address;
+import net.sloop.wire.Ipv4View;
+import net.sloop.wire.WireError;
+
+/**
+ * IPv4 input and output: validation, local delivery by protocol, reassembly of fragments, and
+ * fragmentation on output. A host, not a router: datagrams for other hosts are dropped (RFC 1122
+ * §3.3.1 permits a host not to forward).
+ */
+public final class Ipv4 {
+    public static final int HEADER = 20;
+
+    private final Stack stack;
+    private final Budget m;
+    private final MemorySegment mem;
+    private final Stats stats;
+    private final Reassembly reassembly;
+    private final Transport[] transports = new Transport[256];
+    private final Ipv4View view = new Ipv4View();
+    private final Ipv4View out = new Ipv4View();
+    private int identification;
+
+    public Ipv4(Stack stack, Reassembly reassembly) {
+        this.stack = stack;
+        this.m = stack.budget();
+        this.mem = m.memory();
+        this.stats = stack.stats();
+        this.reassembly = reassembly;
+    }
+
+    /** Registers the handler of an IP protocol number. */
+    public void register(int protocol, Transport t) {
+        transports[protocol] = t;
+    }
+
+    /** The handler of an IP protocol number, or null. */
+    public Transport transport(int protocol) {
+        return transports[protocol];
+    }
+
+    public Reassembly reassembly() {
+        return reassembly;
+    }
+
+    /** Takes ownership of a received IPv4 packet (chain {@code head}, starting at the IP header). */
+    public void input(long now, NetIf nif, int head) {
+        stats.received(Proto.IPV4);
+        int length = Chains.length(m, head);
+        if (length < HEADER || !Chains.pullUp(m, head, HEADER)) {
+            drop(head, DropReason.IP_TRUNCATED);
+            return;
+        }
+        int ihl = (mem.get(ValueLayout.JAVA_BYTE, m.address(head)) & 0x0F) * 4;
+        if (ihl > HEADER && !Chains.pullUp(m, head, Math.min(ihl, length))) {
+            drop(head, DropReason.IP_TRUNCATED);
+            return;
+        }
+        view.wrap(mem, m.address(head), length);
+        WireError e = view.check();
+        if (e != WireError.NONE) {
+            drop(head, reason(e));
+            return;
+        }
+        int total = view.totalLength();
+        if (total < length) Chains.truncate(m, head, total); // link-layer padding
+        int src = view.src();
+        int dst = view.dst();
+        if (Ipv4Address.isBroadcast(src) || Ipv4Address.isMulticast(src) || nif.isBroadcast(src)) {
+            drop(head, DropReason.IP_BAD_SOURCE);
+            return;
+        }
+        boolean broadcast;
+        if (stack.isLocalAddress(dst)) broadcast = false;
+        else if (nif.isBroadcast(dst) || Ipv4Address.isMulticast(dst)) broadcast = true;
+        else {
+            drop(head, DropReason.IP_NOT_FOR_US);
+            return;
+        }
+        int protocol = view.protocol();
+        if (view.isFragment()) {
+            head = reassembly.add(now, head, ihl, view.identification(), src, dst, protocol,
+                    view.fragmentOffset(), view.moreFragments(), total - ihl);
+            if (head < 0) return; // kept for later, or dropped and counted
+        }
+        Transport t = transports[protocol];
+        if (t == null) {
+            if (!broadcast) stack.icmp().sendError(now, Icmp.DEST_UNREACHABLE, Icmp.CODE_PROTOCOL_UNREACHABLE, 0, head, ihl);
+            drop(head, DropReason.IP_UNKNOWN_PROTOCOL);
+            return;
+        }
+        t.input(now, nif, head, ihl, src, dst, broadcast);
+    }
+
+    /**
+     * Sends one transport message to {@code dst}, fragmenting it if it is larger than the
+     * interface MTU allows and {@code dontFragment} is false. The message is read from
+     * {@code g}. Returns false (counted) if there is no route, it is too big, or no frame could
+     * be sent.
+     *
+     * @param src source address, or 0 for the address of the outgoing interface
+     */
+    public boolean send(long now, int src, int dst, int protocol, boolean dontFragment, Gather g) {
+        int route = stack.routes().lookup(dst);
+        NetIf nif;
+        int nextHop;
+        if (dst == -1) { // limited broadcast: out of the interface that owns the source address
+            nif = stack.interfaceFor(src);
+            nextHop = dst;
+        } else if (route >= 0) {
+            nif = stack.routes().via(route);
+            nextHop = stack.routes().nextHop(route, dst);
+        } else {
+            nif = null;
+            nextHop = 0;
+        }
+        if (nif == null) {
+            stats.drop(DropReason.IP_NO_ROUTE);
+            return false;
+        }
+        if (src == 0) src = nif.address();
+        int length = g.length();
+        int room = nif.mtu() - HEADER;
+        if (length > 65535 - HEADER || (length > room && dontFragment)) {
+            stats.drop(DropReason.IP_TOO_BIG);
+            return false;
+        }
+        int id = identification++ & 0xFFFF;
+        long frame = stack.txFrame() + nif.linkHeaderLength();
+        int perFragment = length <= room ? length : room & ~7;
+        boolean ok = true;
+        for (int pos = 0; pos < length; pos += perFragment) {
+            int n = Math.min(perFragment, length - pos);
+            boolean more = pos + n < length;
+            out.wrap(mem, frame, HEADER + n);
+            out.setVersionAndHeaderLength(4, HEADER);
+            out.setDscpEcn(0);
+            out.setTotalLength(HEADER + n);
+            out.setIdentification(id);
+            out.setFlagsAndFragmentOffset(dontFragment, more, pos);
+            out.setTtl(stack.config().ttl());
+            out.setProtocol(protocol);
+            out.setSrc(src);
+            out.setDst(dst);
+            out.fillHeaderChecksum();
+            g.copy(pos, mem, frame + HEADER, n);
+            stats.sent(Proto.IPV4);
+            if (more || pos > 0) stats.sent(Proto.FRAG);
+            ok &= stack.linkOutput(now, nif, nextHop, HEADER + n);
+        }
+        return ok;
+    }
+
+    private void drop(int head, DropReason r) {
+        Chains.free(m, head);
+        stats.drop(r);
+    }
+
+    private static DropReason reason(WireError e) {
+        return switch (e) {
+            case TRUNCATED -> DropReason.IP_TRUNCATED;
+            case BAD_VERSION -> DropReason.IP_BAD_VERSION;
+            case BAD_HEADER_LENGTH -> DropReason.IP_BAD_HEADER_LENGTH;
+            case BAD_TOTAL_LENGTH -> DropReason.IP_BAD_TOTAL_LENGTH;
+            case BAD_CHECKSUM -> DropReason.IP_BAD_CHECKSUM;
+            case BAD_OPTION -> DropReason.IP_BAD_OPTION;
+            default -> DropReason.IP_BAD_HEADER_LENGTH;
+        };
+    }
+}

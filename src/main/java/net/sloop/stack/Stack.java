@@ -1,0 +1,275 @@
+package net.sloop.stack;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import net.sloop.iface.Arp;
+import net.sloop.iface.NetIf;
+import net.sloop.iface.Routes;
+import net.sloop.ip.Gather;
+import net.sloop.ip.Icmp;
+import net.sloop.ip.Ipv4;
+import net.sloop.ip.Reassembly;
+import net.sloop.link.Link;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Category;
+import net.sloop.mem.Chains;
+import net.sloop.mem.Owner;
+import net.sloop.stats.DropReason;
+import net.sloop.stats.Proto;
+import net.sloop.stats.Stats;
+import net.sloop.time.Pollable;
+import net.sloop.time.TimerQueue;
+import net.sloop.udp.Udp;
+import net.sloop.wire.Ipv4Address;
+
+/**
+ * One TCP/IP stack: its budget, interfaces, protocols, timers and counters. The core does no I/O
+ * and reads no clock: every entry point takes the time, frames leave through each interface's
+ * {@link Link}, and {@link #poll} returns the next time the stack wants to be called.
+ *
+ * <p>One thread at a time: the caller serialises calls (an event loop, or a lock held for each
+ * call). Frames received on an attached link enter through the link's receiver on that thread.
+ */
+public final class Stack implements Pollable, AutoCloseable {
+    /** Heap bytes charged for the stack's own structures (measured: see ChargeSizeTest). */
+    public static final int CONTROL_BYTES = 1024;
+    private static final int MAX_INTERFACES = 8;
+
+    private final StackConfig config;
+    private final Budget budget;
+    private final Stats stats = new Stats();
+    private final TimerQueue timers;
+    private final Owner owner = new Owner("stack");
+    private final Owner txOwner = new Owner("tx frame");
+    private final long txFrame;
+    private final int txFirstBlock;
+    private final int txBlocks;
+    private final Routes routes = new Routes(MAX_INTERFACES + 1);
+    private final List<NetIf> interfaces = new ArrayList<>(MAX_INTERFACES);
+    private final Arp arp;
+    private final Ipv4 ipv4;
+    private final Icmp icmp;
+    private final Udp udp;
+    private final Reassembly reassembly;
+    private final int controlBytes;
+    private boolean closed;
+
+    public Stack(StackConfig config) {
+        this.config = config.validate();
+        this.budget = new Budget(config.budgetBytes(), config.blockSize(), config.rxReserveBlocks());
+        this.timers = new TimerQueue(config.timerCapacity());
+        // The transmit frame: one contiguous frame, set aside for good, so that sending a reply or
+        // an ACK never needs memory the budget may not have. Frames are built in it and handed
+        // to the link, which copies them before returning.
+        int frameBytes = config.maxMtu() + 14;
+        txBlocks = (frameBytes + config.blockSize() - 1) / config.blockSize();
+        txFirstBlock = budget.allocRun(txBlocks, Category.TX, txOwner);
+        if (txFirstBlock < 0) {
+            budget.close();
+            throw new IllegalArgumentException("budget too small for a transmit frame of " + frameBytes + " bytes");
+        }
+        txFrame = budget.base(txFirstBlock);
+        Gather gather = new Gather(budget);
+        this.reassembly = new Reassembly(budget, stats, timers, config);
+        this.arp = new Arp(this);
+        this.ipv4 = new Ipv4(this, reassembly);
+        this.icmp = new Icmp(this, gather);
+        this.udp = new Udp(this, gather);
+        ipv4.register(1, icmp);
+        ipv4.register(Udp.PROTOCOL, udp);
+        controlBytes = CONTROL_BYTES + Budget.class.hashCode() * 0; // see chargeStartup
+        if (!budget.charge(Category.CONTROL, owner, CONTROL_BYTES)
+                || !budget.charge(Category.CONTROL, arp.owner(), arp.controlBytes())
+                || !budget.charge(Category.CONTROL, reassembly.owner(), reassembly.controlBytes())) {
+            budget.close();
+            throw new IllegalArgumentException("budget of " + config.budgetBytes() + " bytes cannot hold the stack's tables");
+        }
+        budget.markBaseline();
+    }
+
+    /**
+     * Adds an interface on {@code link} with {@code address}/{@code prefixLength} and an on-link
+     * route, and attaches the stack as the link's receiver. The interface MTU is the smaller of
+     * the link's and the stack's {@code maxMtu}.
+     */
+    public NetIf addInterface(Link link, int address, int prefixLength) {
+        open();
+        if (interfaces.size() == MAX_INTERFACES) throw new IllegalStateException("at most " + MAX_INTERFACES + " interfaces");
+        NetIf nif = new NetIf(interfaces.size(), link, Math.min(link.mtu(), config.maxMtu()), address, prefixLength);
+        interfaces.add(nif);
+        routes.add(address, prefixLength, 0, nif);
+        link.attach((now, src, off, len) -> receive(now, nif, src, off, len));
+        return nif;
+    }
+
+    /** Interface address as text, e.g. {@code "198.18.0.2/24"}. */
+    public NetIf addInterface(Link link, String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) throw new IllegalArgumentException("expected address/prefix, got " + cidr);
+        return addInterface(link, Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+    }
+
+    /** Routes everything not on a link through {@code gateway}, which must be on one. */
+    public void setDefaultGateway(int gateway) {
+        open();
+        int r = routes.lookup(gateway);
+        if (r < 0) throw new IllegalArgumentException("gateway " + Ipv4Address.toString(gateway) + " is on no interface's subnet");
+        routes.add(0, 0, gateway, routes.via(r));
+    }
+
+    /**
+     * A frame arrived on {@code nif}'s link. It is copied into receive blocks (leaving headroom
+     * for bookkeeping) and processed at once; if the budget has no block for it, it is dropped
+     * and counted, and nothing else happens.
+     */
+    public void receive(long now, NetIf nif, MemorySegment src, long off, int len) {
+        if (closed) return;
+        stats.received(Proto.LINK);
+        if (len > nif.mtu() + nif.linkHeaderLength()) {
+            stats.drop(DropReason.LINK_TOO_LONG);
+            return;
+        }
+        int head = Chains.copyIn(budget, src, off, len, StackConfig.RX_HEADROOM, Category.RX, nif.owner());
+        if (head < 0) {
+            stats.drop(DropReason.LINK_NO_MEMORY);
+            return;
+        }
+        if (nif.ethernet()) arp.input(now, nif, head);
+        else {
+            int version = (src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off) >> 4) & 0xF;
+            if (len > 0 && version == 6) {
+                Chains.free(budget, head);
+                stats.drop(DropReason.IPV6_UNSUPPORTED);
+            } else {
+                ipv4.input(now, nif, head);
+            }
+        }
+    }
+
+    @Override
+    public long poll(long now) {
+        if (closed) return TimerQueue.NONE;
+        for (int i = 0; i < interfaces.size(); i++) interfaces.get(i).link().poll(now);
+        timers.runDue(now);
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).link().pending()) return now;
+        return timers.nextDeadline();
+    }
+
+    // ------------------------------------------------------------------ used by the layers
+
+    /** Arena offset of the transmit frame (link header first). */
+    public long txFrame() {
+        return txFrame;
+    }
+
+    /** Sends the IP packet of {@code ipLength} bytes in the transmit frame (after the link header) towards {@code nextHop}. */
+    public boolean linkOutput(long now, NetIf nif, int nextHop, int ipLength) {
+        if (nif.ethernet()) return arp.output(now, nif, nextHop, ipLength);
+        return transmit(now, nif, ipLength);
+    }
+
+    /** Hands the first {@code length} bytes of the transmit frame to the link. */
+    public boolean transmit(long now, NetIf nif, int length) {
+        stats.sent(Proto.LINK);
+        if (!nif.link().transmit(now, budget.memory(), txFrame, length)) {
+            stats.drop(DropReason.LINK_TX_FAILED);
+            return false;
+        }
+        return true;
+    }
+
+    /** True if {@code a} is the address of one of the stack's interfaces. */
+    public boolean isLocalAddress(int a) {
+        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).address() == a) return true;
+        return false;
+    }
+
+    /** The interface whose address is {@code a}, or the first interface if {@code a} is 0; null if none. */
+    public NetIf interfaceFor(int a) {
+        for (int i = 0; i < interfaces.size(); i++) if (a == 0 || interfaces.get(i).address() == a) return interfaces.get(i);
+        return null;
+    }
+
+    /** The source address the stack would use to reach {@code dst}. */
+    public int sourceFor(int dst) {
+        int r = routes.lookup(dst);
+        if (r >= 0) return routes.via(r).address();
+        NetIf first = interfaceFor(0);
+        return first == null ? 0 : first.address();
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public Budget budget() {
+        return budget;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public TimerQueue timers() {
+        return timers;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    public List<NetIf> interfaces() {
+        return List.copyOf(interfaces);
+    }
+
+    public Arp arp() {
+        return arp;
+    }
+
+    public Ipv4 ipv4() {
+        return ipv4;
+    }
+
+    public Icmp icmp() {
+        return icmp;
+    }
+
+    public Udp udp() {
+        return udp;
+    }
+
+    /** A report of the budget and the counters, for people. */
+    public String report() {
+        return MemoryReport.of(budget) + stats.report();
+    }
+
+    private void open() {
+        if (closed) throw new IllegalStateException("stack is closed");
+    }
+
+    /**
+     * Frees what the protocols hold (queued ARP packets, fragments) and then the arena. Sockets
+     * must be closed first by their owners; a socket still open is a leak the budget reports.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        arp.clear();
+        reassembly.clear();
+        for (NetIf nif : interfaces) nif.link().close();
+        budget.close();
+    }
+
+    /**
+     * Releases the protocols' transient holdings (ARP queue, fragments) without closing the
+     * arena, so a test can check the budget is back at its baseline.
+     */
+    public void drain() {
+        arp.clear();
+        reassembly.clear();
+    }
+}
