@@ -9,7 +9,7 @@ public record Icmpv4Repr(int type, int code, int restOfHeader, int payloadLength
     public Icmpv4Repr {
         Bytes.checkRange("type", type, 0xFF);
         Bytes.checkRange("code", code, 0xFF);
-        Bytes.checkRange("payloadLength", payloadLength, 0xFFFF);
+        Bytes.checkRange("payloadLength", payloadLength, Integer.MAX_VALUE);
     }
 
     /** Echo request/reply with identifier and sequence. */

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Validated TCP header with the options Sloop uses. {@code seq}, {@code ack}, {@code tsVal},
  * {@code tsEcr} and the SACK edges are ints with unsigned meaning; {@code mss} and
  * {@code windowScale} are -1 when absent (window scale 0..14); {@code sackBlocks} holds
- * left/right pairs (at most 4 blocks, and only as many as fit beside the other options in 40
- * bytes); {@code payloadLength} in bytes. {@link #emit} writes header and options with a zero
+ * left/right pairs (at most 4 blocks; {@link #emit} writes only as many as fit beside the other
+ * options in 40 bytes, see {@link TcpOptions#length}); {@code payloadLength} in bytes. {@link #emit} writes header and options with a zero
  * checksum; call {@link TcpView#fillChecksum(int, int)} once the payload is in place.
  */
 public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int window, int urgent,
@@ -27,11 +27,8 @@ public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int
             throw new IllegalArgumentException("windowScale must be -1 or 0..14: " + windowScale);
         }
         sackBlocks = sackBlocks == null ? new int[0] : sackBlocks.clone();
-        int n = sackBlocks.length / 2;
-        if (sackBlocks.length % 2 != 0
-                || TcpOptions.length(mss, windowScale, sackPermitted, timestamps, n)
-                   != TcpOptions.length(mss, windowScale, sackPermitted, timestamps, 0) + (n > 0 ? 4 + 8 * n : 0)) {
-            throw new IllegalArgumentException("SACK blocks must be pairs that fit in 40 option bytes: " + n);
+        if (sackBlocks.length % 2 != 0 || sackBlocks.length > 2 * TcpOptions.MAX_SACK_BLOCKS) {
+            throw new IllegalArgumentException("SACK blocks must be left/right pairs, at most 4: " + sackBlocks.length);
         }
         if (!timestamps && (tsVal != 0 || tsEcr != 0)) {
             throw new IllegalArgumentException("tsVal/tsEcr must be 0 without timestamps");
