@@ -117,9 +117,9 @@ public final class Arp {
             drop(head, e == WireError.TRUNCATED ? DropReason.ARP_MALFORMED : DropReason.ARP_UNSUPPORTED);
             return;
         }
-        int spa = arp.senderIp();
-        long sha = arp.senderMac();
-        int tpa = arp.targetIp();
+        int spa = arp.senderProtocol();
+        long sha = arp.senderHardware();
+        int tpa = arp.targetProtocol();
         int op = arp.operation();
         Chains.free(m, head);
         if (MacAddress.isBroadcast(sha) || MacAddress.isMulticast(sha) || spa == 0 && op != ArpView.OP_REQUEST) {
@@ -224,10 +224,10 @@ public final class Arp {
         arp.wrap(mem, frame + EthernetView.HEADER_LENGTH, ArpView.LENGTH);
         arp.setEthernetIpv4();
         arp.setOperation(op);
-        arp.setSenderMac(nif.mac());
-        arp.setSenderIp(nif.address());
-        arp.setTargetMac(targetMac);
-        arp.setTargetIp(targetIp);
+        arp.setSenderHardware(nif.mac());
+        arp.setSenderProtocol(nif.address());
+        arp.setTargetHardware(targetMac);
+        arp.setTargetProtocol(targetIp);
         stats.sent(Proto.ARP);
         transmit(now, nif, ethDst, EthernetView.ETHERTYPE_ARP, ArpView.LENGTH);
     }

@@ -143,11 +143,11 @@ public final class Ipv4 {
             int n = Math.min(perFragment, length - pos);
             boolean more = pos + n < length;
             out.wrap(mem, frame, HEADER + n);
-            out.setVersionAndHeaderLength(4, HEADER);
+            out.setHeaderLength(HEADER);
             out.setDscpEcn(0);
             out.setTotalLength(HEADER + n);
             out.setIdentification(id);
-            out.setFlagsAndFragmentOffset(dontFragment, more, pos);
+            out.setFragment(dontFragment, more, pos);
             out.setTtl(stack.config().ttl());
             out.setProtocol(protocol);
             out.setSrc(src);

@@ -164,7 +164,7 @@ public final class Reassembly {
         m.transferChain(head, Category.RX, owner);
         view.wrap(mem, m.address(head), firstIhl);
         view.setTotalLength(firstIhl + total);
-        view.setFlagsAndFragmentOffset(false, false, 0);
+        view.setFragment(false, false, 0);
         view.fillHeaderChecksum();
         stats.sent(Proto.FRAG); // handed up: one reassembled datagram
         return head;

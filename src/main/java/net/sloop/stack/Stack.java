@@ -1,6 +1,7 @@
 package net.sloop.stack;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import net.sloop.iface.Arp;
@@ -14,6 +15,7 @@ import net.sloop.link.Link;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 import net.sloop.mem.Chains;
+import net.sloop.mem.MemoryReport;
 import net.sloop.mem.Owner;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
@@ -52,7 +54,6 @@ public final class Stack implements Pollable, AutoCloseable {
     private final Icmp icmp;
     private final Udp udp;
     private final Reassembly reassembly;
-    private final int controlBytes;
     private boolean closed;
 
     public Stack(StackConfig config) {
@@ -78,7 +79,6 @@ public final class Stack implements Pollable, AutoCloseable {
         this.udp = new Udp(this, gather);
         ipv4.register(1, icmp);
         ipv4.register(Udp.PROTOCOL, udp);
-        controlBytes = CONTROL_BYTES + Budget.class.hashCode() * 0; // see chargeStartup
         if (!budget.charge(Category.CONTROL, owner, CONTROL_BYTES)
                 || !budget.charge(Category.CONTROL, arp.owner(), arp.controlBytes())
                 || !budget.charge(Category.CONTROL, reassembly.owner(), reassembly.controlBytes())) {
@@ -137,7 +137,7 @@ public final class Stack implements Pollable, AutoCloseable {
         }
         if (nif.ethernet()) arp.input(now, nif, head);
         else {
-            int version = (src.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off) >> 4) & 0xF;
+            int version = (src.get(ValueLayout.JAVA_BYTE, off) >> 4) & 0xF;
             if (len > 0 && version == 6) {
                 Chains.free(budget, head);
                 stats.drop(DropReason.IPV6_UNSUPPORTED);
