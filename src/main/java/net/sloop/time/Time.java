@@ -8,6 +8,10 @@ public final class Time {
     public static final long MILLIS = 1_000_000L;
     public static final long SECONDS = 1_000_000_000L;
 
+    public static long micros(long us) {
+        return us * MICROS;
+    }
+
     public static long millis(long ms) {
         return ms * MILLIS;
     }
