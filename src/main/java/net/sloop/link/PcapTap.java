@@ -1,0 +1,88 @@
+package net.sloop.link;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@link Link} that records every frame passing through another link into a {@link PcapWriter}:
+ * each frame the stack transmits (recorded before the inner link sees it, so frames the inner link
+ * then drops are still in the capture) and each frame the inner link delivers. Everything else is
+ * delegated. Closing the tap closes the writer, then the inner link. Timestamps are the
+ * {@code now} (nanoseconds) passed to {@link #transmit} and to the receiver.
+ */
+public final class PcapTap implements Link {
+    private final Link inner;
+    private final PcapWriter writer;
+
+    public PcapTap(Link inner, PcapWriter writer) {
+        if (inner == null || writer == null) throw new IllegalArgumentException("tap needs a link and a writer");
+        this.inner = inner;
+        this.writer = writer;
+    }
+
+    /** The tapped link. */
+    public Link inner() {
+        return inner;
+    }
+
+    public PcapWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public Kind kind() {
+        return inner.kind();
+    }
+
+    @Override
+    public int mtu() {
+        return inner.mtu();
+    }
+
+    @Override
+    public long mac() {
+        return inner.mac();
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void attach(FrameReceiver receiver) {
+        inner.attach(receiver == null ? null : new Recording(writer, receiver));
+    }
+
+    @Override
+    public boolean transmit(long now, MemorySegment frame, long off, int len) {
+        writer.write(now, frame, off, len);
+        return inner.transmit(now, frame, off, len);
+    }
+
+    @Override
+    public int poll(long now) {
+        return inner.poll(now);
+    }
+
+    @Override
+    public boolean pending() {
+        return inner.pending();
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } finally {
+            inner.close();
+        }
+    }
+
+    private record Recording(PcapWriter writer, FrameReceiver next) implements FrameReceiver {
+        @Override
+        public void receive(long now, MemorySegment src, long off, int len) {
+            writer.write(now, src, off, len);
+            next.receive(now, src, off, len);
+        }
+    }
+}
