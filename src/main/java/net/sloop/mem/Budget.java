@@ -58,7 +58,8 @@ public final class Budget implements AutoCloseable {
     private long reserveUses;
 
     private Owner activeHead;
-    private long baselineUsed = -1;
+    // A fresh budget's baseline is empty: nothing held.
+    private long baselineUsed = 0;
     private Map<Owner, long[]> baseline = Map.of();
 
     /**
