@@ -58,7 +58,8 @@ public final class Budget implements AutoCloseable {
     private long reserveUses;
 
     private Owner activeHead;
-    private long baselineUsed = -1;
+    // A fresh budget's baseline is empty: nothing held.
+    private long baselineUsed = 0;
     private Map<Owner, long[]> baseline = Map.of();
 
     /**
@@ -180,7 +181,13 @@ public final class Budget implements AutoCloseable {
      * while the reserve is not whole again: the reserve is for frames in flight, never for storage.
      */
     public boolean transfer(int b, Category c, Owner o) {
-        return transferChain(b, c, o);
+        if (cat[b] < 0) throw new IllegalStateException("block " + b + " is not allocated");
+        if (!c.mayUseReserve() && freeTop < reserveBlocks && Category.ALL[cat[b]].mayUseReserve()) {
+            fail(c, o);
+            return false;
+        }
+        move(b, c, o);
+        return true;
     }
 
     /** {@link #transfer} for every block of a chain, all or nothing. */
@@ -194,14 +201,17 @@ public final class Budget implements AutoCloseable {
             }
         }
         for (int b = head; b >= 0; b = next[b]) {
-            byte old = cat[b];
-            if (old < 0) throw new IllegalStateException("block " + b + " is not allocated");
-            account(owner[b], old, -blockSize);
-            cat[b] = (byte) c.ordinal();
-            owner[b] = o;
-            account(o, c.ordinal(), blockSize);
+            if (cat[b] < 0) throw new IllegalStateException("block " + b + " is not allocated");
         }
+        for (int b = head; b >= 0; b = next[b]) move(b, c, o);
         return true;
+    }
+
+    private void move(int b, Category c, Owner o) {
+        account(owner[b], cat[b], -blockSize);
+        cat[b] = (byte) c.ordinal();
+        owner[b] = o;
+        account(o, c.ordinal(), blockSize);
     }
 
     public int next(int b) {
@@ -278,6 +288,8 @@ public final class Budget implements AutoCloseable {
 
     /** Returns a charge made with {@link #charge}. */
     public void uncharge(Category c, Owner o, int bytes) {
+        if (c.blocks()) throw new IllegalArgumentException(c + " is allocated in blocks, not charged in bytes");
+        if (bytes < 0) throw new IllegalArgumentException("negative charge");
         if (o.used[c.ordinal()] < bytes) {
             throw new IllegalStateException(o + " uncharges " + bytes + " bytes of " + c + " but holds " + o.used[c.ordinal()]);
         }
