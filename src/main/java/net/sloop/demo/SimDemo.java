@@ -68,7 +68,7 @@ public final class SimDemo {
                 UdpSocket.Datagram d;
                 while ((d = echo.receive()) != null) echo.send(net.now(), d.source(), d.sourcePort(), d.data());
             });
-            UdpSocket client = a.udp().open(0, 0, 64, 32 * 1024);
+            UdpSocket client = a.udp().open(0, 5000, 64, 32 * 1024);
             boolean[] seen = new boolean[o.datagrams()];
             int[] counts = new int[3]; // echoed, duplicates, corrupt
             client.onReadable(() -> {

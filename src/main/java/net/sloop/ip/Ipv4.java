@@ -26,7 +26,7 @@ public final class Ipv4 {
     private final MemorySegment mem;
     private final Stats stats;
     private final Reassembly reassembly;
-    private final Transport[] transports = new Transport[256];
+    private Transport icmp, udp, tcp;
     private final Ipv4View view = new Ipv4View();
     private final Ipv4View out = new Ipv4View();
     private int identification;
@@ -41,12 +41,22 @@ public final class Ipv4 {
 
     /** Registers the handler of an IP protocol number. */
     public void register(int protocol, Transport t) {
-        transports[protocol] = t;
+        switch (protocol) {
+            case 1 -> icmp = t;
+            case 6 -> tcp = t;
+            case 17 -> udp = t;
+            default -> throw new IllegalArgumentException("no transport slot for IP protocol " + protocol);
+        }
     }
 
     /** The handler of an IP protocol number, or null. */
     public Transport transport(int protocol) {
-        return transports[protocol];
+        return switch (protocol) {
+            case 1 -> icmp;
+            case 6 -> tcp;
+            case 17 -> udp;
+            default -> null;
+        };
     }
 
     public Reassembly reassembly() {
@@ -93,7 +103,7 @@ public final class Ipv4 {
                     view.fragmentOffset(), view.moreFragments(), total - ihl);
             if (head < 0) return; // kept for later, or dropped and counted
         }
-        Transport t = transports[protocol];
+        Transport t = transport(protocol);
         if (t == null) {
             if (!broadcast) stack.icmp().sendError(now, Icmp.DEST_UNREACHABLE, Icmp.CODE_PROTOCOL_UNREACHABLE, 0, head, ihl);
             drop(head, DropReason.IP_UNKNOWN_PROTOCOL);

@@ -34,8 +34,14 @@ import net.sloop.wire.Ipv4Address;
  * call). Frames received on an attached link enter through the link's receiver on that thread.
  */
 public final class Stack implements Pollable, AutoCloseable {
-    /** Heap bytes charged for the stack's own structures (measured: see ChargeSizeTest). */
-    public static final int CONTROL_BYTES = 1024;
+    /**
+     * Heap bytes charged for the stack's own structures (layers, views, counters, routes,
+     * interfaces), not counting the timer slots, the ARP cache and the reassembly slots, which are
+     * charged by size. Measured with JOL in ChargeSizeTest, which fails if this is too small.
+     */
+    public static final int BASE_BYTES = 3584;
+    /** Heap bytes per timer slot (a reference, 8 bytes without compressed oops). */
+    public static final int TIMER_SLOT_BYTES = 8;
     private static final int MAX_INTERFACES = 8;
 
     private final StackConfig config;
@@ -79,7 +85,7 @@ public final class Stack implements Pollable, AutoCloseable {
         this.udp = new Udp(this, gather);
         ipv4.register(1, icmp);
         ipv4.register(Udp.PROTOCOL, udp);
-        if (!budget.charge(Category.CONTROL, owner, CONTROL_BYTES)
+        if (!budget.charge(Category.CONTROL, owner, controlBytes())
                 || !budget.charge(Category.CONTROL, arp.owner(), arp.controlBytes())
                 || !budget.charge(Category.CONTROL, reassembly.owner(), reassembly.controlBytes())) {
             budget.close();
@@ -157,6 +163,11 @@ public final class Stack implements Pollable, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ used by the layers
+
+    /** Bytes charged for the stack's own structures. */
+    public int controlBytes() {
+        return BASE_BYTES + TIMER_SLOT_BYTES * config.timerCapacity();
+    }
 
     /** Arena offset of the transmit frame (link header first). */
     public long txFrame() {

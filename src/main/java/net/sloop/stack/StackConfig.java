@@ -12,7 +12,7 @@ import net.sloop.time.Time;
  * @param blockSize bytes per block; a frame of MTU m takes ceil((m + 14 + 16) / blockSize) blocks while it is received
  * @param rxReserveBlocks blocks only the receive path may take (so an ACK can always be heard); must hold one largest frame
  * @param maxMtu largest IP packet any interface carries; sizes the transmit frame buffer (set aside at start-up)
- * @param arpEntries ARP cache entries, charged at start-up ({@link #ARP_ENTRY_BYTES} each)
+ * @param arpEntries ARP cache entries, charged at start-up (about 120 bytes each: {@code Arp.controlBytes})
  * @param arpQueuePerEntry packets that may wait for one address to resolve (oldest dropped first); each holds its blocks
  * @param arpReachableNanos how long a resolved entry is trusted before it must be resolved again
  * @param arpRetryNanos interval between ARP requests for an unresolved address
@@ -44,9 +44,6 @@ public record StackConfig(
         int timerCapacity,
         int ttl,
         int icmpErrorsPerSecond) {
-
-    /** Bytes charged per ARP cache entry (measured: see ChargeSizeTest). */
-    public static final int ARP_ENTRY_BYTES = 72;
 
     /** 128 KiB in 512-byte blocks, MTU 1500, with a receive reserve of one full frame. */
     public static StackConfig defaults() {

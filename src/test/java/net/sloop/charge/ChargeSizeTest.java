@@ -1,0 +1,61 @@
+package net.sloop.charge;
+
+import static net.sloop.testing.ChargeSizes.assertChargeCovers;
+import static net.sloop.testing.ChargeSizes.retainedBytes;
+
+import net.sloop.link.Link;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
+import net.sloop.testing.CaptureLink;
+import net.sloop.testing.LeakCheck;
+import net.sloop.udp.Udp;
+import net.sloop.udp.UdpSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kind of control structure is charged to the budget at no less than the heap it really
+ * retains, measured with JOL. What a structure merely points at (the stack, the budget) is
+ * excluded; what it owns (arrays, views, its owner record) is included.
+ */
+class ChargeSizeTest {
+    final Stack stack = LeakCheck.closeLater(new Stack(StackConfig.builder().budget(64 * 1024).build()));
+    final CaptureLink link = new CaptureLink("c0", Link.Kind.ETHERNET, 0x020000000001L, 1500);
+
+    ChargeSizeTest() {
+        LeakCheck.track(stack.budget());
+        stack.addInterface(link, "198.18.0.1/24");
+    }
+
+    @Test
+    void arpCache() {
+        assertChargeCovers("ARP cache", stack.arp(), stack.arp().controlBytes(), stack, stack.budget(), stack.budget().memory(), stack.config(), stack.stats(), stack.timers(), link);
+    }
+
+    @Test
+    void reassemblySlots() {
+        var r = stack.ipv4().reassembly();
+        assertChargeCovers("reassembly slots", r, r.controlBytes(), stack.budget(), stack.budget().memory(), stack.config(), stack.stats(), stack.timers());
+    }
+
+    @Test
+    void udpSocket() {
+        UdpSocket s = stack.udp().open(0, 7);
+        try {
+            assertChargeCovers("UDP socket", s, s.owner().used(net.sloop.mem.Category.CONTROL), stack.udp(), stack.budget());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void stackItself() {
+        // The stack's own structures: everything it retains except the budget (whose per-block
+        // bookkeeping is reported separately as metadataBytes) and the parts charged on their own.
+        long charged = stack.controlBytes();
+        assertChargeCovers("stack", stack, charged, stack.budget(), stack.arp(), stack.ipv4().reassembly(), link);
+    }
+
+    static long measure(Object o, Object... shared) {
+        return retainedBytes(o, shared);
+    }
+}

@@ -1,0 +1,37 @@
+package net.sloop.demo;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo runs, ends at baseline, and its capture of a stack's link reads back in tcpdump without errors. */
+class SimDemoTest {
+    @Test
+    void demoEndsAtBaselineAndItsCaptureReadsInTcpdump(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("demo.pcap");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        SimDemo.Result r = SimDemo.run(new SimDemo.Options(3, 0.10, 20, 300, 2000, 64 * 1024, 512, pcap),
+                new PrintStream(text, true, StandardCharsets.UTF_8));
+        String out = text.toString(StandardCharsets.UTF_8);
+        assertTrue(r.atBaseline(), out);
+        assertTrue(r.intact(), out);
+        assertTrue(r.pingReplies() > 0 && r.echoed() > 150, out);
+        assertTrue(out.contains("both back at baseline"), out);
+
+        Process p = new ProcessBuilder("tcpdump", "-r", pcap.toString(), "-nn", "-vv").redirectErrorStream(true).start();
+        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "tcpdump -r failed (install tcpdump; ./test does):\n" + dump);
+        assertFalse(dump.contains("truncated") || dump.contains("bogus"), dump);
+        assertTrue(dump.contains("ICMP echo request"), dump);
+        assertTrue(dump.contains("ARP, Request who-has 198.18.0.2"), dump);
+        assertTrue(dump.contains("198.18.0.1.5000 > 198.18.0.2.7: UDP, length 2000"), dump.substring(0, Math.min(3000, dump.length())));
+        assertTrue(dump.contains("frag"), "2000-byte datagrams went out fragmented");
+        assertTrue(Files.size(pcap) > 100_000);
+    }
+}
