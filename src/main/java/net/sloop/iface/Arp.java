@@ -244,6 +244,7 @@ public final class Arp {
         eth.setDst(dst);
         eth.setSrc(nif.mac());
         eth.setEtherType(etherType);
+        stats.sent(Proto.ETHERNET);
         return stack.transmit(now, nif, EthernetView.HEADER_LENGTH + payloadLength);
     }
 
