@@ -73,6 +73,23 @@ final class Lan {
         return Frames.ipv4(OUR_MAC, PEER_MAC, ip, payload);
     }
 
+    /** An IPv4 frame from the peer's MAC whose header may carry options. */
+    static byte[] ipWithOptions(Ipv4Repr ip, byte[] payload) {
+        int hl = ip.bufferLength();
+        byte[] f = new byte[14 + hl + payload.length];
+        MemorySegment s = MemorySegment.ofArray(f);
+        new EthernetRepr(OUR_MAC, PEER_MAC, EthernetView.ETHERTYPE_IPV4).emit(new EthernetView().wrap(s, 0, 14));
+        ip.emit(new Ipv4View().wrap(s, 14, hl + payload.length));
+        System.arraycopy(payload, 0, f, 14 + hl, payload.length);
+        return f;
+    }
+
+    /** Recomputes the IPv4 header checksum of a frame after a test edited the header. */
+    static byte[] refillIpChecksum(byte[] frame) {
+        ipView(frame).fillHeaderChecksum();
+        return frame;
+    }
+
     /** What the stack sends to the peer: IPv4 with TTL 64, no options, not fragmented. */
     static byte[] ourIp(long dstMac, int dst, int protocol, int id, byte[] payload) {
         return Frames.ipv4(dstMac, OUR_MAC, new Ipv4Repr(US, dst, protocol, 64, id, false, false, 0, payload.length), payload);
