@@ -344,4 +344,43 @@ class ReassemblyTest {
         rig.lan.expectNothing();
         rig.finish();
     }
+
+    @Test
+    void aFragmentWhoseOffsetAndLengthPass65535IsCountedTooBig() {
+        Rig rig = new Rig(config(4, 32 * 1024));
+        rig.inject(fragment(12, 65000, true, bytes(1000, 1))); // 65000 + 1000 > 65535 even without a header
+        assertEquals(1, rig.drops(DropReason.FRAG_TOO_BIG), () -> rig.lan.stack.stats().report());
+        assertEquals(1, rig.lan.stack.stats().totalDrops());
+        assertEquals(0, rig.r.inProgress());
+        rig.finish();
+    }
+
+    @Test
+    void aTimerQueueTooSmallForEverySlotAndArpEntryIsRejectedAtStart() {
+        // Every reassembly slot and ARP entry arms its own timer; one that cannot be armed never
+        // times out, and its fragments would be held until evicted.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.builder().arp(8, 3).reassembly(20, 32 * 1024, TIMEOUT).timerCapacity(16).build());
+        assertTrue(e.getMessage().contains("timerCapacity"), e.getMessage());
+    }
+
+    @Test
+    void everySlotTimesOutWhenTheTimerQueueIsSizedExactly() {
+        Rig rig = new Rig(StackConfig.builder().budget(256 * 1024).arp(8, 3)
+                .reassembly(24, 100 * 1024, TIMEOUT).timerCapacity(32).build());
+        UdpSocket out = rig.lan.stack.udp().open(0, 5000);
+        long t0 = now;
+        for (int i = 0; i < 8; i++) out.send(t0, US + 10 + i, 7000, bytes(8, i)); // 8 ARP entries resolving
+        for (int d = 0; d < 24; d++) rig.inject(fragments(400 + d, bytes(1000, d), 512).get(0));
+        assertEquals(24, rig.r.inProgress());
+        for (int sec = 1; sec <= 3; sec++) rig.lan.stack.poll(t0 + Time.seconds(sec)); // ARP retries, then gives up
+        assertEquals(0, rig.lan.stack.arp().size());
+        rig.lan.stack.poll(t0 + TIMEOUT);
+        assertEquals(24, rig.drops(DropReason.FRAG_TIMEOUT));
+        assertEquals(0, rig.r.heldBytes());
+        assertEquals(0, rig.lan.stack.arp().queued());
+        out.close();
+        rig.sock.close();
+        rig.lan.assertAtBaseline();
+    }
 }
