@@ -174,6 +174,7 @@ public final class Ipv4 {
             case BAD_TOTAL_LENGTH -> DropReason.IP_BAD_TOTAL_LENGTH;
             case BAD_CHECKSUM -> DropReason.IP_BAD_CHECKSUM;
             case BAD_OPTION -> DropReason.IP_BAD_OPTION;
+            case BAD_FRAGMENT -> DropReason.FRAG_TOO_BIG; // fragment offset + payload > 65535
             default -> DropReason.IP_BAD_HEADER_LENGTH;
         };
     }
