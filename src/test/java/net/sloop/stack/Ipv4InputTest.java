@@ -210,4 +210,29 @@ class Ipv4InputTest {
         lan.link.inject(now, ipWithOptions(new Ipv4Repr(PEER, US, 17, 64, 5, false, false, 0, udp.length, badOption, 0), udp));
         assertDroppedOnly(DropReason.IP_BAD_OPTION);
     }
+
+    @Test
+    void onAnIpLinkAnEmptyOrIpv6PacketIsDroppedAndCounted() {
+        Stack st = new Stack(StackConfig.builder().budget(64 * 1024).build());
+        net.sloop.testing.LeakCheck.track(st.budget());
+        net.sloop.testing.LeakCheck.closeLater(st);
+        net.sloop.testing.CaptureLink tun = new net.sloop.testing.CaptureLink("tun0", net.sloop.link.Link.Kind.IP, 0, 1500);
+        st.addInterface(tun, US, 24);
+        tun.inject(now, new byte[0]);
+        assertEquals(1, st.stats().drops(DropReason.IP_TRUNCATED), () -> st.stats().report());
+        byte[] v6 = new byte[40];
+        v6[0] = 0x60;
+        tun.inject(now, v6);
+        assertEquals(1, st.stats().drops(DropReason.IPV6_UNSUPPORTED));
+        // And an ordinary IPv4 packet still gets through: an echo request is answered, with no link header.
+        byte[] echo = Frames.echoRequest(3, 4, bytes(12, 1));
+        byte[] ping = Arrays.copyOfRange(ip(new Ipv4Repr(PEER, US, 1, 64, 1, false, false, 0, echo.length), echo), 14, 14 + 20 + echo.length);
+        tun.inject(now, ping);
+        byte[] reply = tun.take();
+        assertNotNull(reply);
+        assertArrayEquals(Lan.ipPacket(ourIp(PEER_MAC, PEER, 1, 0, icmp(0, 0, 0x0003_0004, bytes(12, 1)))), reply);
+        assertEquals("", st.budget().leakReport());
+        sock.close();
+        lan.assertAtBaseline();
+    }
 }
