@@ -236,4 +236,42 @@ class ArpTest {
         assertEquals(0, lan.stack.arp().size());
         lan.assertAtBaseline();
     }
+
+    @Test
+    void broadcastDestinationsNeedNoResolution() {
+        Lan lan = new Lan(config(8, 3));
+        UdpSocket s = lan.stack.udp().open(0, 5000);
+        assertTrue(s.send(now, SUBNET_BROADCAST, 7000, bytes(8, 1)));
+        lan.expect(udpOut(BROADCAST_MAC, SUBNET_BROADCAST, 0, bytes(8, 1)));
+        assertTrue(s.send(now, -1, 7000, bytes(8, 2)));
+        lan.expect(udpOut(BROADCAST_MAC, -1, 1, bytes(8, 2)));
+        lan.expectNothing();
+        assertEquals(0, lan.stack.arp().size());
+        s.close();
+        lan.assertAtBaseline();
+    }
+
+    @Test
+    void whenEveryEntryIsResolvingTheOldestIsReusedAndItsQueueDropped() {
+        Lan lan = new Lan(config(2, 3));
+        UdpSocket s = lan.stack.udp().open(0, 5000);
+        int third = Ipv4Address.parse("198.18.0.4");
+        s.send(now, PEER, 7000, bytes(8, 1));
+        s.send(now, PEER, 7000, bytes(8, 2));
+        s.send(now + 1, OTHER, 7000, bytes(8, 3));
+        lan.expect(ourRequestFor(PEER));
+        lan.expect(ourRequestFor(OTHER));
+        assertEquals(3, lan.stack.arp().queued());
+        s.send(now + 2, third, 7000, bytes(8, 4));
+        lan.expect(ourRequestFor(third));
+        assertEquals(2, lan.stack.stats().drops(DropReason.ARP_TABLE_FULL), "PEER's two packets");
+        assertEquals(2, lan.stack.arp().queued());
+        assertEquals(2L * 512, lan.stack.budget().used(Category.ARP_QUEUE));
+        lan.learn(now + 3, OTHER, OTHER_MAC);
+        lan.expect(udpOut(OTHER_MAC, OTHER, 2, bytes(8, 3)));
+        lan.expectNothing();
+        s.close();
+        lan.stack.drain();
+        lan.assertAtBaseline();
+    }
 }

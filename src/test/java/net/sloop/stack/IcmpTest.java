@@ -268,4 +268,26 @@ class IcmpTest {
         s.close();
         lan.assertAtBaseline();
     }
+
+    @Test
+    void aFragmentedEchoRequestIsReassembledAndTheReplyFragmented() {
+        Lan lan = lan(100);
+        byte[] payload = bytes(2999, 4); // odd: the reply checksum spans blocks at odd offsets
+        byte[] echo = Frames.echoRequest(0x0A0B, 0x0C0D, payload);
+        int[] cuts = {0, 1000, 2000, echo.length};
+        for (int i = cuts.length - 2; i >= 0; i--) { // last fragment first
+            byte[] part = Arrays.copyOfRange(echo, cuts[i], cuts[i + 1]);
+            lan.link.inject(now, ip(new Ipv4Repr(PEER, US, 1, 64, 0x7777, false, i < cuts.length - 2, cuts[i], part.length), part));
+        }
+        byte[] reply = icmp(0, 0, 0x0A0B_0C0D, payload);
+        for (int off = 0; off < reply.length; off += 1480) {
+            int n = Math.min(1480, reply.length - off);
+            boolean more = off + n < reply.length;
+            lan.expect(Frames.ipv4(PEER_MAC, OUR_MAC, new Ipv4Repr(US, PEER, 1, 64, 0, false, more, off, n),
+                    Arrays.copyOfRange(reply, off, off + n)));
+        }
+        lan.expectNothing();
+        assertEquals(0, lan.stack.stats().totalDrops(), () -> lan.stack.stats().report());
+        lan.assertAtBaseline();
+    }
 }
