@@ -383,4 +383,31 @@ class ReassemblyTest {
         rig.sock.close();
         rig.lan.assertAtBaseline();
     }
+
+    @Test
+    void optionsInTheFirstFragmentOnlyAreSkippedWhicheverFragmentCompletes() {
+        // RFC 791: options without the copy flag (NOP, record route...) appear in the first fragment only.
+        Rig rig = new Rig(config(4, 32 * 1024));
+        byte[] nops = {1, 1, 1, 0};
+        for (int order = 0; order < 2; order++) {
+            int id = 40 + order;
+            byte[] payload = bytes(2500, id);
+            byte[] udp = Frames.udp(PEER, US, 9000, 7000, payload);
+            byte[] first = ipWithOptions(new Ipv4Repr(PEER, US, 17, 64, id, false, true, 0, 1000, nops, 0), Arrays.copyOfRange(udp, 0, 1000));
+            byte[] second = fragment(id, 1000, true, Arrays.copyOfRange(udp, 1000, 2000));
+            byte[] last = fragment(id, 2000, false, Arrays.copyOfRange(udp, 2000, udp.length));
+            if (order == 0) { // a fragment without options completes the datagram
+                rig.inject(first);
+                rig.inject(last);
+                rig.inject(second);
+            } else { // the first fragment, with options, completes it
+                rig.inject(last);
+                rig.inject(second);
+                rig.inject(first);
+            }
+            rig.expectDatagram(payload);
+        }
+        assertEquals(0, rig.lan.stack.stats().totalDrops(), () -> rig.lan.stack.stats().report());
+        rig.finish();
+    }
 }
