@@ -92,6 +92,9 @@ public final class Ipv4 {
             head = reassembly.add(now, head, ihl, view.identification(), src, dst, protocol,
                     view.fragmentOffset(), view.moreFragments(), total - ihl);
             if (head < 0) return; // kept for later, or dropped and counted
+            // The datagram starts with the first fragment's header, whose length may differ from
+            // this fragment's (options that are not copied appear in the first fragment only).
+            ihl = (mem.get(ValueLayout.JAVA_BYTE, m.address(head)) & 0x0F) * 4;
         }
         Transport t = transports[protocol];
         if (t == null) {
