@@ -274,4 +274,22 @@ class ArpTest {
         lan.stack.drain();
         lan.assertAtBaseline();
     }
+
+    @Test
+    void truncatedAndForeignArpPacketsAreDroppedAndCounted() {
+        Lan lan = new Lan(config(8, 3));
+        byte[] request = arp(BROADCAST_MAC, PEER_MAC, ArpView.OP_REQUEST, PEER_MAC, PEER, 0, US);
+        lan.link.inject(now, Arrays.copyOf(request, 14 + 27));
+        assertEquals(1, lan.stack.stats().drops(DropReason.ARP_MALFORMED));
+        byte[] rarp = request.clone();
+        rarp[14 + 7] = 3; // operation 3: RARP request
+        lan.link.inject(now, rarp);
+        byte[] tokenRing = request.clone();
+        tokenRing[14 + 1] = 6; // hardware type 6
+        lan.link.inject(now, tokenRing);
+        assertEquals(2, lan.stack.stats().drops(DropReason.ARP_UNSUPPORTED));
+        lan.expectNothing();
+        assertEquals(0, lan.stack.arp().size());
+        lan.assertAtBaseline();
+    }
 }
