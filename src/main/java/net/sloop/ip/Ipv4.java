@@ -102,6 +102,9 @@ public final class Ipv4 {
             head = reassembly.add(now, head, ihl, view.identification(), src, dst, protocol,
                     view.fragmentOffset(), view.moreFragments(), total - ihl);
             if (head < 0) return; // kept for later, or dropped and counted
+            // The datagram starts with the first fragment's header, whose length may differ from
+            // this fragment's (options that are not copied appear in the first fragment only).
+            ihl = (mem.get(ValueLayout.JAVA_BYTE, m.address(head)) & 0x0F) * 4;
         }
         Transport t = transport(protocol);
         if (t == null) {
@@ -184,6 +187,7 @@ public final class Ipv4 {
             case BAD_TOTAL_LENGTH -> DropReason.IP_BAD_TOTAL_LENGTH;
             case BAD_CHECKSUM -> DropReason.IP_BAD_CHECKSUM;
             case BAD_OPTION -> DropReason.IP_BAD_OPTION;
+            case BAD_FRAGMENT -> DropReason.FRAG_TOO_BIG; // fragment offset + payload > 65535
             default -> DropReason.IP_BAD_HEADER_LENGTH;
         };
     }

@@ -151,6 +151,11 @@ public final class Reassembly {
         // Join: the first fragment keeps its IP header; the others lose theirs.
         int head = s.first;
         int firstIhl = fragIhl(head);
+        if (firstIhl + s.total > Ipv4View.MAX_DATAGRAM) { // each fragment was checked with its own header only
+            release(s);
+            stats.drop(DropReason.FRAG_TOO_BIG);
+            return -1;
+        }
         int tail = head;
         for (int f = fragNext(head); f >= 0; ) {
             int next = fragNext(f);

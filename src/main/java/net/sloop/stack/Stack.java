@@ -143,8 +143,8 @@ public final class Stack implements Pollable, AutoCloseable {
         }
         if (nif.ethernet()) arp.input(now, nif, head);
         else {
-            int version = (src.get(ValueLayout.JAVA_BYTE, off) >> 4) & 0xF;
-            if (len > 0 && version == 6) {
+            int version = len > 0 ? (src.get(ValueLayout.JAVA_BYTE, off) >> 4) & 0xF : 0; // an empty read has no byte
+            if (version == 6) {
                 Chains.free(budget, head);
                 stats.drop(DropReason.IPV6_UNSUPPORTED);
             } else {

@@ -22,7 +22,7 @@ import net.sloop.time.Time;
  * @param reassemblyTimeoutNanos an incomplete datagram is dropped this long after its first fragment (RFC 791: 15 s minimum; default 30 s)
  * @param udpQueueDatagrams default bound on datagrams a UDP socket keeps unread
  * @param udpQueueBytes default bound on budget bytes (whole blocks) a UDP socket keeps unread
- * @param timerCapacity timers armed at once; sized for the stack's tables and sockets
+ * @param timerCapacity timers armed at once; sized for the stack's tables and sockets: at least {@code arpEntries + reassemblySlots}
  * @param ttl time-to-live of outgoing datagrams
  * @param icmpErrorsPerSecond ICMP errors sent per second at most (token bucket, burst of the same size); RFC 1812 §4.3.2.8
  */
@@ -154,6 +154,9 @@ public record StackConfig(
         require(udpQueueDatagrams >= 1 && udpQueueBytes >= blockSize,
                 "UDP queue must allow at least one datagram and one block (" + blockSize + " bytes)");
         require(timerCapacity >= 16, "timerCapacity " + timerCapacity + " must be at least 16");
+        require(timerCapacity >= arpEntries + reassemblySlots, "timerCapacity " + timerCapacity
+                + " cannot arm a timer for each of the " + arpEntries + " ARP entries and " + reassemblySlots
+                + " reassembly slots (a slot without its timer would never time out)");
         require(ttl >= 1 && ttl <= 255, "ttl " + ttl + " must be 1..255");
         require(icmpErrorsPerSecond >= 0, "icmpErrorsPerSecond must not be negative");
         return this;
