@@ -96,7 +96,7 @@ public final class Udp implements Transport {
 
     private int ephemeral() {
         for (int i = 0; i < EPHEMERAL_COUNT; i++) {
-            int p = EPHEMERAL_FIRST + (nextEphemeral++ % EPHEMERAL_COUNT);
+            int p = EPHEMERAL_FIRST + Math.floorMod(nextEphemeral++, EPHEMERAL_COUNT);
             if (find(p, 0) == null) return p;
         }
         return 0;
