@@ -51,5 +51,5 @@ sloop_build() {
     return 0
   fi
   echo "sloop: building (first use or sources changed)..." >&2
-  (cd "$sloop_root" && mvn -q -B -DskipTests package) >&2 || { echo "sloop: build failed" >&2; return 1; }
+  (cd "$sloop_root" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || { echo "sloop: build failed" >&2; return 1; }
 }
