@@ -51,5 +51,9 @@ sloop_build() {
     return 0
   fi
   echo "sloop: building (first use or sources changed)..." >&2
-  (cd "$sloop_root" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || { echo "sloop: build failed" >&2; return 1; }
+  local log; log=$(mktemp)
+  if ! (cd "$sloop_root" && mvn -q -B -Dstyle.color=never -DskipTests package) >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; echo "sloop: build failed" >&2; return 1
+  fi
+  rm -f "$log"
 }
