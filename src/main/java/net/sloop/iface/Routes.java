@@ -66,7 +66,4 @@ public final class Routes {
     public int size() {
         return count;
     }
-
-    /** Heap bytes per route slot (4 arrays of one element each), for charging. */
-    public static final int BYTES_PER_ROUTE = 4 + 4 + 4 + 4;
 }

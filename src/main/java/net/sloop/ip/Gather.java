@@ -54,10 +54,6 @@ public final class Gather {
         return headLen + bodyLen;
     }
 
-    public int headerLength() {
-        return headLen;
-    }
-
     /** Adds all the bytes to a checksum accumulator (the header is taken to start at an even offset). */
     public long checksum(long acc) {
         acc += Checksum.fold(Checksum.add(0, headSeg, headOff, headLen));

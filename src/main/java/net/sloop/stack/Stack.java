@@ -51,8 +51,6 @@ public final class Stack implements Pollable, AutoCloseable {
     private final Owner owner = new Owner("stack");
     private final Owner txOwner = new Owner("tx frame");
     private final long txFrame;
-    private final int txFirstBlock;
-    private final int txBlocks;
     private final Routes routes = new Routes(MAX_INTERFACES + 1);
     private final List<NetIf> interfaces = new ArrayList<>(MAX_INTERFACES);
     private final Arp arp;
@@ -70,8 +68,8 @@ public final class Stack implements Pollable, AutoCloseable {
         // an ACK never needs memory the budget may not have. Frames are built in it and handed
         // to the link, which copies them before returning.
         int frameBytes = config.maxMtu() + 14;
-        txBlocks = (frameBytes + config.blockSize() - 1) / config.blockSize();
-        txFirstBlock = budget.allocRun(txBlocks, Category.TX, txOwner);
+        int txBlocks = (frameBytes + config.blockSize() - 1) / config.blockSize();
+        int txFirstBlock = budget.allocRun(txBlocks, Category.TX, txOwner);
         if (txFirstBlock < 0) {
             budget.close();
             throw new IllegalArgumentException("budget too small for a transmit frame of " + frameBytes + " bytes");
@@ -269,8 +267,7 @@ public final class Stack implements Pollable, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        arp.clear();
-        reassembly.clear();
+        drain();
         for (NetIf nif : interfaces) nif.link().close();
         budget.close();
     }

@@ -1,37 +1,24 @@
 package net.sloop.wire;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Flyweight view of an ARP packet for Ethernet/IPv4 only (RFC 826): hardware type 1, protocol
  * type 0x0800, lengths 6 and 4, 28 bytes. Addresses: MACs as long (low 48 bits), IPv4 as int.
  * Call {@link #check()} first.
  */
-public final class ArpView {
+public final class ArpView extends HeaderView<ArpView> {
     public static final int LENGTH = 28;
     public static final int HTYPE_ETHERNET = 1;
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
 
-    private MemorySegment seg;
-    private long off;
-    private int len;
-
     public ArpView() {}
-
-    public ArpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
 
     /**
      * TRUNCATED below 28 bytes; UNSUPPORTED for other hardware/protocol types or lengths, or an
      * operation other than request/reply.
      */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < LENGTH) {
+        if (!holds(LENGTH)) {
             return WireError.TRUNCATED;
         }
         if (hardwareType() != HTYPE_ETHERNET || protocolType() != EthernetView.ETHERTYPE_IPV4

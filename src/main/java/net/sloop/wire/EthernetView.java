@@ -1,7 +1,5 @@
 package net.sloop.wire;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Flyweight view of an Ethernet II header (14 bytes: destination MAC, source MAC, EtherType).
  * Reusable: {@link #wrap} re-points it without allocating. Call {@link #check()} before the
@@ -9,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * The payload is everything after the header (frames may carry trailing padding; the IP layer
  * uses its own total length).
  */
-public final class EthernetView {
+public final class EthernetView extends HeaderView<EthernetView> {
     public static final int HEADER_LENGTH = 14;
     public static final int ETHERTYPE_IPV4 = 0x0800;
     public static final int ETHERTYPE_ARP = 0x0806;
@@ -18,22 +16,11 @@ public final class EthernetView {
     /** EtherType values below this are IEEE 802.3 length fields. */
     public static final int MIN_ETHERTYPE = 0x0600;
 
-    private MemorySegment seg;
-    private long off;
-    private int len;
-
     public EthernetView() {}
-
-    public EthernetView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
 
     /** TRUNCATED below 14 bytes; UNSUPPORTED for 802.3 length-field frames. */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < HEADER_LENGTH) {
+        if (!holds(HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
         if (etherType() < MIN_ETHERTYPE) {
@@ -41,10 +28,6 @@ public final class EthernetView {
         }
         return WireError.NONE;
     }
-
-    public MemorySegment segment() { return seg; }
-    public long offset() { return off; }
-    public int wrappedLength() { return len; }
 
     public long dst() { return MacAddress.read(seg, off); }
     public long src() { return MacAddress.read(seg, off + 6); }

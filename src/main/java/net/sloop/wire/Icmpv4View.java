@@ -1,13 +1,11 @@
 package net.sloop.wire;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Flyweight view of an ICMPv4 message (RFC 792): type, code, checksum, 4-byte rest of header,
  * payload. Wrap it over the whole message (the IP payload); the checksum covers the whole
  * message with no pseudo-header. Call {@link #check()} first.
  */
-public final class Icmpv4View {
+public final class Icmpv4View extends HeaderView<Icmpv4View> {
     public static final int HEADER_LENGTH = 8;
 
     public static final int TYPE_ECHO_REPLY = 0;
@@ -28,22 +26,11 @@ public final class Icmpv4View {
     public static final int CODE_TTL_EXCEEDED = 0;
     public static final int CODE_REASSEMBLY_TIME_EXCEEDED = 1;
 
-    private MemorySegment seg;
-    private long off;
-    private int len;
-
     public Icmpv4View() {}
-
-    public Icmpv4View wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
 
     /** TRUNCATED below 8 bytes; BAD_CHECKSUM when the message checksum does not verify. */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < HEADER_LENGTH) {
+        if (!holds(HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
         if (!verifyChecksum()) {
@@ -51,10 +38,6 @@ public final class Icmpv4View {
         }
         return WireError.NONE;
     }
-
-    public MemorySegment segment() { return seg; }
-    public long offset() { return off; }
-    public int wrappedLength() { return len; }
 
     public int type() { return Bytes.u8(seg, off); }
     public int code() { return Bytes.u8(seg, off + 1); }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * [offset, offset + length). Units: lengths and {@link #fragmentOffset()} in bytes; addresses as
  * int in network order; {@link #payloadOffset()} is absolute in the segment.
  */
-public final class Ipv4View {
+public final class Ipv4View extends HeaderView<Ipv4View> {
     public static final int MIN_HEADER_LENGTH = 20;
     public static final int MAX_HEADER_LENGTH = 60;
     public static final int MAX_DATAGRAM = 65535;
@@ -24,18 +24,7 @@ public final class Ipv4View {
     private static final int FLAG_MF = 0x2000;
     private static final int OFFSET_MASK = 0x1FFF;
 
-    private MemorySegment seg;
-    private long off;
-    private int len;
-
     public Ipv4View() {}
-
-    public Ipv4View wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
 
     /**
      * Validates, in order: TRUNCATED (&lt; 20 bytes), BAD_VERSION, BAD_HEADER_LENGTH (ihl &lt; 5),
@@ -43,7 +32,7 @@ public final class Ipv4View {
      * BAD_OPTION (option walk per RFC 791), BAD_FRAGMENT (offset + payload &gt; 65535).
      */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < MIN_HEADER_LENGTH) {
+        if (!holds(MIN_HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
         if (version() != 4) {
@@ -96,10 +85,6 @@ public final class Ipv4View {
         }
         return true;
     }
-
-    public MemorySegment segment() { return seg; }
-    public long offset() { return off; }
-    public int wrappedLength() { return len; }
 
     public int version() { return Bytes.u8(seg, off) >>> 4; }
     /** Internet header length in 32-bit words. */

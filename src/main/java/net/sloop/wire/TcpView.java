@@ -1,7 +1,5 @@
 package net.sloop.wire;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Flyweight view of a TCP header (RFC 9293 §3.1) with options. Wrap it over the whole segment
  * (the IP payload: {@code ip.payloadOffset()}, {@code ip.payloadLength()}); the payload is what
@@ -10,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * {@code Integer.toUnsignedLong}). {@link #check()} also parses the options into
  * {@link #options()}, which owns no memory beyond this view's.
  */
-public final class TcpView {
+public final class TcpView extends HeaderView<TcpView> {
     public static final int MIN_HEADER_LENGTH = 20;
     public static final int MAX_HEADER_LENGTH = 60;
 
@@ -24,18 +22,8 @@ public final class TcpView {
     public static final int CWR = 0x80;
 
     private final TcpOptions options = new TcpOptions();
-    private MemorySegment seg;
-    private long off;
-    private int len;
 
     public TcpView() {}
-
-    public TcpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
 
     /**
      * TRUNCATED below 20 bytes; BAD_HEADER_LENGTH when the data offset is &lt; 5 or the header
@@ -43,7 +31,7 @@ public final class TcpView {
      * checksum needs the IP addresses: see {@link #verifyChecksum(int, int)}.
      */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < MIN_HEADER_LENGTH) {
+        if (!holds(MIN_HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
         int hl = headerLength();
@@ -55,10 +43,6 @@ public final class TcpView {
 
     /** The options parsed by the last successful {@link #check()}. */
     public TcpOptions options() { return options; }
-
-    public MemorySegment segment() { return seg; }
-    public long offset() { return off; }
-    public int wrappedLength() { return len; }
 
     public int srcPort() { return Bytes.u16(seg, off); }
     public int dstPort() { return Bytes.u16(seg, off + 2); }

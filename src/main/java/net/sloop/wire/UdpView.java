@@ -1,31 +1,18 @@
 package net.sloop.wire;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Flyweight view of a UDP header (RFC 768). Wrap it over the IP payload. The datagram ends at
  * the UDP length field ({@link #length()}), which may be less than the wrapped length.
  * Call {@link #check()} first.
  */
-public final class UdpView {
+public final class UdpView extends HeaderView<UdpView> {
     public static final int HEADER_LENGTH = 8;
-
-    private MemorySegment seg;
-    private long off;
-    private int len;
 
     public UdpView() {}
 
-    public UdpView wrap(MemorySegment seg, long offset, int length) {
-        this.seg = seg;
-        this.off = offset;
-        this.len = length;
-        return this;
-    }
-
     /** TRUNCATED below 8 bytes; BAD_LENGTH when the length field is &lt; 8 or &gt; wrapped length. */
     public WireError check() {
-        if (!Bytes.inBounds(seg, off, len) || len < HEADER_LENGTH) {
+        if (!holds(HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
         int l = length();
@@ -34,10 +21,6 @@ public final class UdpView {
         }
         return WireError.NONE;
     }
-
-    public MemorySegment segment() { return seg; }
-    public long offset() { return off; }
-    public int wrappedLength() { return len; }
 
     public int srcPort() { return Bytes.u16(seg, off); }
     public int dstPort() { return Bytes.u16(seg, off + 2); }
