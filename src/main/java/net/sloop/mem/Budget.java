@@ -56,10 +56,15 @@ public final class Budget implements AutoCloseable {
     private int peakUsedBlocks;
     private long failures;
     private long reserveUses;
+    // Blocks promised to holders (a connection's guaranteed minimum, the storage behind an
+    // advertised window): free, but no one else may take them.
+    private int committed;
+    private int peakCommitted;
 
     private Owner activeHead;
     // A fresh budget's baseline is empty: nothing held.
     private long baselineUsed = 0;
+    private int baselineCommitted = 0;
     private Map<Owner, long[]> baseline = Map.of();
 
     /**
@@ -309,9 +314,79 @@ public final class Budget implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    /** True if {@code n} blocks may be taken by category {@code c} now. */
+    /**
+     * True if {@code n} blocks may be taken by category {@code c} now. Committed blocks are never
+     * available; the receive reserve is available only to categories that may use it.
+     */
     public boolean available(Category c, int n) {
-        return c.mayUseReserve() ? freeTop >= n : freeTop - n >= reserveBlocks;
+        int open = freeTop - committed;
+        return c.mayUseReserve() ? open >= n : open - n >= reserveBlocks;
+    }
+
+    /** Free blocks that a category not allowed the receive reserve could take now (committed ones excluded). */
+    public int uncommittedFreeBlocks() {
+        return Math.max(0, freeTop - committed - reserveBlocks);
+    }
+
+    // ---------------------------------------------------------------- commitments
+
+    /**
+     * Promises {@code n} free blocks to a holder that must be able to take them later whatever
+     * happens meanwhile: a connection's guaranteed minimum, the storage behind a receive window
+     * already advertised. Committed blocks stay free (and are counted as free) but no allocation
+     * can take them except {@link #allocCommitted}. Never dips into the receive reserve. Returns
+     * false, counted as a failure of {@code c} and {@code o}, if they are not available.
+     */
+    public boolean commit(int n, Category c, Owner o) {
+        if (n < 0) throw new IllegalArgumentException("negative commitment");
+        if (n == 0) return true;
+        if (freeTop - committed - n < reserveBlocks) {
+            fail(c, o);
+            return false;
+        }
+        committed += n;
+        if (committed > peakCommitted) peakCommitted = committed;
+        return true;
+    }
+
+    /** Returns {@code n} committed blocks to the common pool. */
+    public void release(int n) {
+        if (n < 0 || n > committed) throw new IllegalStateException("releasing " + n + " of " + committed + " committed blocks");
+        committed -= n;
+    }
+
+    /**
+     * Takes one block out of a commitment made with {@link #commit}: never fails while the caller
+     * holds a commitment (the caller keeps its own count). The commitment shrinks by one.
+     */
+    public int allocCommitted(Category c, Owner o) {
+        if (committed <= 0 || freeTop == 0) throw new IllegalStateException("no committed block to take");
+        committed--;
+        int b = pop();
+        cat[b] = (byte) c.ordinal();
+        owner[b] = o;
+        next[b] = -1;
+        off[b] = 0;
+        len[b] = 0;
+        account(o, c.ordinal(), blockSize);
+        return b;
+    }
+
+    /** Frees a block and adds it to the caller's commitment (the inverse of {@link #allocCommitted}). */
+    public void freeToCommitted(int b) {
+        free(b);
+        committed++;
+        if (committed > peakCommitted) peakCommitted = committed;
+    }
+
+    /** Blocks committed now (free, promised to holders). */
+    public int committedBlocks() {
+        return committed;
+    }
+
+    /** Highest number of blocks ever committed at once. */
+    public int peakCommittedBlocks() {
+        return peakCommitted;
     }
 
     private int pop() {
@@ -452,6 +527,7 @@ public final class Budget implements AutoCloseable {
     /** Records what is held now as the baseline: what remains held after everything is closed. */
     public void markBaseline() {
         baselineUsed = used();
+        baselineCommitted = committed;
         Map<Owner, long[]> snap = new IdentityHashMap<>();
         for (Owner o = activeHead; o != null; o = o.next) snap.put(o, o.used.clone());
         baseline = snap;
@@ -463,7 +539,7 @@ public final class Budget implements AutoCloseable {
 
     /** True if every owner holds exactly what it held at the baseline. */
     public boolean atBaseline() {
-        return leaks().isEmpty() && used() == baselineUsed;
+        return leaks().isEmpty() && used() == baselineUsed && committed == baselineCommitted;
     }
 
     /** What is held beyond the baseline (or missing from it), by owner and category. */
@@ -491,6 +567,9 @@ public final class Budget implements AutoCloseable {
         if (atBaseline()) return "";
         StringBuilder sb = new StringBuilder("budget not at baseline: used ").append(used())
                 .append(" bytes, baseline ").append(baselineUsed).append('\n');
+        if (committed != baselineCommitted) {
+            sb.append("  ").append(committed).append(" blocks committed, ").append(baselineCommitted).append(" at the baseline\n");
+        }
         for (Leak l : leaks()) sb.append("  ").append(l).append('\n');
         return sb.toString();
     }

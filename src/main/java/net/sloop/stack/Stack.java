@@ -22,6 +22,7 @@ import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
 import net.sloop.time.Pollable;
 import net.sloop.time.TimerQueue;
+import net.sloop.tcp.Tcp;
 import net.sloop.udp.Udp;
 import net.sloop.wire.Ipv4Address;
 
@@ -57,6 +58,8 @@ public final class Stack implements Pollable, AutoCloseable {
     private final Ipv4 ipv4;
     private final Icmp icmp;
     private final Udp udp;
+    private final Tcp tcp;
+    private long time;
     private final Reassembly reassembly;
     private boolean closed;
 
@@ -83,9 +86,12 @@ public final class Stack implements Pollable, AutoCloseable {
         this.udp = new Udp(this, gather);
         ipv4.register(1, icmp);
         ipv4.register(Udp.PROTOCOL, udp);
+        this.tcp = new Tcp(this, gather);
+        ipv4.register(Tcp.PROTOCOL, tcp);
         if (!budget.charge(Category.CONTROL, owner, controlBytes())
                 || !budget.charge(Category.CONTROL, arp.owner(), arp.controlBytes())
-                || !budget.charge(Category.CONTROL, reassembly.owner(), reassembly.controlBytes())) {
+                || !budget.charge(Category.CONTROL, reassembly.owner(), reassembly.controlBytes())
+                || !budget.charge(Category.CONTROL, tcp.owner(), tcp.controlBytes())) {
             budget.close();
             throw new IllegalArgumentException("budget of " + config.budgetBytes() + " bytes cannot hold the stack's tables");
         }
@@ -129,6 +135,7 @@ public final class Stack implements Pollable, AutoCloseable {
      */
     public void receive(long now, NetIf nif, MemorySegment src, long off, int len) {
         if (closed) return;
+        if (now > time) time = now;
         stats.received(Proto.LINK);
         if (len > nif.mtu() + nif.linkHeaderLength()) {
             stats.drop(DropReason.LINK_TOO_LONG);
@@ -154,6 +161,7 @@ public final class Stack implements Pollable, AutoCloseable {
     @Override
     public long poll(long now) {
         if (closed) return TimerQueue.NONE;
+        if (now > time) time = now;
         for (int i = 0; i < interfaces.size(); i++) interfaces.get(i).link().poll(now);
         timers.runDue(now);
         for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).link().pending()) return now;
@@ -250,9 +258,26 @@ public final class Stack implements Pollable, AutoCloseable {
         return udp;
     }
 
+    public Tcp tcp() {
+        return tcp;
+    }
+
+    /** The latest time the stack has been given (by {@link #receive}, {@link #poll} or {@link #advance}). */
+    public long time() {
+        return time;
+    }
+
+    /**
+     * Moves the stack's notion of now forward without running timers: a runner calls this before
+     * an application call so that segments it sends carry the right time.
+     */
+    public void advance(long now) {
+        if (now > time) time = now;
+    }
+
     /** A report of the budget and the counters, for people. */
     public String report() {
-        return MemoryReport.of(budget) + stats.report();
+        return MemoryReport.of(budget) + stats.report() + tcp.report();
     }
 
     private void open() {
@@ -277,6 +302,7 @@ public final class Stack implements Pollable, AutoCloseable {
      * arena, so a test can check the budget is back at its baseline.
      */
     public void drain() {
+        tcp.clear();
         arp.clear();
         reassembly.clear();
     }

@@ -1,6 +1,7 @@
 package net.sloop.stack;
 
 import net.sloop.mem.Chains;
+import net.sloop.tcp.TcpConfig;
 import net.sloop.time.Time;
 
 /**
@@ -25,6 +26,7 @@ import net.sloop.time.Time;
  * @param timerCapacity timers armed at once; sized for the stack's tables and sockets: at least {@code arpEntries + reassemblySlots}
  * @param ttl time-to-live of outgoing datagrams
  * @param icmpErrorsPerSecond ICMP errors sent per second at most (token bucket, burst of the same size); RFC 1812 §4.3.2.8
+ * @param tcp TCP's settings (buffers, queues, timers); each TCP connection also needs one timer slot
  */
 public record StackConfig(
         long budgetBytes,
@@ -43,7 +45,8 @@ public record StackConfig(
         int udpQueueBytes,
         int timerCapacity,
         int ttl,
-        int icmpErrorsPerSecond) {
+        int icmpErrorsPerSecond,
+        TcpConfig tcp) {
 
     /** 128 KiB in 512-byte blocks, MTU 1500, with a receive reserve of one full frame. */
     public static StackConfig defaults() {
@@ -73,6 +76,7 @@ public record StackConfig(
         b.timerCapacity = timerCapacity;
         b.ttl = ttl;
         b.icmpErrorsPerSecond = icmpErrorsPerSecond;
+        b.tcp = tcp;
         return b;
     }
 
@@ -95,6 +99,7 @@ public record StackConfig(
         private int timerCapacity = 256;
         private int ttl = 64;
         private int icmpErrorsPerSecond = 100;
+        private TcpConfig tcp = TcpConfig.defaults();
 
         public Builder budget(long bytes) { budgetBytes = bytes; return this; }
         public Builder blockSize(int bytes) { blockSize = bytes; return this; }
@@ -111,6 +116,7 @@ public record StackConfig(
         public Builder timerCapacity(int n) { timerCapacity = n; return this; }
         public Builder ttl(int t) { ttl = t; return this; }
         public Builder icmpErrorsPerSecond(int n) { icmpErrorsPerSecond = n; return this; }
+        public Builder tcp(TcpConfig t) { tcp = t; return this; }
 
         public StackConfig build() {
             int reserve = rxReserveBlocks >= 0 ? rxReserveBlocks
@@ -118,8 +124,16 @@ public record StackConfig(
             int reass = reassemblyMaxBytes >= 0 ? reassemblyMaxBytes : (int) Math.min(Integer.MAX_VALUE, budgetBytes / 4);
             return new StackConfig(budgetBytes, blockSize, reserve, maxMtu, arpEntries, arpQueuePerEntry,
                     arpReachableNanos, arpRetryNanos, arpRetries, reassemblySlots, reass, reassemblyTimeoutNanos,
-                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond).validate();
+                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond, tcp).validate();
         }
+    }
+
+    /** Timers TCP's tables use (SYN queue, TIME_WAIT table); each connection needs one more. */
+    public static final int TCP_TABLE_TIMERS = 2;
+
+    /** TCP connections that can be open at once as far as timers go: the timer slots left over. */
+    public int tcpConnectionTimers() {
+        return timerCapacity - arpEntries - reassemblySlots - TCP_TABLE_TIMERS;
     }
 
     /** Number of blocks in the budget. */
@@ -154,9 +168,11 @@ public record StackConfig(
         require(udpQueueDatagrams >= 1 && udpQueueBytes >= blockSize,
                 "UDP queue must allow at least one datagram and one block (" + blockSize + " bytes)");
         require(timerCapacity >= 16, "timerCapacity " + timerCapacity + " must be at least 16");
-        require(timerCapacity >= arpEntries + reassemblySlots, "timerCapacity " + timerCapacity
-                + " cannot arm a timer for each of the " + arpEntries + " ARP entries and " + reassemblySlots
-                + " reassembly slots (a slot without its timer would never time out)");
+        require(timerCapacity >= arpEntries + reassemblySlots + TCP_TABLE_TIMERS + 1, "timerCapacity " + timerCapacity
+                + " cannot arm a timer for each of the " + arpEntries + " ARP entries, " + reassemblySlots
+                + " reassembly slots and TCP's " + TCP_TABLE_TIMERS + " tables, plus one TCP connection"
+                + " (a slot without its timer would never time out)");
+        require(tcp != null, "tcp settings missing");
         require(ttl >= 1 && ttl <= 255, "ttl " + ttl + " must be 1..255");
         require(icmpErrorsPerSecond >= 0, "icmpErrorsPerSecond must not be negative");
         return this;

@@ -64,7 +64,30 @@ public enum DropReason {
     UDP_BAD_CHECKSUM(Proto.UDP, CHECKSUM_ERRORS, "UDP checksum wrong"),
     UDP_NO_SOCKET(Proto.UDP, null, "no socket on the port (port unreachable sent)"),
     UDP_QUEUE_FULL(Proto.UDP, MEMORY_ERRORS, "the socket's receive queue is full"),
-    UDP_NO_MEMORY(Proto.UDP, MEMORY_ERRORS, "no memory to queue the datagram");
+    UDP_NO_MEMORY(Proto.UDP, MEMORY_ERRORS, "no memory to queue the datagram"),
+
+    TCP_TRUNCATED(Proto.TCP, LENGTH_ERRORS, "shorter than its TCP header"),
+    TCP_BAD_CHECKSUM(Proto.TCP, CHECKSUM_ERRORS, "TCP checksum wrong"),
+    TCP_BAD_OPTION(Proto.TCP, OPTION_ERRORS, "malformed TCP options"),
+    TCP_BROADCAST(Proto.TCP, null, "TCP segment to a broadcast or multicast address"),
+    TCP_NO_SOCKET(Proto.TCP, null, "no connection or listener (reset sent unless it was a reset)"),
+    TCP_TIME_WAIT(Proto.TCP, null, "segment for a connection in TIME_WAIT (acknowledged)"),
+    TCP_RST_IGNORED(Proto.TCP, null, "reset that matched nothing it could end"),
+    TCP_RST_CHALLENGED(Proto.TCP, null, "reset in the window but not exact: challenge ACK (RFC 5961)"),
+    TCP_SYN_CHALLENGED(Proto.TCP, null, "SYN on a synchronized connection: challenge ACK (RFC 5961)"),
+    TCP_SYN_DUPLICATE(Proto.TCP, null, "retransmitted SYN (SYN-ACK sent again)"),
+    TCP_BAD_ACK(Proto.TCP, PROTOCOL_ERRORS, "acknowledges something never sent"),
+    TCP_NO_ACK(Proto.TCP, PROTOCOL_ERRORS, "no ACK flag on a synchronized connection"),
+    TCP_PAWS(Proto.TCP, null, "old timestamp: an old duplicate (PAWS, RFC 7323)"),
+    TCP_OUT_OF_WINDOW(Proto.TCP, null, "outside the receive window (acknowledged)"),
+    TCP_ACCEPT_QUEUE_FULL(Proto.TCP, MEMORY_ERRORS, "listener's accept queue is full"),
+    TCP_ADMISSION(Proto.TCP, MEMORY_ERRORS, "not admitted: the budget cannot guarantee a new connection's minimum"),
+    TCP_OUT_OF_ORDER_FULL(Proto.TCP, MEMORY_ERRORS, "out-of-order data beyond the connection's bound or share"),
+    TCP_OUT_OF_ORDER_DUPLICATE(Proto.TCP, null, "out-of-order data already held"),
+    TCP_NO_MEMORY(Proto.TCP, MEMORY_ERRORS, "in-order data with no block to hold it"),
+    TCP_DATA_AFTER_FIN(Proto.TCP, null, "data after the peer's FIN"),
+    TCP_DATA_AFTER_CLOSE(Proto.TCP, null, "data for a connection the application closed (reset sent)"),
+    TCP_ICMP_INVALID(Proto.TCP, null, "ICMP error quoting a sequence number not in flight (RFC 5927)");
 
     private final Proto proto;
     private final Counter counter;

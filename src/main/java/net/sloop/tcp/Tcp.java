@@ -1,0 +1,442 @@
+package net.sloop.tcp;
+
+import java.security.SecureRandom;
+import java.util.SplittableRandom;
+import net.sloop.iface.NetIf;
+import net.sloop.ip.Gather;
+import net.sloop.ip.Transport;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Category;
+import net.sloop.mem.Owner;
+import net.sloop.stack.Stack;
+import net.sloop.stats.Stats;
+import net.sloop.time.TimerQueue;
+
+/**
+ * TCP (RFC 9293) for one stack: connection and listener tables, admission, memory pressure, and
+ * the parts each concern lives in ({@link TcpInput}, {@link TcpOutput}, {@link TcpTimers},
+ * {@link OutOfOrderQueue}, {@link SynQueue}, {@link TimeWaitTable}).
+ *
+ * <p>Admission (the memory promise): a connection is admitted only if the budget can hold its
+ * control block and commit one block each way; before refusing, TCP reclaims in a fixed order:
+ * TIME_WAIT records, then out-of-order data, then it refuses new work. An admitted connection is
+ * never broken to make room.
+ */
+public final class Tcp implements Transport {
+    public static final int PROTOCOL = 6;
+    static final int EPHEMERAL_FIRST = 49152; // RFC 6335 §6
+    static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
+
+    /** CONTROL bytes charged for TCP's own structures (tables, scratch, counters), not counting per-size parts. */
+    public static final int BASE_BYTES = 2048;
+
+    final Stack stack;
+    final Budget m;
+    final Stats stats;
+    final TcpConfig cfg;
+    final TcpStats counters = new TcpStats();
+    final Owner owner = new Owner("tcp layer");
+    private final TimerQueue timerQueue;
+    final IsnGenerator isn;
+    final SynCookies cookies;
+    final TcpOutput output;
+    final TcpInput input;
+    final TcpTimers timers;
+    final OutOfOrderQueue ooo;
+    final SynQueue synQueue;
+    final TimeWaitTable timeWait;
+    private final TcpConnection[] buckets;
+    private final SackScoreboard[] scoreboards;
+    private int scoreboardsFree;
+    TcpListener listeners;
+    int admitted;
+    final int maxConnections;
+    private int nextEphemeral;
+    private long now;
+    // Challenge ACK limit (RFC 5961 §7): a token bucket shared by all connections.
+    private long challengeTat;
+    private final long challengeInterval;
+
+    public Tcp(Stack stack, Gather gather) {
+        this.stack = stack;
+        this.m = stack.budget();
+        this.stats = stack.stats();
+        this.cfg = stack.config().tcp();
+        this.timerQueue = stack.timers();
+        long secret = cfg.secret() != 0 ? cfg.secret() : new SecureRandom().nextLong();
+        SplittableRandom keys = new SplittableRandom(secret);
+        this.isn = new IsnGenerator(keys.nextLong(), keys.nextLong());
+        this.cookies = new SynCookies(keys.nextLong(), keys.nextLong());
+        this.nextEphemeral = keys.nextInt(EPHEMERAL_COUNT);
+        this.output = new TcpOutput(this, gather);
+        this.input = new TcpInput(this);
+        this.timers = new TcpTimers(this);
+        this.ooo = new OutOfOrderQueue(this);
+        this.synQueue = new SynQueue(this, cfg.synQueue());
+        this.timeWait = new TimeWaitTable(m, timerQueue, Math.max(1, cfg.timeWaitRecords()), Math.max(1, cfg.timeWaitNanos()), keys.nextLong(), keys.nextLong());
+        int n = Integer.highestOneBit(Math.max(16, stack.config().tcpConnectionTimers()) * 2 - 1);
+        this.buckets = new TcpConnection[n];
+        this.scoreboards = new SackScoreboard[cfg.sackScoreboards()];
+        for (int i = 0; i < scoreboards.length; i++) scoreboards[i] = new SackScoreboard(cfg.sackRanges());
+        this.scoreboardsFree = scoreboards.length;
+        this.maxConnections = stack.config().tcpConnectionTimers();
+        this.challengeInterval = net.sloop.time.Time.SECONDS / 1000; // 1000 challenge ACKs per second, like Linux
+    }
+
+    /** CONTROL bytes charged at start-up for TCP's tables (SYN queue, buckets, scoreboards, per-block segment bookkeeping). */
+    public int controlBytes() {
+        return BASE_BYTES + buckets.length * 4 + synQueue.controlBytes() + ooo.controlBytes()
+                + scoreboards.length * SackScoreboard.chargeFor(cfg.sackRanges());
+    }
+
+    public Owner owner() {
+        return owner;
+    }
+
+    // ------------------------------------------------------------------ accessors used by the parts
+
+    Budget budget() {
+        return m;
+    }
+
+    TimerQueue timerQueue() {
+        return timerQueue;
+    }
+
+    TcpTimers timers() {
+        return timers;
+    }
+
+    OutOfOrderQueue ooo() {
+        return ooo;
+    }
+
+    TcpConfig config() {
+        return cfg;
+    }
+
+    /** The latest time the stack has been given; application calls act at this time. */
+    long now() {
+        return Math.max(now, stack.time());
+    }
+
+    void tick(long t) {
+        if (t > now) now = t;
+    }
+
+    /** Counters beyond the generic ones: retransmissions, recoveries, challenge ACKs, cookies. */
+    public TcpStats counters() {
+        return counters;
+    }
+
+    /** Connections admitted now (established or on their way). */
+    public int connections() {
+        return admitted;
+    }
+
+    /** TIME_WAIT records held now. */
+    public int timeWaitRecords() {
+        return timeWait.size();
+    }
+
+    public TimeWaitTable timeWaitTable() {
+        return timeWait;
+    }
+
+    public SynQueue synQueue() {
+        return synQueue;
+    }
+
+    // ------------------------------------------------------------------ application entry points
+
+    /**
+     * Listens on {@code port} of {@code address} (0: every address) with the default backlog.
+     *
+     * @throws TcpException ADDRESS_IN_USE, or OUT_OF_MEMORY if the budget cannot hold the listener
+     */
+    public TcpListener listen(int address, int port) throws TcpException {
+        return listen(address, port, cfg.acceptBacklog());
+    }
+
+    public TcpListener listen(int address, int port, int backlog) throws TcpException {
+        if (port <= 0 || port > 65535) throw new IllegalArgumentException("port " + port);
+        if (backlog < 1) throw new IllegalArgumentException("backlog must be at least 1");
+        for (TcpListener l = listeners; l != null; l = l.next) {
+            if (l.port == port && (l.address == address || l.address == 0 || address == 0)) {
+                throw new TcpException(TcpError.ADDRESS_IN_USE, "port " + port);
+            }
+        }
+        TcpListener l = new TcpListener(this, address, port, backlog);
+        if (!m.charge(Category.CONTROL, l.owner, TcpListener.CHARGE)) {
+            reclaim();
+            if (!m.charge(Category.CONTROL, l.owner, TcpListener.CHARGE)) {
+                throw new TcpException(TcpError.OUT_OF_MEMORY, "no room for a listener (" + TcpListener.CHARGE + " bytes)");
+            }
+        }
+        l.next = listeners;
+        listeners = l;
+        return l;
+    }
+
+    void unlinkListener(TcpListener l) {
+        if (listeners == l) listeners = l.next;
+        else {
+            for (TcpListener p = listeners; p != null; p = p.next) {
+                if (p.next == l) {
+                    p.next = l.next;
+                    break;
+                }
+            }
+        }
+        l.next = null;
+        m.uncharge(Category.CONTROL, l.owner, TcpListener.CHARGE);
+    }
+
+    TcpListener findListener(int address, int port) {
+        TcpListener any = null;
+        for (TcpListener l = listeners; l != null; l = l.next) {
+            if (l.port != port) continue;
+            if (l.address == address) return l;
+            if (l.address == 0) any = l;
+        }
+        return any;
+    }
+
+    /**
+     * Opens a connection to {@code raddr}:{@code rport} from an ephemeral port; the handshake
+     * proceeds as the stack runs. Options apply before the SYN is sent.
+     *
+     * @throws TcpException OUT_OF_MEMORY if the budget cannot admit the connection, NO_ROUTE, ADDRESS_IN_USE
+     */
+    public TcpSocket connect(int raddr, int rport) throws TcpException {
+        return connect(raddr, rport, null);
+    }
+
+    public TcpSocket connect(int raddr, int rport, TcpSocket.Options options) throws TcpException {
+        if (rport <= 0 || rport > 65535) throw new IllegalArgumentException("port " + rport);
+        int laddr = stack.sourceFor(raddr);
+        if (laddr == 0 || stack.routes().lookup(raddr) < 0) throw new TcpException(TcpError.NO_ROUTE, net.sloop.wire.Ipv4Address.toString(raddr));
+        int lport = ephemeral(laddr, raddr, rport);
+        if (lport == 0) throw new TcpException(TcpError.ADDRESS_IN_USE, "no ephemeral port free towards " + net.sloop.wire.Ipv4Address.toString(raddr) + ":" + rport);
+        TcpConnection c = new TcpConnection(this, cfg);
+        c.laddr = laddr;
+        c.raddr = raddr;
+        c.lport = lport;
+        c.rport = rport;
+        TcpSocket s = new TcpSocket(this, c);
+        if (options != null) options.applyTo(c);
+        if (!admit(c)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
+        long t = now();
+        c.iss = isn.isn(t, laddr, lport, raddr, rport);
+        c.sndUna = c.sndNxt = c.sndMax = c.iss;
+        c.rcvWscale = cfg.windowScaling() ? TcpOutput.scaleFor(c.rcvLimit) : 0;
+        c.tsOffset = isn.hash(raddr, rport, laddr, lport ^ 0x5a5a0000);
+        c.state = TcpState.SYN_SENT;
+        link(c);
+        counters.activeOpens++;
+        output.sendSyn(t, c);
+        return s;
+    }
+
+    private int ephemeral(int laddr, int raddr, int rport) {
+        for (int i = 0; i < EPHEMERAL_COUNT; i++) {
+            int p = EPHEMERAL_FIRST + Math.floorMod(nextEphemeral++, EPHEMERAL_COUNT);
+            if (find(laddr, p, raddr, rport) == null && timeWait.find(laddr, p, raddr, rport) < 0 && findListener(laddr, p) == null) return p;
+        }
+        return 0;
+    }
+
+    String admissionDetail() {
+        return "needs " + TcpConnection.CHARGE + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
+                + " blocks free beyond the receive reserve and commitments, " + admitted + " of " + maxConnections + " connections";
+    }
+
+    // ------------------------------------------------------------------ admission and pressure
+
+    /**
+     * Could a connection be admitted now? Checked when a SYN arrives, so that half-open entries
+     * are only made for connections that could complete; nothing is set aside until the
+     * handshake's last ACK.
+     */
+    boolean canAdmit() {
+        if (admitted >= maxConnections) return false;
+        int slab = (int) ((m.charged() + TcpConnection.CHARGE + m.blockSize() - 1) / m.blockSize()) - slabBlocks();
+        if (m.uncommittedFreeBlocks() >= 2 + Math.max(0, slab)) return true;
+        return reclaim() && m.uncommittedFreeBlocks() >= 2 + Math.max(0, slab);
+    }
+
+    private int slabBlocks() {
+        return (int) ((m.charged() + m.blockSize() - 1) / m.blockSize());
+    }
+
+    /** Charges the control block and commits the guaranteed minimum; reclaims first if needed. */
+    boolean admit(TcpConnection c) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (admitted < maxConnections) {
+                if (m.charge(Category.CONTROL, c.owner, TcpConnection.CHARGE)) {
+                    if (m.commit(2, Category.SOCKET_SEND, c.owner)) {
+                        c.sendCommit = 1;
+                        c.rcvCommit = 1;
+                        c.set(TcpConnection.F_ADMITTED);
+                        admitted++;
+                        return true;
+                    }
+                    m.uncharge(Category.CONTROL, c.owner, TcpConnection.CHARGE);
+                }
+            }
+            if (attempt == 0 && !reclaim()) break;
+        }
+        counters.admissionsRefused++;
+        return false;
+    }
+
+    /**
+     * Frees memory that no admitted connection needs, in the fixed order of the design: TIME_WAIT
+     * records, then out-of-order data. Returns true if anything was freed.
+     */
+    boolean reclaim() {
+        boolean any = false;
+        for (int i = 0; i < 64 && timeWait.reclaimOldest(); i++) any = true;
+        if (any) {
+            counters.reclaimedTimeWait++;
+            return true;
+        }
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                if (c.oooHead >= 0) {
+                    ooo.clear(c);
+                    counters.reclaimedOutOfOrder++;
+                    any = true;
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * May connection {@code c} take {@code n} more blocks from the common pool? Yes below the
+     * pressure threshold (a share of the budget, like Linux's tcp_mem); above it, only up to a
+     * fair share of what the budget can give connections, so one cannot starve the others.
+     */
+    boolean mayGrow(TcpConnection c, int n) {
+        int usable = m.blockCount() - m.reserveBlocks();
+        int taken = m.blockCount() - m.freeBlocks() + m.committedBlocks();
+        if (taken + n <= (long) usable * cfg.pressurePercent() / 100) return true;
+        int share = Math.max(2, (usable - baselineBlocks()) / Math.max(1, admitted));
+        int held = (int) ((c.owner.used(Category.SOCKET_SEND) + c.owner.used(Category.SOCKET_RECEIVE)
+                + c.owner.used(Category.OUT_OF_ORDER)) / m.blockSize()) + c.sendCommit + c.rcvCommit;
+        if (held + n <= share) return true;
+        counters.pressureRefusals++;
+        return false;
+    }
+
+    private int baselineBlocks() {
+        return (int) (m.baseline() / m.blockSize());
+    }
+
+    /** True if a challenge ACK may be sent now (RFC 5961 §7). */
+    boolean challengeAllowed(long t) {
+        long tat = Math.max(challengeTat, t);
+        if (tat - t > challengeInterval * 999) {
+            counters.challengeAcksSuppressed++;
+            return false;
+        }
+        challengeTat = tat + challengeInterval;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ scoreboards
+
+    /** Lends a SACK scoreboard to {@code c}; false if none is free (recovery then runs without SACK). */
+    boolean borrowScoreboard(TcpConnection c) {
+        if (c.scoreboard != null) return true;
+        if (scoreboardsFree == 0) {
+            counters.scoreboardsExhausted++;
+            return false;
+        }
+        c.scoreboard = scoreboards[--scoreboardsFree];
+        scoreboards[scoreboardsFree] = null;
+        c.scoreboard.reset(c.sndUna);
+        return true;
+    }
+
+    void returnScoreboard(TcpConnection c) {
+        scoreboards[scoreboardsFree++] = c.scoreboard;
+        c.scoreboard = null;
+    }
+
+    // ------------------------------------------------------------------ connection table
+
+    private int bucket(int laddr, int lport, int raddr, int rport) {
+        return isn.hash(laddr, lport, raddr, rport) & (buckets.length - 1);
+    }
+
+    TcpConnection find(int laddr, int lport, int raddr, int rport) {
+        for (TcpConnection c = buckets[bucket(laddr, lport, raddr, rport)]; c != null; c = c.hashNext) {
+            if (c.lport == lport && c.rport == rport && c.raddr == raddr && c.laddr == laddr) return c;
+        }
+        return null;
+    }
+
+    void link(TcpConnection c) {
+        int b = bucket(c.laddr, c.lport, c.raddr, c.rport);
+        c.hashNext = buckets[b];
+        buckets[b] = c;
+        c.set(TcpConnection.F_IN_TABLE);
+    }
+
+    void unlink(TcpConnection c) {
+        if (!c.has(TcpConnection.F_IN_TABLE)) return;
+        c.clear(TcpConnection.F_IN_TABLE);
+        int b = bucket(c.laddr, c.lport, c.raddr, c.rport);
+        if (buckets[b] == c) buckets[b] = c.hashNext;
+        else {
+            for (TcpConnection p = buckets[b]; p != null; p = p.hashNext) {
+                if (p.hashNext == c) {
+                    p.hashNext = c.hashNext;
+                    break;
+                }
+            }
+        }
+        c.hashNext = null;
+    }
+
+    // ------------------------------------------------------------------ Transport
+
+    @Override
+    public void input(long t, NetIf nif, int head, int ihl, int src, int dst, boolean broadcast) {
+        tick(t);
+        input.input(t, nif, head, ihl, src, dst, broadcast);
+    }
+
+    @Override
+    public void icmpError(long t, int type, int code, int mtu, int origSrc, int origDst, int quote, int quoteOffset, int quoteHeaderLength) {
+        tick(t);
+        input.icmpError(t, type, code, mtu, origSrc, origDst, quote, quoteOffset, quoteHeaderLength);
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Aborts every connection and listener and frees TIME_WAIT records and half-open entries (stack close or drain). */
+    public void clear() {
+        for (TcpListener l = listeners; l != null; ) {
+            TcpListener nx = l.next;
+            l.abortAll(TcpError.STACK_CLOSED);
+            l = nx;
+        }
+        for (int i = 0; i < buckets.length; i++) {
+            while (buckets[i] != null) {
+                TcpConnection c = buckets[i];
+                timers.abort(c, TcpError.STACK_CLOSED, false);
+            }
+        }
+        synQueue.clear();
+        timeWait.clear();
+    }
+
+    /** A report of TCP's counters and tables, for people. */
+    public String report() {
+        return "  tcp connections " + admitted + " (limit " + maxConnections + "), TIME_WAIT records " + timeWait.size()
+                + " in " + timeWait.blocksHeld() + " blocks, half-open " + synQueue.size() + "\n" + counters.report();
+    }
+}

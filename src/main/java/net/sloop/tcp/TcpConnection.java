@@ -1,0 +1,272 @@
+package net.sloop.tcp;
+
+import net.sloop.mem.Budget;
+import net.sloop.mem.Category;
+import net.sloop.mem.Chains;
+import net.sloop.mem.Owner;
+import net.sloop.time.Timer;
+import net.sloop.time.TimerQueue;
+
+/**
+ * One connection's protocol state: the transmission control block of RFC 9293 §3.3.1. It is
+ * owned by the protocol, not by the application: the application holds a {@link TcpSocket}
+ * handle, and either side may end its part at any time. {@link #release} frees everything the
+ * connection holds, exactly once.
+ *
+ * <p>Memory (the point of the project):
+ * <ul>
+ *   <li>The control block is charged ({@link #CHARGE} bytes of CONTROL) when admitted.
+ *   <li>A guaranteed minimum of one block each way is committed at admission ({@link
+ *       Budget#commit}): the connection can always queue one block to send and store one block
+ *       received, so once admitted it can always make progress.
+ *   <li>Send blocks are taken when the application writes and freed when acknowledged; receive
+ *       blocks are taken as data arrives in order and freed as the application reads.
+ *   <li>The advertised receive window is always backed: blocks are committed for every byte of
+ *       it beyond the room in the last receive block, so a peer that sends what we allowed is
+ *       never dropped for lack of memory.
+ *   <li>Out-of-order data is kept in the blocks it arrived in (OUT_OF_ORDER), bounded, and the
+ *       first thing pruned under pressure.
+ * </ul>
+ *
+ * <p>The connection is its own (single) timer: retransmission or persist, delayed ACK, keepalive
+ * and the FIN_WAIT_2 limit are deadlines in fields, and the timer is armed for the earliest.
+ */
+public final class TcpConnection extends Timer {
+    /** CONTROL bytes charged per connection: the control block, its estimator, controller and owner (see ChargeSizeTest). */
+    public static final int CHARGE = 640;
+
+    // Flags.
+    static final int F_SACK = 1;
+    static final int F_TS = 1 << 1;
+    static final int F_WSCALE = 1 << 2;
+    static final int F_NODELAY = 1 << 3;
+    static final int F_KEEPALIVE = 1 << 4;
+    static final int F_FIN_QUEUED = 1 << 5; // the application shut down output: FIN after the data
+    static final int F_FIN_SENT = 1 << 6;
+    static final int F_FIN_RCVD = 1 << 7; // the peer's FIN arrived in order
+    static final int F_ACK_NOW = 1 << 8;
+    static final int F_ORPHAN = 1 << 9; // the application closed its handle
+    static final int F_RCV_SHUT = 1 << 10; // the application shut down input: data is discarded
+    static final int F_FREED = 1 << 11;
+    static final int F_WANT_WRITE = 1 << 12;
+    static final int F_PASSIVE = 1 << 13;
+    static final int F_PERSIST = 1 << 14; // rtxAt is the persist (window probe) timer
+    static final int F_ADMITTED = 1 << 15;
+    static final int F_IN_TABLE = 1 << 16;
+    static final int F_IN_RECOVERY = 1 << 17;
+    static final int F_RTT_TIMING = 1 << 18;
+    static final int F_LINGER0 = 1 << 19;
+    static final int F_COOKIE = 1 << 20; // established from a SYN cookie
+
+    static final long OFF = TimerQueue.NONE;
+
+    final Tcp tcp;
+    final Owner owner;
+    int laddr, raddr, lport, rport;
+    TcpConnection hashNext;
+    TcpConnection queueNext; // in a listener's accept queue
+    TcpListener listener; // while waiting in the accept queue
+    TcpSocket socket; // the application's handle; null once orphaned
+    TcpState state = TcpState.CLOSED;
+    int flags;
+    TcpError error = TcpError.NONE;
+
+    // Send sequence space (RFC 9293 §3.3.1). sndMax: highest sequence sent (sndNxt goes back after an RTO).
+    int iss, sndUna, sndNxt, sndMax, sndWnd, sndWl1, sndWl2, maxSndWnd;
+    int sndWscale, rcvWscale;
+    int smss; // bytes of data per segment we send (peer's MSS, our MTU, minus options)
+    int peerMss;
+    int finSeq; // sequence number of our FIN, once queued
+    int bufSeq; // sequence number of the first byte in sendBuf
+    long lastSent;
+    final StreamBuffer sendBuf = new StreamBuffer();
+    int sendLimit;
+    int sendCommit;
+
+    // Receive sequence space.
+    int irs, rcvNxt, rcvAdv; // rcvAdv: right edge of the window advertised (never moves left)
+    int rcvLimit;
+    int rcvCommit;
+    final StreamBuffer recvBuf = new StreamBuffer();
+    int oooHead = -1;
+    int oooBlocks;
+    int lastOooSeq;
+    int segsUnacked;
+
+    // Timestamps (RFC 7323).
+    int tsRecent;
+    long tsRecentAt;
+    int tsOffset;
+    int lastAckSent;
+
+    // Round trip, retransmission, congestion, recovery.
+    final RttEstimator rtt;
+    final CongestionControl cc;
+    int rttSeq;
+    long rttStart;
+    int retransmits;
+    int dupAcks;
+    int recover;
+    int highRxt;
+    SackScoreboard scoreboard; // borrowed from the stack's pool while in use
+
+    // Deadlines (OFF when not armed).
+    long rtxAt = OFF, delackAt = OFF, keepAt = OFF, finWait2At = OFF;
+    long lastReceived;
+    long unackedSince = OFF;
+    int probes; // unanswered keepalive probes
+    int persistProbes; // unanswered window probes
+    int softError; // last ICMP soft error (a TcpError ordinal), reported if the connection times out
+    long userTimeoutNanos;
+    long keepIdleNanos, keepIntervalNanos;
+    int keepCount;
+
+    TcpConnection(Tcp tcp, TcpConfig cfg) {
+        this.tcp = tcp;
+        this.owner = new Owner("tcp", this);
+        this.rtt = new RttEstimator(cfg.initialRtoNanos(), cfg.minRtoNanos(), cfg.maxRtoNanos());
+        this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments()) : new NewReno(cfg.initialWindowSegments());
+        this.sendLimit = cfg.sendBuffer();
+        this.rcvLimit = cfg.receiveBuffer();
+        this.keepIdleNanos = cfg.keepIdleNanos();
+        this.keepIntervalNanos = cfg.keepIntervalNanos();
+        this.keepCount = cfg.keepCount();
+    }
+
+    boolean has(int f) {
+        return (flags & f) != 0;
+    }
+
+    void set(int f) {
+        flags |= f;
+    }
+
+    void clear(int f) {
+        flags &= ~f;
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    // ------------------------------------------------------------------ send memory
+
+    /** Bytes the application may still write now (buffer limit only; memory is checked on write). */
+    int sendSpace() {
+        return Math.max(0, sendLimit - sendBuf.length);
+    }
+
+    /**
+     * A block for the send queue: the committed minimum first, then the common pool if this
+     * connection is within its fair share. -1 if neither (the writer waits for an ACK).
+     */
+    int takeSendBlock(Budget m) {
+        if (sendCommit > 0) {
+            sendCommit--;
+            return m.allocCommitted(Category.SOCKET_SEND, owner);
+        }
+        if (!tcp.mayGrow(this, 1)) return -1;
+        return m.alloc(Category.SOCKET_SEND, owner);
+    }
+
+    /** Frees acknowledged send blocks, keeping the guaranteed minimum committed. */
+    void freeSendBlocks(Budget m, int chain) {
+        while (chain >= 0) {
+            int nx = m.next(chain);
+            if (sendBuf.blocks + sendCommit < 1) {
+                m.freeToCommitted(chain);
+                sendCommit++;
+            } else {
+                m.free(chain);
+            }
+            chain = nx;
+        }
+    }
+
+    // ------------------------------------------------------------------ receive memory
+
+    /** Bytes that may arrive in order without new commitments: the last block's room plus committed blocks. */
+    long receiveCoverage(Budget m) {
+        return (long) recvBuf.tailRoom(m) + (long) rcvCommit * m.blockSize();
+    }
+
+    /** Receive coverage when sending a SYN: the committed blocks (no data has arrived). */
+    long receiveCoverageForSyn(Budget m) {
+        return receiveCoverage(m);
+    }
+
+    /** A block for in-order received data, from the commitment that backs the advertised window. */
+    int takeReceiveBlock(Budget m) {
+        if (rcvCommit > 0) {
+            rcvCommit--;
+            return m.allocCommitted(Category.SOCKET_RECEIVE, owner);
+        }
+        // Data beyond what we advertised is never accepted, so this is data we promised to hold
+        // only if the commitment is exact; fall back on the pool (it may refuse).
+        if (!tcp.mayGrow(this, 1)) return -1;
+        return m.alloc(Category.SOCKET_RECEIVE, owner);
+    }
+
+    /**
+     * Frees blocks the application has read. The last block is kept as a commitment (its room
+     * backed part of the window), and so is the guaranteed minimum.
+     */
+    void freeReceiveBlocks(Budget m, int chain, boolean wasTail) {
+        while (chain >= 0) {
+            int nx = m.next(chain);
+            if ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1) {
+                m.freeToCommitted(chain);
+                rcvCommit++;
+            } else {
+                m.free(chain);
+            }
+            chain = nx;
+        }
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    @Override
+    protected void fire(long now) {
+        tcp.timers().fire(this, now);
+    }
+
+    /** Arms the timer for the earliest deadline, or cancels it. */
+    void schedule() {
+        long t = Math.min(Math.min(rtxAt, delackAt), Math.min(keepAt, finWait2At));
+        TimerQueue q = tcp.timerQueue();
+        if (t == OFF) q.cancel(this);
+        else if (!q.arm(this, t)) throw new IllegalStateException("timer queue full: a timer slot is part of admission");
+    }
+
+    // ------------------------------------------------------------------ release
+
+    /**
+     * Frees everything the connection holds, exactly once: send, receive and out-of-order blocks,
+     * commitments, the control charge, the timer and its place in the tables.
+     */
+    void release() {
+        if (has(F_FREED)) return;
+        set(F_FREED);
+        Budget m = tcp.budget();
+        tcp.timerQueue().cancel(this);
+        rtxAt = delackAt = keepAt = finWait2At = OFF;
+        Chains.free(m, sendBuf.takeAll());
+        Chains.free(m, recvBuf.takeAll());
+        tcp.ooo().clear(this);
+        if (scoreboard != null) tcp.returnScoreboard(this);
+        tcp.unlink(this);
+        if (has(F_ADMITTED)) {
+            clear(F_ADMITTED);
+            m.release(sendCommit + rcvCommit);
+            sendCommit = rcvCommit = 0;
+            m.uncharge(Category.CONTROL, owner, CHARGE);
+            tcp.admitted--;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return net.sloop.wire.Ipv4Address.toString(laddr) + ":" + lport + "-" + net.sloop.wire.Ipv4Address.toString(raddr) + ":" + rport;
+    }
+}

@@ -1,0 +1,149 @@
+package net.sloop.tcp;
+
+import net.sloop.mem.Owner;
+
+/**
+ * A listening port. Small: it holds no buffers; half-open connections live in the stack's
+ * {@link SynQueue}, and connections that completed the handshake wait in a bounded accept queue
+ * until {@link #accept()}. Closing or aborting the listener resets and frees the connections it
+ * has not handed out yet, at once (the failure of seed 000 cannot happen).
+ *
+ * <p>Event-driven: {@link #accept()} returns null when nothing waits; a {@link Listener} hears
+ * when something does. Calls are made on the stack's thread (or under its lock).
+ */
+public final class TcpListener implements AutoCloseable {
+    /** CONTROL bytes charged per listener (measured with JOL in ChargeSizeTest). */
+    public static final int CHARGE = 256;
+
+    /** Told when a connection is ready to be accepted. */
+    @FunctionalInterface
+    public interface Listener {
+        void acceptable(TcpListener l);
+    }
+
+    final Tcp tcp;
+    final Owner owner;
+    final int address;
+    final int port;
+    final int backlog;
+    int receiveBuffer;
+    int sendBuffer;
+    TcpListener next;
+    private TcpConnection head, tail;
+    int queued;
+    boolean closed;
+    private Listener listener;
+
+    TcpListener(Tcp tcp, int address, int port, int backlog) {
+        this.tcp = tcp;
+        this.owner = new Owner("tcp listener", this);
+        this.address = address;
+        this.port = port;
+        this.backlog = backlog;
+        this.receiveBuffer = tcp.cfg.receiveBuffer();
+        this.sendBuffer = tcp.cfg.sendBuffer();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int address() {
+        return address;
+    }
+
+    /** Connections established and waiting to be accepted. */
+    public int pending() {
+        return queued;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void setListener(Listener l) {
+        open();
+        this.listener = l;
+    }
+
+    /** Buffer sizes for connections accepted from now on (the receive buffer decides the window scale offered). */
+    public void setBuffers(int sendBytes, int receiveBytes) {
+        open();
+        if (sendBytes < 1 || receiveBytes < 1) throw new IllegalArgumentException("buffer sizes must be positive");
+        this.sendBuffer = sendBytes;
+        this.receiveBuffer = receiveBytes;
+    }
+
+    /** The next established connection, or null if none waits. */
+    public TcpSocket accept() {
+        open();
+        TcpConnection c = head;
+        if (c == null) return null;
+        remove(c);
+        return new TcpSocket(tcp, c);
+    }
+
+    void enqueue(TcpConnection c) {
+        c.listener = this;
+        c.queueNext = null;
+        if (tail == null) head = c;
+        else tail.queueNext = c;
+        tail = c;
+        queued++;
+    }
+
+    /** Takes {@code c} out of the accept queue (accepted, or ended before it was). */
+    void remove(TcpConnection c) {
+        if (c.listener != this) return;
+        TcpConnection prev = null;
+        for (TcpConnection x = head; x != null; prev = x, x = x.queueNext) {
+            if (x == c) {
+                if (prev == null) head = c.queueNext;
+                else prev.queueNext = c.queueNext;
+                if (tail == c) tail = prev;
+                break;
+            }
+        }
+        c.queueNext = null;
+        c.listener = null;
+        queued--;
+    }
+
+    void notifyAcceptable() {
+        if (listener != null) listener.acceptable(this);
+    }
+
+    /** Resets and frees every connection not yet accepted, and forgets half-open ones. */
+    void abortAll(TcpError why) {
+        while (head != null) tcp.timers.abort(head, why, true);
+        tcp.synQueue.removeListener(this);
+        if (!closed) {
+            closed = true;
+            tcp.unlinkListener(this);
+        }
+    }
+
+    /**
+     * Stops listening. Connections that completed the handshake but were not accepted are reset
+     * and freed now; half-open ones are forgotten. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        abortAll(TcpError.LISTENER_CLOSED);
+    }
+
+    /** The same as {@link #close()}: a listener has nothing to flush. */
+    public void abort() {
+        close();
+    }
+
+    private void open() {
+        if (closed) throw new IllegalStateException("listener on port " + port + " is closed");
+    }
+
+    @Override
+    public String toString() {
+        return "listen " + net.sloop.wire.Ipv4Address.toString(address) + ":" + port;
+    }
+}

@@ -1,0 +1,318 @@
+package net.sloop.tcp;
+
+import static net.sloop.wire.TcpView.ACK;
+import static net.sloop.wire.TcpView.FIN;
+import static net.sloop.wire.TcpView.PSH;
+import static net.sloop.wire.TcpView.RST;
+import static net.sloop.wire.TcpView.SYN;
+
+import java.lang.foreign.MemorySegment;
+import net.sloop.iface.NetIf;
+import net.sloop.ip.Gather;
+import net.sloop.mem.Budget;
+import net.sloop.stats.Proto;
+import net.sloop.time.Time;
+import net.sloop.wire.Checksum;
+import net.sloop.wire.TcpOptions;
+import net.sloop.wire.TcpView;
+
+/**
+ * What a connection sends and when: segments built in a scratch header and sent from the send
+ * queue's blocks through the stack's transmit frame (so sending needs no memory), the receive
+ * window (always backed by committed blocks), Nagle and silly-window avoidance, and control
+ * segments for no connection (RST, SYN-ACK from the SYN queue).
+ */
+final class TcpOutput {
+    static final int HEADER = 20;
+    private final Tcp tcp;
+    private final Budget m;
+    private final Gather gather;
+    private final MemorySegment hdr = MemorySegment.ofArray(new byte[TcpView.MAX_HEADER_LENGTH]);
+    private final TcpView v = new TcpView();
+    private final int[] sack = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
+
+    TcpOutput(Tcp tcp, Gather gather) {
+        this.tcp = tcp;
+        this.m = tcp.budget();
+        this.gather = gather;
+    }
+
+    /** Smallest window scale that lets a window of {@code bytes} be advertised (RFC 7323 §2.3). */
+    static int scaleFor(int bytes) {
+        int s = 0;
+        while (s < TcpOptions.MAX_WINDOW_SCALE && (65535L << s) < bytes) s++;
+        return s;
+    }
+
+    /** The MSS we offer on the path to {@code raddr}: interface MTU less IPv4 and TCP headers (RFC 9293 §3.7.1). */
+    int ourMss(int raddr) {
+        int r = tcp.stack.routes().lookup(raddr);
+        NetIf nif = r >= 0 ? tcp.stack.routes().via(r) : tcp.stack.interfaceFor(0);
+        int mtu = nif == null ? 576 : nif.mtu();
+        return Math.min(tcp.cfg.maxSegment(), mtu - 40);
+    }
+
+    /** Data bytes per segment: the smaller MSS, less the options every segment carries (RFC 6691). */
+    static void setSendMss(TcpConnection c, int ourMss) {
+        int mss = Math.min(c.peerMss, ourMss);
+        if (c.has(TcpConnection.F_TS)) mss -= 12;
+        c.smss = Math.max(64, mss);
+    }
+
+    // ------------------------------------------------------------------ the window
+
+    /**
+     * The window to advertise, already scaled, and the right edge recorded. The right edge never
+     * moves left (RFC 9293 §3.8.6), it moves right only by a worthwhile amount (receiver SWS
+     * avoidance, §3.8.6.2.2), and every byte of it is backed by committed blocks, so the peer is
+     * never invited to send what the budget could not hold.
+     */
+    int window(TcpConnection c) {
+        int bs = m.blockSize();
+        long cur = Math.max(0, c.rcvAdv - c.rcvNxt);
+        long want = c.has(TcpConnection.F_RCV_SHUT) ? c.rcvLimit : Math.max(0, (long) c.rcvLimit - c.recvBuf.length);
+        long max = 65535L << c.rcvWscale;
+        if (want > max) want = max;
+        int mss = c.smss > 0 ? c.smss : 536;
+        if (want > cur && want - cur < Math.min(c.rcvLimit / 2, mss) && want < max) want = cur;
+        long cover = c.receiveCoverage(m);
+        if (want > cover) {
+            int need = (int) ((want - cover + bs - 1) / bs);
+            int got = 0;
+            while (got < need && tcp.mayGrow(c, 1) && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
+            c.rcvCommit += got;
+            cover += (long) got * bs;
+            if (want > cover) {
+                want = cover;
+                tcp.counters.windowsLimitedByMemory++;
+            }
+        }
+        if (want < cur) want = cur;
+        long keep = Math.max(want, cur);
+        int excess = (int) ((cover - keep) / bs);
+        int floor = c.recvBuf.blocks > 0 ? 0 : 1;
+        excess = Math.min(excess, c.rcvCommit - floor);
+        if (excess > 0) {
+            m.release(excess);
+            c.rcvCommit -= excess;
+        }
+        long scaled = want >> c.rcvWscale;
+        if (scaled > 65535) scaled = 65535;
+        int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
+        if (Seq.gt(edge, c.rcvAdv)) c.rcvAdv = edge;
+        return (int) scaled;
+    }
+
+    // ------------------------------------------------------------------ segments of a connection
+
+    /**
+     * Sends one segment of {@code c}: {@code len} data bytes from the send queue starting at
+     * sequence {@code seq}, with {@code flags}. Options: timestamps and SACK blocks as negotiated.
+     */
+    boolean segment(long now, TcpConnection c, int seq, int flags, int len) {
+        boolean syn = (flags & SYN) != 0;
+        int tsVal = tsClock(now) + c.tsOffset;
+        boolean ts;
+        int optLen;
+        int sackCount = 0;
+        if (syn) {
+            ts = tcp.cfg.timestamps() && (c.state == TcpState.SYN_SENT || c.has(TcpConnection.F_TS));
+            boolean sackOk = tcp.cfg.sack() && (c.state == TcpState.SYN_SENT || c.has(TcpConnection.F_SACK));
+            int ws = (c.state == TcpState.SYN_SENT ? tcp.cfg.windowScaling() : c.has(TcpConnection.F_WSCALE)) ? c.rcvWscale : -1;
+            optLen = TcpOptions.write(hdr, HEADER, ourMss(c.raddr), ws, sackOk, ts, tsVal, c.tsRecent, 0, null);
+        } else {
+            ts = c.has(TcpConnection.F_TS);
+            if (c.has(TcpConnection.F_SACK) && c.oooHead >= 0) sackCount = tcp.ooo.sackBlocks(c, sack);
+            optLen = (ts || sackCount > 0) ? TcpOptions.write(hdr, HEADER, -1, -1, false, ts, tsVal, c.tsRecent, sackCount, sack) : 0;
+        }
+        int window = syn ? (int) Math.min(65535, Math.max(0, Math.min(c.rcvLimit, c.receiveCoverageForSyn(m)))) : window(c);
+        if (syn) c.rcvAdv = c.rcvNxt + window;
+        v.wrap(hdr, 0, HEADER + optLen);
+        v.setSrcPort(c.lport);
+        v.setDstPort(c.rport);
+        v.setSeq(seq);
+        boolean ack = c.state != TcpState.SYN_SENT || (flags & ACK) != 0;
+        if (ack) flags |= ACK;
+        v.setAck(ack ? c.rcvNxt : 0);
+        v.setHeaderLength(HEADER + optLen);
+        v.setFlags(flags);
+        v.setWindow(window);
+        v.setChecksum(0);
+        v.setUrgentPointer(0);
+        if (len > 0) {
+            int b = c.sendBuf.locate(m, seq - c.bufSeq);
+            gather.setChain(hdr, 0, HEADER + optLen, b, seq - c.bufSeq - c.sendBuf.cursorPos(), len);
+        } else {
+            gather.set(hdr, 0, HEADER + optLen, hdr, 0, 0);
+        }
+        int total = HEADER + optLen + len;
+        v.setChecksum(Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(c.laddr, c.raddr, Tcp.PROTOCOL, total))));
+        if (ack) {
+            c.lastAckSent = c.rcvNxt;
+            c.clear(TcpConnection.F_ACK_NOW);
+            c.segsUnacked = 0;
+            c.delackAt = TcpConnection.OFF;
+        }
+        tcp.stats.sent(Proto.TCP);
+        tcp.counters.segmentsSent++;
+        if ((flags & RST) != 0) tcp.counters.resetsSent++;
+        return tcp.stack.ipv4().send(now, c.laddr, c.raddr, Tcp.PROTOCOL, true, gather);
+    }
+
+    /** Our timestamp clock: milliseconds (RFC 7323 §5.4 asks for 1 ms to 1 s per tick). */
+    static int tsClock(long now) {
+        return (int) (now / Time.MILLIS);
+    }
+
+    void sendSyn(long now, TcpConnection c) {
+        int flags = c.state == TcpState.SYN_SENT ? SYN : SYN | ACK;
+        segment(now, c, c.iss, flags, 0);
+        if (Seq.gt(c.iss + 1, c.sndMax)) c.sndMax = c.iss + 1;
+        c.sndNxt = c.iss + 1;
+        if (c.rtxAt == TcpConnection.OFF) c.rtxAt = now + c.rtt.rto();
+        if (c.retransmits == 0 && !c.has(TcpConnection.F_RTT_TIMING)) {
+            c.rttSeq = c.iss;
+            c.rttStart = now;
+            c.set(TcpConnection.F_RTT_TIMING);
+        }
+        c.schedule();
+    }
+
+    void sendAck(long now, TcpConnection c) {
+        segment(now, c, c.sndNxt, ACK, 0);
+    }
+
+    /** A segment the peer must answer with an ACK: sequence one below SND.UNA, no data (keepalive, window probe). */
+    void sendProbe(long now, TcpConnection c) {
+        segment(now, c, c.sndUna - 1, ACK, 0);
+    }
+
+    /** Abortive close: RST with our next sequence number (RFC 9293 §3.10.5 ABORT). */
+    void sendReset(long now, TcpConnection c) {
+        segment(now, c, c.sndNxt, RST | ACK, 0);
+    }
+
+    /**
+     * Sends what the connection may send now: new data within the send and congestion windows,
+     * subject to Nagle (RFC 1122 §4.2.3.4, unless no-delay) and sender silly-window avoidance
+     * (RFC 9293 §3.8.6.2.1), then the FIN once all data is sent, then a pending ACK.
+     */
+    void output(long now, TcpConnection c) {
+        if (c.has(TcpConnection.F_FREED)) return;
+        TcpState s = c.state;
+        boolean canSend = s == TcpState.ESTABLISHED || s == TcpState.CLOSE_WAIT || s == TcpState.FIN_WAIT_1
+                || s == TcpState.CLOSING || s == TcpState.LAST_ACK;
+        boolean sent = false;
+        if (canSend) {
+            if (c.sndNxt == c.sndUna && now - c.lastSent > c.rtt.rto() && c.lastSent != 0) c.cc.onIdleRestart(now);
+            while (true) {
+                int flight = c.sndNxt - c.sndUna;
+                int offset = c.sndNxt - c.bufSeq;
+                int unsent = offset >= 0 ? c.sendBuf.length - offset : 0;
+                if (unsent < 0) unsent = 0;
+                int win = Math.min(c.sndWnd, c.cc.cwnd());
+                if (c.has(TcpConnection.F_IN_RECOVERY) && c.scoreboard != null) {
+                    if (!tcp.input.sackRecoverySend(now, c)) break;
+                    sent = true;
+                    continue;
+                }
+                int usable = win - flight;
+                boolean finPending = c.has(TcpConnection.F_FIN_QUEUED) && Seq.le(c.sndNxt, c.finSeq);
+                if (unsent > 0 && usable > 0) {
+                    int len = Math.min(Math.min(unsent, c.smss), usable);
+                    boolean all = len == unsent;
+                    if (len < c.smss) {
+                        boolean nagle = c.has(TcpConnection.F_NODELAY) || flight == 0;
+                        boolean sws = (all && nagle) || (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2);
+                        if (!sws) break;
+                    }
+                    int flags = ACK | (all ? PSH : 0);
+                    boolean fin = all && finPending && c.sndNxt + len == c.finSeq;
+                    if (fin) flags |= FIN;
+                    sendData(now, c, c.sndNxt, len, flags);
+                    c.sndNxt += len + (fin ? 1 : 0);
+                    sent = true;
+                    continue;
+                }
+                if (unsent == 0 && finPending && c.sndNxt == c.finSeq) {
+                    sendData(now, c, c.sndNxt, 0, ACK | FIN);
+                    c.sndNxt += 1;
+                    sent = true;
+                    continue;
+                }
+                break;
+            }
+            if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
+            if (Seq.ge(c.sndMax, c.finSeq + 1) && c.has(TcpConnection.F_FIN_QUEUED)) c.set(TcpConnection.F_FIN_SENT);
+            int offset = c.sndNxt - c.bufSeq;
+            int unsent = offset >= 0 ? Math.max(0, c.sendBuf.length - offset) : 0;
+            if (c.sndNxt == c.sndUna && unsent > 0 && c.rtxAt == TcpConnection.OFF) {
+                // Zero window (or a window too small to use) with nothing in flight: probe it (RFC 9293 §3.8.6.1).
+                c.set(TcpConnection.F_PERSIST);
+                c.rtxAt = now + tcp.timers.persistInterval(c);
+            }
+        }
+        if (!sent && c.has(TcpConnection.F_ACK_NOW) && s != TcpState.SYN_SENT && s != TcpState.CLOSED) sendAck(now, c);
+        c.schedule();
+    }
+
+    /** Sends (or resends) data and arms the retransmission timer; times the segment for an RTT sample if none is being timed. */
+    void sendData(long now, TcpConnection c, int seq, int len, int flags) {
+        boolean fresh = Seq.ge(seq, c.sndMax);
+        segment(now, c, seq, flags, len);
+        c.lastSent = now;
+        if (fresh) tcp.counters.dataBytesSent += len;
+        else {
+            tcp.counters.retransmittedSegments++;
+            tcp.counters.retransmittedBytes += len;
+        }
+        if (fresh && !c.has(TcpConnection.F_RTT_TIMING) && !c.has(TcpConnection.F_TS)) {
+            c.rttSeq = seq;
+            c.rttStart = now;
+            c.set(TcpConnection.F_RTT_TIMING);
+        }
+        if (c.rtxAt == TcpConnection.OFF || c.has(TcpConnection.F_PERSIST)) {
+            c.clear(TcpConnection.F_PERSIST);
+            c.rtxAt = now + c.rtt.rto();
+        }
+        if (c.unackedSince == TcpConnection.OFF) c.unackedSince = now;
+    }
+
+    // ------------------------------------------------------------------ segments without a connection
+
+    /**
+     * A reset in answer to a segment for no connection (RFC 9293 §3.10.7.1): if it had an ACK,
+     * {@code <SEQ=SEG.ACK><CTL=RST>}; otherwise {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     */
+    void resetFor(long now, int laddr, int lport, int raddr, int rport, boolean hadAck, int segAck, int segSeq, int segLen) {
+        control(now, laddr, lport, raddr, rport, hadAck ? segAck : 0, hadAck ? 0 : segSeq + segLen, hadAck ? RST : RST | ACK, 0,
+                -1, -1, false, false, 0, 0);
+        tcp.counters.resetsSent++;
+    }
+
+    /** A bare ACK for a TIME_WAIT record or a challenge with no connection object. */
+    void ackFor(long now, int laddr, int lport, int raddr, int rport, int seq, int ack, boolean ts, int tsVal, int tsEcr) {
+        control(now, laddr, lport, raddr, rport, seq, ack, ACK, 0, -1, -1, false, ts, tsVal, tsEcr);
+    }
+
+    /** Sends a control segment (no data) built from explicit fields. */
+    void control(long now, int laddr, int lport, int raddr, int rport, int seq, int ack, int flags, int window,
+                 int mss, int ws, boolean sackOk, boolean ts, int tsVal, int tsEcr) {
+        int optLen = (mss >= 0 || ws >= 0 || sackOk || ts) ? TcpOptions.write(hdr, HEADER, mss, ws, sackOk, ts, tsVal, tsEcr, 0, null) : 0;
+        v.wrap(hdr, 0, HEADER + optLen);
+        v.setSrcPort(lport);
+        v.setDstPort(rport);
+        v.setSeq(seq);
+        v.setAck(ack);
+        v.setHeaderLength(HEADER + optLen);
+        v.setFlags(flags);
+        v.setWindow(window);
+        v.setChecksum(0);
+        v.setUrgentPointer(0);
+        gather.set(hdr, 0, HEADER + optLen, hdr, 0, 0);
+        v.setChecksum(Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(laddr, raddr, Tcp.PROTOCOL, HEADER + optLen))));
+        tcp.stats.sent(Proto.TCP);
+        tcp.counters.segmentsSent++;
+        tcp.stack.ipv4().send(now, laddr, raddr, Tcp.PROTOCOL, true, gather);
+    }
+}

@@ -1,0 +1,412 @@
+package net.sloop.tcp;
+
+import java.lang.foreign.MemorySegment;
+import net.sloop.mem.Budget;
+import net.sloop.wire.Ipv4Address;
+
+/**
+ * The application's handle on a TCP connection, event-driven face: calls never block; they
+ * return "would block" (0) and a {@link Listener} hears when trying again is worthwhile.
+ *
+ * <p>Ownership (the lesson of seed 003): the handle and the protocol's state are separate. The
+ * application may {@link #close}, {@link #shutdownOutput}, {@link #abort} at any time, any
+ * number of times; the protocol may finish or reset the connection at any time; whatever
+ * happens, the connection's memory is freed exactly once, by the protocol. After the peer's FIN
+ * and the data before it, {@link #read} returns -1. After the connection ended with an error,
+ * reads and writes throw a {@link TcpException} naming it. Any call but {@code close}/{@code
+ * abort} on a closed handle throws {@link IllegalStateException}.
+ *
+ * <p>Calls are made on the stack's thread or under its lock (the blocking face does this).
+ * Operations act at the stack's current time.
+ */
+public final class TcpSocket implements AutoCloseable {
+    /** Event bits given to a {@link Listener}. */
+    public static final int CONNECTED = 1, READABLE = 2, WRITABLE = 4, CLOSED = 8;
+
+    /** Hears a socket's events (bits of {@link #CONNECTED}, {@link #READABLE}, {@link #WRITABLE}, {@link #CLOSED}). */
+    @FunctionalInterface
+    public interface Listener {
+        void onEvent(TcpSocket socket, int events);
+    }
+
+    /** Options for {@link Tcp#connect(int, int, Options)}, applied before the SYN is sent. */
+    public static final class Options {
+        int sendBuffer = -1, receiveBuffer = -1;
+        boolean noDelay, keepAlive;
+        long userTimeoutNanos;
+
+        public Options sendBuffer(int bytes) { sendBuffer = bytes; return this; }
+        public Options receiveBuffer(int bytes) { receiveBuffer = bytes; return this; }
+        public Options noDelay(boolean v) { noDelay = v; return this; }
+        public Options keepAlive(boolean v) { keepAlive = v; return this; }
+        public Options userTimeoutNanos(long v) { userTimeoutNanos = v; return this; }
+
+        void applyTo(TcpConnection c) {
+            if (sendBuffer > 0) c.sendLimit = sendBuffer;
+            if (receiveBuffer > 0) c.rcvLimit = receiveBuffer;
+            if (noDelay) c.set(TcpConnection.F_NODELAY);
+            if (keepAlive) c.set(TcpConnection.F_KEEPALIVE);
+            c.userTimeoutNanos = userTimeoutNanos;
+        }
+    }
+
+    private final Tcp tcp;
+    private final TcpConnection c;
+    private boolean closed;
+    private boolean ended;
+    private Listener listener;
+    private int lingerSeconds = -1;
+
+    TcpSocket(Tcp tcp, TcpConnection c) {
+        this.tcp = tcp;
+        this.c = c;
+        c.socket = this;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    public TcpState state() {
+        return c.state;
+    }
+
+    /** Why the connection ended, or NONE. */
+    public TcpError error() {
+        return c.error;
+    }
+
+    public boolean isConnected() {
+        return c.state.synchronizedState() && !c.has(TcpConnection.F_FREED);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** True once the protocol has finished with the connection (closed, reset, timed out, TIME_WAIT). */
+    public boolean isEnded() {
+        return ended || c.has(TcpConnection.F_FREED);
+    }
+
+    public int localAddress() { return c.laddr; }
+    public int localPort() { return c.lport; }
+    public int remoteAddress() { return c.raddr; }
+    public int remotePort() { return c.rport; }
+
+    /** Bytes that can be read now without blocking. */
+    public int available() {
+        return c.recvBuf.length;
+    }
+
+    /** Bytes written but not yet acknowledged. */
+    public int unacknowledged() {
+        return c.sendBuf.length;
+    }
+
+    /** True if the peer's FIN has arrived (after the data now readable, reads return -1). */
+    public boolean inputEnded() {
+        return c.has(TcpConnection.F_FIN_RCVD);
+    }
+
+    public void setListener(Listener l) {
+        open();
+        this.listener = l;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** Turns Nagle's algorithm off (true) or on. */
+    public void setNoDelay(boolean on) {
+        open();
+        if (on) c.set(TcpConnection.F_NODELAY);
+        else c.clear(TcpConnection.F_NODELAY);
+        if (on && live()) tcp.output.output(tcp.now(), c);
+    }
+
+    public boolean noDelay() {
+        return c.has(TcpConnection.F_NODELAY);
+    }
+
+    /** Enables keepalive with the stack's default times. */
+    public void setKeepAlive(boolean on) {
+        open();
+        if (on) c.set(TcpConnection.F_KEEPALIVE);
+        else c.clear(TcpConnection.F_KEEPALIVE);
+        if (live()) tcp.timers.armKeepalive(tcp.now(), c);
+    }
+
+    /** Enables keepalive: first probe after {@code idleNanos} of silence, then every {@code intervalNanos}, abort after {@code count}. */
+    public void setKeepAlive(long idleNanos, long intervalNanos, int count) {
+        if (idleNanos <= 0 || intervalNanos <= 0 || count < 1) throw new IllegalArgumentException("keepalive times and count must be positive");
+        c.keepIdleNanos = idleNanos;
+        c.keepIntervalNanos = intervalNanos;
+        c.keepCount = count;
+        setKeepAlive(true);
+    }
+
+    public boolean keepAlive() {
+        return c.has(TcpConnection.F_KEEPALIVE);
+    }
+
+    /**
+     * Aborts the connection if data stays unacknowledged longer than this (RFC 5482's user
+     * timeout; 0: only the retransmission limit applies).
+     */
+    public void setUserTimeout(long nanos) {
+        open();
+        if (nanos < 0) throw new IllegalArgumentException("negative user timeout");
+        c.userTimeoutNanos = nanos;
+    }
+
+    /**
+     * SO_LINGER: -1 (default) closes gracefully in the background; 0 makes {@link #close} an
+     * abort that sends a reset; a positive value makes a blocking close wait up to that many
+     * seconds for the peer to acknowledge everything.
+     */
+    public void setLinger(int seconds) {
+        open();
+        lingerSeconds = seconds < 0 ? -1 : seconds;
+    }
+
+    public int linger() {
+        return lingerSeconds;
+    }
+
+    /** Send buffer limit in bytes (memory is still taken only as data is written). */
+    public void setSendBuffer(int bytes) {
+        open();
+        if (bytes < 1) throw new IllegalArgumentException("send buffer must be positive");
+        c.sendLimit = bytes;
+    }
+
+    public int sendBuffer() {
+        return c.sendLimit;
+    }
+
+    /**
+     * Receive buffer limit in bytes; bounds the advertised window. Set before connecting to get a
+     * window scale that can advertise it all (RFC 7323: the scale is fixed by the SYN).
+     */
+    public void setReceiveBuffer(int bytes) {
+        open();
+        if (bytes < 1) throw new IllegalArgumentException("receive buffer must be positive");
+        c.rcvLimit = bytes;
+        if (live()) tcp.output.output(tcp.now(), c);
+    }
+
+    public int receiveBuffer() {
+        return c.rcvLimit;
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /**
+     * Reads up to {@code len} bytes into {@code dst}. Returns the count, 0 if nothing can be read
+     * now (would block), or -1 at end of stream (the peer's FIN, after all its data).
+     *
+     * @throws TcpException if the connection ended with an error (reset, timed out, ...)
+     */
+    public int read(MemorySegment dst, long off, int len) throws TcpException {
+        open();
+        if (len < 0) throw new IllegalArgumentException("negative length");
+        int n = Math.min(len, c.recvBuf.length);
+        if (n > 0) {
+            Budget m = tcp.budget();
+            c.recvBuf.copyOut(m, 0, dst, off, n);
+            boolean wasTail = n == c.recvBuf.length;
+            int freed = c.recvBuf.consume(m, n);
+            c.freeReceiveBlocks(m, freed, wasTail && freed >= 0);
+            if (live()) windowUpdate();
+            return n;
+        }
+        if (c.has(TcpConnection.F_FIN_RCVD) || c.has(TcpConnection.F_RCV_SHUT)) return -1;
+        if (c.error != TcpError.NONE) throw new TcpException(c.error);
+        if (c.has(TcpConnection.F_FREED)) return -1; // closed cleanly (TIME_WAIT or CLOSED)
+        return 0;
+    }
+
+    public int read(byte[] dst, int off, int len) throws TcpException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        return read(MemorySegment.ofArray(dst), off, len);
+    }
+
+    public int read(byte[] dst) throws TcpException {
+        return read(dst, 0, dst.length);
+    }
+
+    /**
+     * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer now
+     * rather than at the next segment: a zero window is reopened by this update.
+     */
+    private void windowUpdate() {
+        int space = c.rcvLimit - c.recvBuf.length;
+        int adv = Math.max(0, c.rcvAdv - c.rcvNxt);
+        if (space - adv >= Math.min(c.rcvLimit / 2, Math.max(c.smss, 1))) {
+            c.set(TcpConnection.F_ACK_NOW);
+            tcp.output.output(tcp.now(), c);
+        }
+    }
+
+    /**
+     * Writes up to {@code len} bytes from {@code src}. Returns how many were taken (0: would
+     * block; the listener hears WRITABLE when acknowledged data frees room).
+     *
+     * @throws TcpException if the connection ended with an error, or output was shut down
+     */
+    public int write(MemorySegment src, long off, int len) throws TcpException {
+        open();
+        if (len < 0) throw new IllegalArgumentException("negative length");
+        if (c.error != TcpError.NONE) throw new TcpException(c.error);
+        if (c.has(TcpConnection.F_FIN_QUEUED)) throw new TcpException(TcpError.NONE, "output was shut down");
+        if (c.has(TcpConnection.F_FREED)) throw new TcpException(TcpError.NONE, "connection is closed");
+        if (!c.state.synchronizedState()) {
+            c.set(TcpConnection.F_WANT_WRITE);
+            return 0; // not connected yet: the listener hears CONNECTED
+        }
+        Budget m = tcp.budget();
+        int want = Math.min(len, c.sendSpace());
+        int done = 0;
+        while (done < want) {
+            if (c.sendBuf.tailRoom(m) == 0) {
+                int b = c.takeSendBlock(m);
+                if (b < 0) break;
+                c.sendBuf.link(m, b);
+            }
+            done += c.sendBuf.fill(m, src, off + done, want - done);
+        }
+        if (done < len) c.set(TcpConnection.F_WANT_WRITE);
+        if (done > 0) tcp.output.output(tcp.now(), c);
+        return done;
+    }
+
+    public int write(byte[] src, int off, int len) throws TcpException {
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        return write(MemorySegment.ofArray(src), off, len);
+    }
+
+    public int write(byte[] src) throws TcpException {
+        return write(src, 0, src.length);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /** Sends a FIN after the data already written (half-close). Idempotent. */
+    public void shutdownOutput() {
+        open();
+        queueFin();
+    }
+
+    private void queueFin() {
+        if (c.has(TcpConnection.F_FIN_QUEUED) || c.has(TcpConnection.F_FREED)) return;
+        switch (c.state) {
+            case ESTABLISHED, SYN_RECEIVED -> c.state = TcpState.FIN_WAIT_1;
+            case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
+            default -> { return; }
+        }
+        c.set(TcpConnection.F_FIN_QUEUED);
+        c.finSeq = c.bufSeq + c.sendBuf.length;
+        tcp.output.output(tcp.now(), c);
+    }
+
+    /** Discards data received from now on (it is still acknowledged) and frees what is unread. Idempotent. */
+    public void shutdownInput() {
+        open();
+        if (c.has(TcpConnection.F_RCV_SHUT)) return;
+        c.set(TcpConnection.F_RCV_SHUT);
+        dropUnread();
+    }
+
+    private void dropUnread() {
+        Budget m = tcp.budget();
+        int n = c.recvBuf.length;
+        if (n > 0) {
+            int freed = c.recvBuf.consume(m, n);
+            c.freeReceiveBlocks(m, freed, true);
+        }
+        tcp.ooo.clear(c);
+    }
+
+    /**
+     * Closes the handle. The connection finishes in the background: queued data is sent, then a
+     * FIN; the protocol frees everything when it is done. With unread data, or linger 0, the
+     * connection is reset instead (RFC 2525 §2.17). Idempotent; safe after the peer reset.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        listener = null;
+        c.socket = null;
+        if (c.has(TcpConnection.F_FREED)) return;
+        if (lingerSeconds == 0 || c.recvBuf.length > 0) {
+            tcp.timers.abort(c, TcpError.ABORTED, true);
+            return;
+        }
+        c.set(TcpConnection.F_ORPHAN);
+        switch (c.state) {
+            case SYN_SENT -> tcp.timers.abort(c, TcpError.ABORTED, false);
+            case ESTABLISHED, SYN_RECEIVED, CLOSE_WAIT -> queueFin();
+            case FIN_WAIT_2 -> {
+                c.finWait2At = tcp.now() + tcp.cfg.finWait2Nanos();
+                c.schedule();
+            }
+            default -> {}
+        }
+        if (!c.has(TcpConnection.F_FREED)) {
+            dropUnread();
+            c.set(TcpConnection.F_RCV_SHUT);
+        }
+    }
+
+    /** Resets the connection and frees everything at once (linger 0). Idempotent. */
+    public void abort() {
+        if (!closed) {
+            closed = true;
+            listener = null;
+            c.socket = null;
+        }
+        tcp.timers.abort(c, TcpError.ABORTED, true);
+    }
+
+    // ------------------------------------------------------------------ from the protocol
+
+    void connected() {
+        fire(CONNECTED | WRITABLE);
+    }
+
+    void readable() {
+        fire(READABLE);
+    }
+
+    void writable() {
+        fire(WRITABLE);
+    }
+
+    /** The protocol is done with the connection (ended or failed): readers and writers must look. */
+    void ended() {
+        ended = true;
+        fire(CLOSED | READABLE | WRITABLE);
+    }
+
+    private void fire(int events) {
+        Listener l = listener;
+        if (l != null) l.onEvent(this, events);
+    }
+
+    private boolean live() {
+        return !c.has(TcpConnection.F_FREED) && c.state.synchronizedState();
+    }
+
+    private void open() {
+        if (closed) throw new IllegalStateException("socket " + this + " is closed");
+    }
+
+    /** The protocol state behind this handle (for tests and reports). */
+    TcpConnection connection() {
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return Ipv4Address.toString(c.laddr) + ":" + c.lport + "->" + Ipv4Address.toString(c.raddr) + ":" + c.rport;
+    }
+}
