@@ -10,12 +10,12 @@ import net.sloop.time.Timer;
 import net.sloop.time.TimerQueue;
 
 /**
- * Compact records of IPv4 connections in TIME_WAIT (RFC 9293 §3.6.1), kept in the budget's arena.
+ * Compact records of IPv4 connections in TIME_WAIT (RFC 9293 §3.6), kept in the budget's arena.
  *
  * <p>A connection that enters TIME_WAIT gives up its connection object and its buffers; what it
  * still needs for the 2MSL wait is a 40-byte record here: enough to recognise a segment of the
  * old connection, to answer a retransmitted FIN with a correct ACK (with timestamps if they were
- * on, RFC 7323 §5.5), and to check the timestamps of a new SYN that would reuse the 4-tuple
+ * on, RFC 7323 §3.2), and to check the timestamps of a new SYN that would reuse the 4-tuple
  * (RFC 6191).
  *
  * <h2>Storage</h2>
@@ -24,8 +24,11 @@ import net.sloop.time.TimerQueue;
  * offset {@code (s % K) * 40}. A block is allocated (category {@link Category#TIME_WAIT}) when the
  * ring's tail enters it and freed as soon as the head leaves it, so an empty table holds no block
  * and a table of {@code n} records about {@code n / K} blocks (with 512-byte blocks, 12 records
- * per block: 42.7 bytes of budget per record). Every record waits the same duration, so FIFO order
- * is expiry order: one {@link Timer} for the whole table is armed at the head record's expiry.
+ * per block: 42.7 bytes of budget per record). When the table empties, head and tail move back to
+ * the start of their block, so the next block taken is filled whole. Every record waits the same
+ * duration, so FIFO order is expiry order: one {@link Timer} for the whole table is armed at the
+ * head record's expiry (if the timer queue is full the timer is armed again later; {@link #add}
+ * and {@link #expire} expire due records themselves).
  *
  * <p>Record layout (native byte order; every field naturally aligned):
  * <pre>
@@ -115,7 +118,7 @@ public final class TimeWaitTable implements AutoCloseable {
      * Makes an empty table (holding no block) and charges its control structures.
      *
      * @param capacity most records held at once; rounded up to whole blocks
-     * @param durationNanos how long a record lives: 2MSL (RFC 9293 §3.4.2; 60 s is common), at most an hour
+     * @param durationNanos how long a record lives: 2MSL (RFC 9293 §3.4.2; Linux uses 60 s), at most an hour
      * @param k0 first half of the 128-bit secret for the bucket hash (from {@code SecureRandom})
      * @throws IllegalStateException if the budget cannot hold the control structures
      */
@@ -161,9 +164,12 @@ public final class TimeWaitTable implements AutoCloseable {
     /**
      * Adds a record for a connection entering TIME_WAIT at {@code now}; it expires at {@code now +
      * duration}. Records already due are expired first, and a record for the same 4-tuple is
-     * replaced. If the ring is full, or no block is available, the oldest live record is recycled
-     * to make room. Returns the record's slot, or -1 (counted by {@link #refused()}) if no block
-     * can be had even by recycling (the budget is short of blocks other categories hold).
+     * replaced. If the ring is full the oldest live record is recycled to make room; if the record
+     * needs a new block and none is available, the oldest records are recycled until the head
+     * gives one back (up to a block's worth). Returns the record's slot, or -1 (counted by {@link
+     * #refused()} and by the budget) if no block can be had even so: the table is empty, or giving
+     * back all its blocks would not lift the budget above its receive reserve, in which case no
+     * record is sacrificed.
      *
      * @param window the window field its ACKs carry (already shifted by the window scale)
      * @param flags caller flags ({@link #TIMESTAMPS}, {@link #SACK}; bits of {@link #USER_FLAGS})
