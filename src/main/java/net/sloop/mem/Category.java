@@ -1,8 +1,8 @@
 package net.sloop.mem;
 
 /**
- * What a piece of the budget is used for. Block categories hold packet or stream bytes in whole
- * blocks; byte categories hold control structures (live Java objects) charged at their measured
+ * What a piece of the budget is used for. Block categories hold packet or stream bytes, or packed
+ * records, in whole blocks; byte categories hold control structures (live Java objects) charged at their measured
  * size, accounted against whole blocks set aside from the same arena.
  */
 public enum Category {
@@ -22,8 +22,8 @@ public enum Category {
     OUT_OF_ORDER(true, false),
     /** Control structures: connection blocks, sockets, listeners, tables. */
     CONTROL(false, false),
-    /** Compact records of connections in TIME_WAIT. */
-    TIME_WAIT(false, false);
+    /** Compact records of connections in TIME_WAIT, packed into whole blocks (see {@code TimeWaitTable}). */
+    TIME_WAIT(true, false);
 
     private final boolean blocks;
     private final boolean mayUseReserve;

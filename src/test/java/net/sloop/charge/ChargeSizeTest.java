@@ -2,10 +2,14 @@ package net.sloop.charge;
 
 import static net.sloop.testing.ChargeSizes.assertChargeCovers;
 import static net.sloop.testing.ChargeSizes.retainedBytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.sloop.link.Link;
+import net.sloop.mem.Category;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
+import net.sloop.tcp.TimeWaitTable;
 import net.sloop.testing.CaptureLink;
 import net.sloop.testing.LeakCheck;
 import net.sloop.udp.Udp;
@@ -53,6 +57,25 @@ class ChargeSizeTest {
         // bookkeeping is reported separately as metadataBytes) and the parts charged on their own.
         long charged = stack.controlBytes();
         assertChargeCovers("stack", stack, charged, stack.budget(), stack.arp(), stack.ipv4().reassembly(), link);
+    }
+
+    @Test
+    void timeWaitTable() {
+        var m = stack.budget();
+        for (int capacity : new int[] {1, 12, 100, 1000, 5000}) {
+            var t = new TimeWaitTable(m, stack.timers(), capacity, 60_000_000_000L, 1, 2);
+            try {
+                long measured = measure(t, m, m.memory(), stack.timers());
+                System.out.println("TIME_WAIT table of " + t.capacity() + " records: " + measured + " heap bytes, charged "
+                        + t.controlBytes() + " (" + m.used(Category.CONTROL) + " CONTROL in the budget)");
+                assertChargeCovers("TIME_WAIT table of " + t.capacity(), t, t.controlBytes(), m, m.memory(), stack.timers());
+                assertTrue(t.controlBytes() - measured <= 64, "charge close to the measure: " + t.controlBytes() + " vs " + measured);
+                assertEquals(t.controlBytes(), t.owner().used(Category.CONTROL));
+            } finally {
+                t.close();
+            }
+            assertEquals(0, t.owner().used());
+        }
     }
 
     static long measure(Object o, Object... shared) {

@@ -29,8 +29,8 @@ class BudgetProperties {
     static final int RESERVE = 3;
     /** RX three times: it is the only category that reaches the reserve. */
     static final Category[] BLOCK_CATS = {Category.RX, Category.RX, Category.RX, Category.TX, Category.REASSEMBLY, Category.SOCKET_SEND,
-            Category.SOCKET_RECEIVE, Category.OUT_OF_ORDER, Category.ARP_QUEUE};
-    static final Category[] BYTE_CATS = {Category.CONTROL, Category.TIME_WAIT};
+            Category.SOCKET_RECEIVE, Category.OUT_OF_ORDER, Category.ARP_QUEUE, Category.TIME_WAIT};
+    static final Category[] BYTE_CATS = {Category.CONTROL};
 
     /** Blocks are never linked here, so TRANSFER_CHAIN moves one-block chains (linked chains: BudgetTest). */
     enum Kind { ALLOC, FREE, TRANSFER, TRANSFER_CHAIN, CHARGE, UNCHARGE }

@@ -123,7 +123,7 @@ class BudgetTest {
         assertEquals(10, m.charged());
         assertEquals(10, a.used(Category.CONTROL));
         assertEquals(10, m.used(Category.CONTROL));
-        assertTrue(m.charge(Category.TIME_WAIT, b, BS - 10));
+        assertTrue(m.charge(Category.CONTROL, b, BS - 10));
         assertEquals(BS, m.used(), "exactly one block still");
         assertTrue(m.charge(Category.CONTROL, b, 1));
         assertEquals(2 * BS, m.used());
@@ -131,7 +131,7 @@ class BudgetTest {
         assertEquals(BS, m.used(), "returned as soon as it is not needed");
         m.uncharge(Category.CONTROL, a, 10);
         assertEquals(BS, m.used());
-        m.uncharge(Category.TIME_WAIT, b, BS - 10);
+        m.uncharge(Category.CONTROL, b, BS - 10);
         assertEquals(0, m.used());
         assertEquals(0, m.charged());
         assertTrue(m.charge(Category.CONTROL, a, 3 * BS + 1));
@@ -143,6 +143,7 @@ class BudgetTest {
     @Test
     void chargesAreCheckedForMisuse() {
         assertThrows(IllegalArgumentException.class, () -> m.charge(Category.RX, a, 10));
+        assertThrows(IllegalArgumentException.class, () -> m.charge(Category.TIME_WAIT, a, 40), "TIME_WAIT records are kept in blocks");
         assertThrows(IllegalArgumentException.class, () -> m.charge(Category.CONTROL, a, -1));
         int x = m.alloc(Category.TX, a);
         assertThrows(IllegalArgumentException.class, () -> m.uncharge(Category.TX, a, BS));
