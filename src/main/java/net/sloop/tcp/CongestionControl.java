@@ -73,6 +73,12 @@ public interface CongestionControl {
     void onIdleRestart(long now);
 
     /**
+     * Whether loss recovery is SACK based (RFC 6675: cwnd = ssthresh on entry, no inflation). The
+     * sender sets it before each recovery, as it has a SACK scoreboard for it or not.
+     */
+    void setSack(boolean sack);
+
+    /**
      * A round-trip time sample, for controllers that use one (CUBIC, HyStart); samples follow
      * Karn's rule (RFC 6298 §3) as those given to {@link RttEstimator} do.
      */

@@ -132,6 +132,7 @@ public final class Cubic implements CongestionControl {
     }
 
     /** As {@link NewReno#setSack}. */
+    @Override
     public void setSack(boolean sack) {
         this.sack = sack;
     }

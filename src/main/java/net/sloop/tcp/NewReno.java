@@ -95,6 +95,7 @@ public final class NewReno implements CongestionControl {
      * deflation) or NewReno's (RFC 6582). Set it once SACK-permitted is negotiated, before the
      * first recovery.
      */
+    @Override
     public void setSack(boolean sack) {
         this.sack = sack;
     }

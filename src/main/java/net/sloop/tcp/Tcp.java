@@ -74,7 +74,8 @@ public final class Tcp implements Transport {
         this.ooo = new OutOfOrderQueue(this);
         this.synQueue = new SynQueue(this, cfg.synQueue());
         this.timeWait = new TimeWaitTable(m, timerQueue, Math.max(1, cfg.timeWaitRecords()), Math.max(1, cfg.timeWaitNanos()), keys.nextLong(), keys.nextLong());
-        int n = Integer.highestOneBit(Math.max(16, stack.config().tcpConnectionTimers()) * 2 - 1);
+        // Each connection commits at least two blocks, so the budget bounds the connections as much as the timers do.
+        int n = Integer.highestOneBit(Math.max(16, Math.min(stack.config().tcpConnectionTimers(), m.blockCount() / 2)) * 2 - 1);
         this.buckets = new TcpConnection[n];
         this.scoreboards = new SackScoreboard[cfg.sackScoreboards()];
         for (int i = 0; i < scoreboards.length; i++) scoreboards[i] = new SackScoreboard(cfg.sackRanges());
@@ -86,7 +87,12 @@ public final class Tcp implements Transport {
     /** CONTROL bytes charged at start-up for TCP's tables (SYN queue, buckets, scoreboards, per-block segment bookkeeping). */
     public int controlBytes() {
         return BASE_BYTES + buckets.length * 4 + synQueue.controlBytes() + ooo.controlBytes()
-                + scoreboards.length * SackScoreboard.chargeFor(cfg.sackRanges());
+                + scoreboards.length * scoreboardBytes(cfg.sackRanges());
+    }
+
+    /** Heap bytes of one scoreboard: the object and its two arrays of range edges (checked in ChargeSizeTest). */
+    static int scoreboardBytes(int ranges) {
+        return 64 + 2 * (16 + 8 * ranges);
     }
 
     public Owner owner() {

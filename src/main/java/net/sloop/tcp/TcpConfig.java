@@ -112,7 +112,7 @@ public record TcpConfig(
     public static final class Builder {
         private int sendBuffer = 16 * 1024;
         private int receiveBuffer = 16 * 1024;
-        private int synQueue = 64;
+        private int synQueue = 16;
         private boolean synCookies = true;
         private int acceptBacklog = 16;
         private int timeWaitRecords = 256;
@@ -129,8 +129,8 @@ public record TcpConfig(
         private long finWait2Nanos = seconds(60);
         private int outOfOrderBlocks = 32;
         private int pressurePercent = 50;
-        private int sackScoreboards = 8;
-        private int sackRanges = 16;
+        private int sackScoreboards = 4;
+        private int sackRanges = 8;
         private int initialWindowSegments = 10;
         private String congestionControl = "newreno";
         private boolean windowScaling = true;

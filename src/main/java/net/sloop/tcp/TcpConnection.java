@@ -124,8 +124,9 @@ public final class TcpConnection extends Timer {
     TcpConnection(Tcp tcp, TcpConfig cfg) {
         this.tcp = tcp;
         this.owner = new Owner("tcp", this);
-        this.rtt = new RttEstimator(cfg.initialRtoNanos(), cfg.minRtoNanos(), cfg.maxRtoNanos());
-        this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments()) : new NewReno(cfg.initialWindowSegments());
+        this.rtt = new RttEstimator(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
+        this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments(), false, true)
+                : new NewReno(cfg.initialWindowSegments(), false);
         this.sendLimit = cfg.sendBuffer();
         this.rcvLimit = cfg.receiveBuffer();
         this.keepIdleNanos = cfg.keepIdleNanos();
@@ -214,7 +215,7 @@ public final class TcpConnection extends Timer {
     void freeReceiveBlocks(Budget m, int chain, boolean wasTail) {
         while (chain >= 0) {
             int nx = m.next(chain);
-            if ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1) {
+            if (!has(F_FREED) && ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1)) {
                 m.freeToCommitted(chain);
                 rcvCommit++;
             } else {
@@ -252,7 +253,9 @@ public final class TcpConnection extends Timer {
         tcp.timerQueue().cancel(this);
         rtxAt = delackAt = keepAt = finWait2At = OFF;
         Chains.free(m, sendBuf.takeAll());
-        Chains.free(m, recvBuf.takeAll());
+        // Data received in order stays readable while the application holds its handle: it is
+        // freed as it is read, or when the handle is closed. An error discards it.
+        if (socket == null || error != TcpError.NONE) Chains.free(m, recvBuf.takeAll());
         tcp.ooo().clear(this);
         if (scoreboard != null) tcp.returnScoreboard(this);
         tcp.unlink(this);

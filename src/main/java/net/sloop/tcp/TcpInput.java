@@ -338,9 +338,10 @@ final class TcpInput {
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
         int sl = segLength();
         boolean ok;
-        if (sl == 0) ok = rcvWnd == 0 ? seq == c.rcvNxt : Seq.inWindow(seq, c.rcvNxt, c.rcvNxt + rcvWnd);
+        // A bare segment exactly at the right edge is taken too (as Linux does): the peer may have
+        // filled the window we offered, and its ACKs must still be heard.
+        if (sl == 0) ok = rcvWnd == 0 ? seq == c.rcvNxt : Seq.inWindow(seq, c.rcvNxt, c.rcvNxt + rcvWnd + 1);
         else ok = rcvWnd != 0 && (Seq.inWindow(seq, c.rcvNxt, c.rcvNxt + rcvWnd) || Seq.inWindow(seq + sl - 1, c.rcvNxt, c.rcvNxt + rcvWnd));
-        if (!ok && sl > 0 && rcvWnd == 0 && seq == c.rcvNxt && len > 0 && !is(TcpView.SYN)) ok = false;
         if (!ok) {
             if (!is(TcpView.RST)) {
                 c.set(F_ACK_NOW);
@@ -571,7 +572,7 @@ final class TcpInput {
         if (c.scoreboard == null && !tcp.borrowScoreboard(c)) return false;
         boolean news = false;
         for (int i = 0; i < opt.sackBlockCount(); i++) {
-            news |= c.scoreboard.addBlock(opt.sackLeft(i), opt.sackRight(i), c.sndUna, c.sndMax);
+            news |= c.scoreboard.addBlock(opt.sackLeft(i), opt.sackRight(i), c.sndUna, c.sndMax) > 0;
         }
         return news;
     }
@@ -635,6 +636,7 @@ final class TcpInput {
         } else {
             c.rtxAt = now + c.rtt.rto();
             c.unackedSince = now;
+            TcpTimers.capByUserTimeout(c);
         }
         // Our FIN acknowledged?
         if (c.has(F_FIN_QUEUED) && Seq.gt(ack, c.finSeq)) finAcked(now, c);
@@ -668,6 +670,7 @@ final class TcpInput {
             if (lost && Seq.gt(ack, c.recover)) {
                 c.set(F_IN_RECOVERY);
                 c.recover = c.sndMax;
+                c.cc.setSack(c.scoreboard != null);
                 c.cc.onEnterRecovery(now, c.sndMax - c.sndUna);
                 tcp.counters.fastRetransmits++;
                 if (c.scoreboard != null) {
@@ -701,10 +704,11 @@ final class TcpInput {
      */
     boolean sackRecoverySend(long now, TcpConnection c) {
         SackScoreboard sb = c.scoreboard;
-        int pipe = sb.pipe(c.sndUna, c.sndMax, c.highRxt, c.smss);
+        long pipe = sb.pipe(c.sndUna, c.sndMax, c.highRxt, c.smss);
         if (c.cc.cwnd() - pipe < c.smss) return false;
         int dataEnd = c.bufSeq + c.sendBuf.length;
-        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, dataEnd, c.sndUna + c.sndWnd);
+        int newData = Math.max(0, Math.min(dataEnd - c.sndMax, c.sndUna + c.sndWnd - c.sndMax));
+        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, newData, false);
         if (kind == SackScoreboard.NONE) return false;
         int s = sb.nextSeq();
         int n = sb.nextLength();

@@ -79,7 +79,9 @@ final class TcpOutput {
         if (want > cover) {
             int need = (int) ((want - cover + bs - 1) / bs);
             int got = 0;
-            while (got < need && tcp.mayGrow(c, 1) && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
+            // A window held back for want of memory is not a failure: only commit what is free.
+            while (got < need && m.uncommittedFreeBlocks() > 0 && tcp.mayGrow(c, 1)
+                    && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
             c.rcvCommit += got;
             cover += (long) got * bs;
             if (want > cover) {
@@ -122,7 +124,15 @@ final class TcpOutput {
             optLen = TcpOptions.write(hdr, HEADER, ourMss(c.raddr), ws, sackOk, ts, tsVal, c.tsRecent, 0, null);
         } else {
             ts = c.has(TcpConnection.F_TS);
-            if (c.has(TcpConnection.F_SACK) && c.oooHead >= 0) sackCount = tcp.ooo.sackBlocks(c, sack);
+            if (c.has(TcpConnection.F_SACK) && c.oooHead >= 0) {
+                sackCount = tcp.ooo.sackBlocks(c, sack);
+                if (len > 0) {
+                    // SACK blocks must not push a full segment past the MSS (the data length was
+                    // chosen for timestamps only): keep as many as fit.
+                    int room = c.smss - len - 4;
+                    sackCount = Math.min(sackCount, Math.max(0, room / 8));
+                }
+            }
             optLen = (ts || sackCount > 0) ? TcpOptions.write(hdr, HEADER, -1, -1, false, ts, tsVal, c.tsRecent, sackCount, sack) : 0;
         }
         int window = syn ? (int) Math.min(65535, Math.max(0, Math.min(c.rcvLimit, c.receiveCoverageForSyn(m)))) : window(c);
@@ -178,8 +188,14 @@ final class TcpOutput {
         c.schedule();
     }
 
+    /**
+     * A bare ACK. Its sequence number is the highest we have sent (SND.MAX), not SND.NXT, which
+     * goes back after a timeout: the peer may already hold that data, and an ACK carrying an old
+     * sequence number would be dropped as unacceptable with the acknowledgement in it (both sides
+     * retransmitting after a timeout would then never hear each other). Linux does the same.
+     */
     void sendAck(long now, TcpConnection c) {
-        segment(now, c, c.sndNxt, ACK, 0);
+        segment(now, c, c.sndMax, ACK, 0);
     }
 
     /** A segment the peer must answer with an ACK: sequence one below SND.UNA, no data (keepalive, window probe). */
@@ -189,7 +205,7 @@ final class TcpOutput {
 
     /** Abortive close: RST with our next sequence number (RFC 9293 §3.10.5 ABORT). */
     void sendReset(long now, TcpConnection c) {
-        segment(now, c, c.sndNxt, RST | ACK, 0);
+        segment(now, c, c.sndMax, RST | ACK, 0);
     }
 
     /**
@@ -276,6 +292,7 @@ final class TcpOutput {
             c.rtxAt = now + c.rtt.rto();
         }
         if (c.unackedSince == TcpConnection.OFF) c.unackedSince = now;
+        TcpTimers.capByUserTimeout(c);
     }
 
     // ------------------------------------------------------------------ segments without a connection

@@ -336,7 +336,10 @@ public final class TcpSocket implements AutoCloseable {
         closed = true;
         listener = null;
         c.socket = null;
-        if (c.has(TcpConnection.F_FREED)) return;
+        if (c.has(TcpConnection.F_FREED)) {
+            net.sloop.mem.Chains.free(tcp.budget(), c.recvBuf.takeAll()); // unread data kept for this handle
+            return;
+        }
         if (lingerSeconds == 0 || c.recvBuf.length > 0) {
             tcp.timers.abort(c, TcpError.ABORTED, true);
             return;
@@ -364,6 +367,7 @@ public final class TcpSocket implements AutoCloseable {
             listener = null;
             c.socket = null;
         }
+        if (c.has(TcpConnection.F_FREED)) net.sloop.mem.Chains.free(tcp.budget(), c.recvBuf.takeAll());
         tcp.timers.abort(c, TcpError.ABORTED, true);
     }
 

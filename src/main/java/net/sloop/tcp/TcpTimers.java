@@ -77,6 +77,14 @@ final class TcpTimers {
         c.sndNxt = c.sndUna; // go back: resend from the first unacknowledged byte
         tcp.output.output(now, c);
         if (c.rtxAt == OFF && !c.has(TcpConnection.F_FREED)) c.rtxAt = now + c.rtt.rto();
+        capByUserTimeout(c);
+    }
+
+    /** RFC 5482: the user timeout ends the connection on time, not at the next backed-off retransmission. */
+    static void capByUserTimeout(TcpConnection c) {
+        if (c.userTimeoutNanos > 0 && c.unackedSince != OFF && c.rtxAt != OFF) {
+            c.rtxAt = Math.min(c.rtxAt, c.unackedSince + c.userTimeoutNanos);
+        }
     }
 
     private static TcpError softOr(TcpConnection c, TcpError e) {
@@ -98,6 +106,10 @@ final class TcpTimers {
             return;
         }
         // RFC 1122 §4.2.2.17: keep probing while the peer answers; one that never answers is dead.
+        if (c.userTimeoutNanos > 0 && now - c.lastReceived >= c.userTimeoutNanos) {
+            abort(c, TcpError.USER_TIMEOUT, true);
+            return;
+        }
         if (++c.persistProbes > tcp.cfg.maxRetransmits()) {
             abort(c, TcpError.TIMED_OUT, true);
             return;
@@ -106,6 +118,7 @@ final class TcpTimers {
         tcp.output.sendProbe(now, c);
         c.set(F_PERSIST);
         c.rtxAt = now + persistInterval(c);
+        if (c.userTimeoutNanos > 0) c.rtxAt = Math.min(c.rtxAt, c.lastReceived + c.userTimeoutNanos);
     }
 
     void armKeepalive(long now, TcpConnection c) {

@@ -56,7 +56,14 @@ class ChargeSizeTest {
         // The stack's own structures: everything it retains except the budget (whose per-block
         // bookkeeping is reported separately as metadataBytes) and the parts charged on their own.
         long charged = stack.controlBytes();
-        assertChargeCovers("stack", stack, charged, stack.budget(), stack.arp(), stack.ipv4().reassembly(), link);
+        assertChargeCovers("stack", stack, charged, stack.budget(), stack.arp(), stack.ipv4().reassembly(), stack.tcp(), link);
+    }
+
+    @Test
+    void tcpLayer() {
+        var tcp = stack.tcp();
+        assertChargeCovers("TCP layer", tcp, tcp.controlBytes(), stack, stack.budget(), stack.budget().memory(), stack.config(),
+                stack.stats(), stack.timers(), tcp.timeWaitTable(), link);
     }
 
     @Test

@@ -276,7 +276,8 @@ class UdpTest {
 
     @Test
     void aSocketTheBudgetCannotHoldIsRefusedClearly() {
-        Lan lan = new Lan(StackConfig.builder().budget(16 * 1024).build());
+        Lan lan = new Lan(StackConfig.builder().budget(16 * 1024)
+                .tcp(net.sloop.tcp.TcpConfig.builder().synQueue(4).timeWaitRecords(12).sackScoreboards(0).build()).build());
         long used = lan.stack.budget().used();
         IllegalStateException big = assertThrows(IllegalStateException.class, () -> lan.stack.udp().open(0, 7000, 100_000, 1024));
         assertTrue(big.getMessage().contains("budget"), big.getMessage());

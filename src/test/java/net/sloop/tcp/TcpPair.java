@@ -54,8 +54,17 @@ final class TcpPair {
         b.advance(net.now());
     }
 
+    /**
+     * Runs until {@code done}, which may act as the applications do (read, write, close): after it
+     * runs, the stacks are polled again so that timers it armed are known to the simulator.
+     */
     boolean runUntil(BooleanSupplier done, long forNanos) {
-        boolean ok = net.runUntil(done, net.now() + forNanos);
+        boolean ok = net.runUntil(() -> {
+            sync();
+            boolean d = done.getAsBoolean();
+            if (!d) net.poke();
+            return d;
+        }, net.now() + forNanos);
         sync();
         return ok;
     }
