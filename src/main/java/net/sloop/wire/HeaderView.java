@@ -29,8 +29,19 @@ public abstract class HeaderView<V extends HeaderView<V>> {
 
     public final int wrappedLength() { return len; }
 
-    /** True if the wrapped range lies inside the segment and holds at least {@code min} bytes. */
+    /**
+     * True if the wrapped length is at least {@code min} and the first {@code min} bytes lie inside
+     * the segment. The wrapped length is the packet's logical length: a packet held in a chain of
+     * blocks continues beyond the segment range of its first block, and only its header has to be
+     * contiguous (the layers pull it up). A packet in the arena's last block used to fail here as
+     * "truncated" because its logical length ran past the end of the arena.
+     */
     protected final boolean holds(int min) {
-        return Bytes.inBounds(seg, off, len) && len >= min;
+        return len >= min && Bytes.inBounds(seg, off, min);
+    }
+
+    /** True if the first {@code n} wrapped bytes lie inside the segment (a variable-length header). */
+    protected final boolean present(int n) {
+        return Bytes.inBounds(seg, off, n);
     }
 }

@@ -30,7 +30,7 @@ public final class Icmpv4View extends HeaderView<Icmpv4View> {
 
     /** TRUNCATED below 8 bytes; BAD_CHECKSUM when the message checksum does not verify. */
     public WireError check() {
-        if (!holds(HEADER_LENGTH)) {
+        if (!holds(HEADER_LENGTH) || !present(len)) { // the checksum covers the whole message, so all of it must be here
             return WireError.TRUNCATED;
         }
         if (!verifyChecksum()) {
@@ -65,6 +65,9 @@ public final class Icmpv4View extends HeaderView<Icmpv4View> {
 
     /** True when the sum over the whole wrapped message, checksum included, is 0xFFFF. */
     public boolean verifyChecksum() {
+        if (!present(len)) {
+            return false;
+        }
         return Checksum.fold(Checksum.add(0, seg, off, len)) == 0xFFFF;
     }
 

@@ -42,7 +42,7 @@ public final class Ipv4View extends HeaderView<Ipv4View> {
         if (hl < MIN_HEADER_LENGTH) {
             return WireError.BAD_HEADER_LENGTH;
         }
-        if (len < hl) {
+        if (len < hl || !present(hl)) {
             return WireError.TRUNCATED;
         }
         int total = totalLength();

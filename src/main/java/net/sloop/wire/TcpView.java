@@ -38,6 +38,9 @@ public final class TcpView extends HeaderView<TcpView> {
         if (hl < MIN_HEADER_LENGTH || hl > len) {
             return WireError.BAD_HEADER_LENGTH;
         }
+        if (!present(hl)) {
+            return WireError.TRUNCATED;
+        }
         return options.parse(seg, off + MIN_HEADER_LENGTH, hl - MIN_HEADER_LENGTH);
     }
 
@@ -88,6 +91,9 @@ public final class TcpView extends HeaderView<TcpView> {
 
     /** Verifies the checksum over pseudo-header, header and payload (the whole wrapped length). */
     public boolean verifyChecksum(int srcIp, int dstIp) {
+        if (!present(len)) {
+            return false; // part of the segment is in other blocks: checksum the chain instead (Chains.checksum)
+        }
         long acc = Checksum.pseudoHeaderV4(srcIp, dstIp, Ipv4View.PROTO_TCP, len);
         return Checksum.fold(Checksum.add(acc, seg, off, len)) == 0xFFFF;
     }

@@ -43,6 +43,9 @@ public final class UdpView extends HeaderView<UdpView> {
             return true;
         }
         int l = length();
+        if (!present(l)) {
+            return false; // part of the datagram is in other blocks: checksum the chain instead (Chains.checksum)
+        }
         long acc = Checksum.pseudoHeaderV4(srcIp, dstIp, Ipv4View.PROTO_UDP, l);
         return Checksum.fold(Checksum.add(acc, seg, off, l)) == 0xFFFF;
     }
