@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import net.sloop.link.PairLink;
+import net.sloop.mem.Category;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
 import net.sloop.tcp.TcpConfig;
@@ -67,11 +68,18 @@ final class TwoStacks implements AutoCloseable {
         }
     }
 
-    /** No connection left on either stack and both budgets at baseline plus TIME_WAIT records. */
+    /**
+     * No connection left on either stack and nothing held for one: no socket, out-of-order or
+     * receive blocks, no commitments (listeners and TIME_WAIT records may remain).
+     */
     boolean quiet() {
-        return a.tcp().connections() == 0 && b.tcp().connections() == 0
-                && a.budget().used() == a.budget().baseline() + a.budget().used(net.sloop.mem.Category.TIME_WAIT)
-                && b.budget().used() == b.budget().baseline() + b.budget().used(net.sloop.mem.Category.TIME_WAIT);
+        return quiet(a) && quiet(b);
+    }
+
+    static boolean quiet(Stack s) {
+        var m = s.budget();
+        return s.tcp().connections() == 0 && m.committedBlocks() == 0 && m.used(Category.SOCKET_SEND) == 0
+                && m.used(Category.SOCKET_RECEIVE) == 0 && m.used(Category.OUT_OF_ORDER) == 0 && m.used(Category.RX) == 0;
     }
 
     String report() {
@@ -85,7 +93,12 @@ final class TwoStacks implements AutoCloseable {
         closed = true;
         runner.close();
         if (runner.failure() != null) throw new AssertionError("runner failed", runner.failure());
-        a.drain();
-        b.drain();
+        runner.lock(); // socket events fire while draining; they expect the lock
+        try {
+            a.drain();
+            b.drain();
+        } finally {
+            runner.unlock();
+        }
     }
 }
