@@ -27,11 +27,15 @@ final class TwoStacks implements AutoCloseable {
     private boolean closed;
 
     TwoStacks(StackConfig ca, StackConfig cb) {
+        this(ca, cb, 1500);
+    }
+
+    TwoStacks(StackConfig ca, StackConfig cb, int mtu) {
         a = new Stack(ca);
         b = new Stack(cb);
         LeakCheck.track(a.budget());
         LeakCheck.track(b.budget());
-        link = PairLink.pair("p", 1500, 512 * 1024);
+        link = PairLink.pair("p", mtu, 512 * 1024);
         a.addInterface(link[0], A, 24);
         b.addInterface(link[1], B, 24);
         runner = StackRunner.start(a, b);
@@ -45,7 +49,11 @@ final class TwoStacks implements AutoCloseable {
     }
 
     static StackConfig config(long budget, int sendBuffer, int receiveBuffer) {
-        return StackConfig.builder().budget(budget)
+        return config(budget, sendBuffer, receiveBuffer, 1500);
+    }
+
+    static StackConfig config(long budget, int sendBuffer, int receiveBuffer, int mtu) {
+        return StackConfig.builder().budget(budget).maxMtu(mtu)
                 .tcp(TcpConfig.builder().sendBuffer(sendBuffer).receiveBuffer(receiveBuffer).build()).build();
     }
 
