@@ -7,4 +7,12 @@ package net.sloop.time;
 @FunctionalInterface
 public interface Clock {
     long nanos();
+
+    /**
+     * Real time: {@link System#nanoTime()} counted from when this class of clock was first used,
+     * plus one, so it starts small and positive (a stack's time starts at 0) and never goes back.
+     */
+    static Clock system() {
+        return SystemClock.INSTANCE;
+    }
 }

@@ -1,0 +1,221 @@
+package net.sloop.socket;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import net.sloop.iface.NetIf;
+import net.sloop.link.Link;
+import net.sloop.stack.Stack;
+import net.sloop.time.Clock;
+import net.sloop.time.TimerQueue;
+
+/**
+ * Drives one or more {@link Stack}s in real time on one thread (platform or virtual), and owns the
+ * lock that serialises every use of them: the protocol core is single-threaded, so any other
+ * thread (the blocking sockets, a test reading the budget) takes {@link #lock()} for the whole
+ * call, or uses {@link #call}.
+ *
+ * <p>The loop: take the lock; read the clock; {@link Stack#advance advance} and {@link Stack#poll
+ * poll} every stack; while a link still has frames to deliver (loopback, a {@link
+ * net.sloop.link.PairLink} whose other end was just polled) poll again at once; otherwise wait on
+ * a {@link Condition} of the lock until the earliest deadline or a {@link #wakeup()}. It never
+ * spins when idle. Socket events ({@link net.sloop.tcp.TcpSocket.Listener}) are therefore
+ * delivered on the runner's thread with the lock held.
+ *
+ * <p>Interfaces must be added to the stacks before the runner is created (their links are read
+ * once). The lock is fair, so that application threads waiting for it get in between rounds of a
+ * busy loop. Close sockets before the runner: after {@link #close()} nothing delivers frames, and
+ * a call blocked without a timeout would wait for ever.
+ */
+public final class StackRunner implements AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Condition wake = lock.newCondition();
+    private final Stack[] stacks;
+    private final Link[] links;
+    private final Clock clock;
+    private final Thread thread;
+    private boolean wakeRequested;
+    private volatile boolean closing;
+    private volatile Throwable failure;
+    // Figures (read under the lock).
+    private long rounds, waits;
+
+    /**
+     * Starts a runner for {@code stacks} reading {@code clock}, on a thread made by {@code
+     * threads} (for example {@code Thread.ofPlatform().daemon()} or {@code Thread.ofVirtual()}).
+     */
+    public StackRunner(Clock clock, Thread.Builder threads, Stack... stacks) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (stacks.length == 0) throw new IllegalArgumentException("a runner needs at least one stack");
+        this.stacks = stacks.clone();
+        List<Link> l = new ArrayList<>();
+        for (Stack s : this.stacks) for (NetIf nif : s.interfaces()) l.add(nif.link());
+        this.links = l.toArray(Link[]::new);
+        this.thread = threads.unstarted(this::run);
+        thread.start();
+    }
+
+    /** A runner on a daemon platform thread named "sloop-runner", reading {@link Clock#system()}. */
+    public static StackRunner start(Stack... stacks) {
+        return new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stacks);
+    }
+
+    /** A runner on a virtual thread, reading {@link Clock#system()}. */
+    public static StackRunner startVirtual(Stack... stacks) {
+        return new StackRunner(Clock.system(), Thread.ofVirtual().name("sloop-runner"), stacks);
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run() {
+        lock.lock();
+        try {
+            while (!closing) {
+                wakeRequested = false;
+                long t = clock.nanos();
+                long next = TimerQueue.NONE;
+                for (Stack s : stacks) {
+                    s.advance(t);
+                    next = Math.min(next, s.poll(t));
+                }
+                for (Link l : links) if (l.pending()) next = t;
+                rounds++;
+                if (next <= t || wakeRequested) {
+                    if (lock.hasQueuedThreads()) {
+                        // Busy: let waiting application threads in between rounds (the lock is fair).
+                        lock.unlock();
+                        lock.lock();
+                    }
+                    continue;
+                }
+                waits++;
+                if (next == TimerQueue.NONE) wake.await();
+                else wake.awaitNanos(next - t);
+            }
+        } catch (InterruptedException e) {
+            if (!closing) failure = e;
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ for other threads
+
+    /**
+     * Takes the lock (for the whole application call) and brings every stack's time to the
+     * clock's, so that what the call sends carries the right time.
+     */
+    public void lock() {
+        lock.lock();
+        long t = clock.nanos();
+        for (Stack s : stacks) s.advance(t);
+    }
+
+    public void unlock() {
+        lock.unlock();
+    }
+
+    /** Runs {@code c} under the lock, then {@linkplain #wakeup() wakes} the loop. */
+    public <T> T call(Callable<T> c) throws Exception {
+        lock();
+        try {
+            return c.call();
+        } finally {
+            wakeupLocked();
+            unlock();
+        }
+    }
+
+    /** Runs {@code r} under the lock, then wakes the loop. */
+    public void run(Runnable r) {
+        lock();
+        try {
+            r.run();
+        } finally {
+            wakeupLocked();
+            unlock();
+        }
+    }
+
+    /**
+     * Makes the loop poll again at once: call after an application call that sent something or
+     * armed a timer (the blocking sockets do). Cheap; may be called with or without the lock.
+     */
+    public void wakeup() {
+        lock.lock();
+        try {
+            wakeupLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void wakeupLocked() {
+        wakeRequested = true;
+        wake.signal();
+    }
+
+    /** A new condition of the runner's lock (for sockets' waits). */
+    Condition newCondition() {
+        return lock.newCondition();
+    }
+
+    boolean holdsLock() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** The clock the runner reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Rounds of polling so far, and how many of them ended in a wait (read under the lock). */
+    public long rounds() {
+        return rounds;
+    }
+
+    public long idleWaits() {
+        return waits;
+    }
+
+    /** The error that stopped the loop, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive() && !closing;
+    }
+
+    /**
+     * Stops the loop and joins its thread. The stacks are left as they are (still usable under
+     * the lock, e.g. to drain them). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() == thread) throw new IllegalStateException("the runner cannot close itself from its own thread");
+        closing = true;
+        wakeup();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (thread.join(java.time.Duration.ofSeconds(10))) break;
+                throw new IllegalStateException("runner thread did not stop within 10 s");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    @Override
+    public String toString() {
+        return "StackRunner[" + stacks.length + " stacks, " + links.length + " links, " + (isRunning() ? "running" : "stopped") + "]";
+    }
+}
