@@ -13,14 +13,14 @@ import java.lang.foreign.MemorySegment;
  * never synchronous, so a stack is never re-entered from inside its own transmit. Not
  * thread-safe: both stacks run on one thread (poll both until neither is {@link End#pending}).
  */
-public final class PairLink {
+public final class RingPairLink {
     private final End a, b;
 
     /**
      * @param mtu largest IP packet each end carries (68..65535)
      * @param queueBytes ring capacity of each end's inbound queue (each frame costs its length plus 4)
      */
-    public PairLink(int mtu, int queueBytes) {
+    public RingPairLink(int mtu, int queueBytes) {
         a = new End("pair0", mtu, queueBytes);
         b = new End("pair1", mtu, queueBytes);
         a.peer = b;

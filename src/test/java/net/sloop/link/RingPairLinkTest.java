@@ -13,11 +13,11 @@ import net.sloop.testing.LeakCheck;
 import net.sloop.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
-/** Two stacks joined back to back by a {@link PairLink}: frames cross on the peer's poll, TCP moves data intact. */
-class PairLinkTest {
+/** Two stacks joined back to back by a {@link RingPairLink}: frames cross on the peer's poll, TCP moves data intact. */
+class RingPairLinkTest {
     @Test
     void framesCrossOnThePeersPollAndOverflowIsCounted() {
-        PairLink p = new PairLink(1500, 2000);
+        RingPairLink p = new RingPairLink(1500, 2000);
         int[] got = {0, 0};
         p.a().attach((now, src, off, len) -> got[0] += len);
         p.b().attach((now, src, off, len) -> got[1] += len);
@@ -39,7 +39,7 @@ class PairLinkTest {
 
     @Test
     void tcpMovesAMegabyteIntactOverALargeMtu() throws Exception {
-        PairLink link = new PairLink(9000, 1 << 20);
+        RingPairLink link = new RingPairLink(9000, 1 << 20);
         StackConfig cfg = StackConfig.builder().budget(1 << 20).blockSize(2048).maxMtu(9000)
                 .tcp(TcpConfig.builder().secret(1).sendBuffer(64 * 1024).receiveBuffer(64 * 1024).build()).build();
         Stack a = new Stack(cfg), b = new Stack(cfg);
