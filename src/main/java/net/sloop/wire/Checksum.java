@@ -1,6 +1,8 @@
 package net.sloop.wire;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit ones' complement of the ones' complement sum of
@@ -20,6 +22,11 @@ import java.lang.foreign.MemorySegment;
 public final class Checksum {
     private Checksum() {}
 
+    /** Lengths from which {@link #add} takes its unrolled native-order loop. */
+    static final int BULK = 32;
+    private static final ValueLayout.OfLong NATIVE64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     /**
      * Adds {@code len} bytes at {@code off} as big-endian 16-bit words to {@code acc}; an odd
      * final byte is padded with zero on the right. Reads 8 bytes at a time; no allocation.
@@ -27,6 +34,17 @@ public final class Checksum {
     public static long add(long acc, MemorySegment seg, long off, int len) {
         long p = off;
         long end = off + len;
+        if (len >= BULK) {
+            // The hot path (every data segment is summed once sent and once received): 16 bytes per
+            // step in the machine's byte order into two independent accumulators, no byte swaps in
+            // the loop. The ones' complement sum of byte-swapped words is the byte-swapped sum
+            // (RFC 1071 §2(B)), so one swap of the folded result puts it back in network order.
+            // Each step adds less than 2^34, so the sums cannot overflow for any int length.
+            int n = len & ~15;
+            int folded = fold(sum16(seg, off, n));
+            p += n;
+            acc += LITTLE_ENDIAN ? swap(folded) : folded;
+        }
         while (end - p >= 8) {
             long w = Bytes.u64(seg, p);
             acc += (w >>> 32) + (w & 0xFFFF_FFFFL);
@@ -44,6 +62,18 @@ public final class Checksum {
             acc += Bytes.u8(seg, p) << 8;
         }
         return acc;
+    }
+
+    /** Sum of the 32-bit halves of {@code n} (a multiple of 16) bytes read in native order; kept small so that it inlines well. */
+    private static long sum16(MemorySegment seg, long off, int n) {
+        long s0 = 0, s1 = 0;
+        for (int i = 0; i < n; i += 16) {
+            long w0 = seg.get(NATIVE64, off + i);
+            long w1 = seg.get(NATIVE64, off + i + 8);
+            s0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL);
+            s1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL);
+        }
+        return s0 + s1;
     }
 
     /** Folds an accumulator to 16 bits with end-around carry (not complemented). */
