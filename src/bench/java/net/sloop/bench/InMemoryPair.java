@@ -2,7 +2,7 @@ package net.sloop.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import net.sloop.link.RingPairLink;
+import net.sloop.link.PairLink;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
 import net.sloop.tcp.TcpConfig;
@@ -12,7 +12,7 @@ import net.sloop.tcp.TcpSocket;
 import net.sloop.wire.Ipv4Address;
 
 /**
- * Two stacks, A (10.0.0.1) and B (10.0.0.2), joined by a {@link RingPairLink} in memory and driven on
+ * Two stacks, A (10.0.0.1) and B (10.0.0.2), joined by a {@link PairLink} in memory and driven on
  * the caller's thread with the real clock ({@link System#nanoTime}). {@link #pump} polls both
  * stacks until no frame is waiting on either side.
  */
@@ -21,7 +21,7 @@ public final class InMemoryPair implements AutoCloseable {
     public static final int B = Ipv4Address.parse("10.0.0.2");
     public static final int PORT = 5201;
 
-    public final RingPairLink link;
+    public final PairLink[] link;
     public final Stack a, b;
     public final TcpListener listener;
 
@@ -38,11 +38,11 @@ public final class InMemoryPair implements AutoCloseable {
     }
 
     public InMemoryPair(StackConfig config, int mtu) {
-        link = new RingPairLink(mtu, 8 * 1024 * 1024);
+        link = PairLink.pair("pair", mtu, 8 * 1024 * 1024);
         a = new Stack(config);
         b = new Stack(config);
-        a.addInterface(link.a(), A, 24);
-        b.addInterface(link.b(), B, 24);
+        a.addInterface(link[0], A, 24);
+        b.addInterface(link[1], B, 24);
         try {
             listener = b.tcp().listen(0, PORT);
         } catch (TcpException e) {
@@ -56,7 +56,7 @@ public final class InMemoryPair implements AutoCloseable {
             long now = System.nanoTime();
             a.poll(now);
             b.poll(now);
-        } while (link.a().pending() || link.b().pending());
+        } while (link[0].pending() || link[1].pending());
     }
 
     /** Opens a connection from A to B and returns {client, server} once both are established. */

@@ -274,7 +274,7 @@ public final class Budget implements AutoCloseable {
     public boolean charge(Category c, Owner o, int bytes) {
         if (c.blocks()) throw new IllegalArgumentException(c + " is allocated in blocks, not charged in bytes");
         if (bytes < 0) throw new IllegalArgumentException("negative charge");
-        int need = blocksFor(charged + bytes) - slabTop;
+        int need = blocksToCharge(bytes);
         if (need > 0) {
             if (!available(c, need)) {
                 fail(c, o);
@@ -306,6 +306,11 @@ public final class Budget implements AutoCloseable {
             cat[b] = FREE;
             freeStack[freeTop++] = b;
         }
+    }
+
+    /** Blocks that charging {@code bytes} more would set aside now (0 if the slab has room). */
+    public int blocksToCharge(int bytes) {
+        return Math.max(0, blocksFor(charged + bytes) - slabTop);
     }
 
     private int blocksFor(long bytes) {

@@ -128,48 +128,32 @@ final class OutOfOrderQueue {
     int sackBlocks(TcpConnection c, int[] out) {
         int max = out.length / 2;
         int count = 0;
-        // First: the contiguous run containing lastOooSeq.
-        int runStart = -1, runEnd = 0, firstStart = 0, firstEnd = 0;
-        boolean haveFirst = false;
-        for (int x = c.oooHead; x >= 0; x = next[x]) {
-            if (runStart == -1 || seq[x] != runEnd) {
-                if (runStart != -1 && !haveFirst && Seq.inWindow(c.lastOooSeq, runStartSeq, runEnd)) {
-                    firstStart = runStartSeq;
-                    firstEnd = runEnd;
-                    haveFirst = true;
-                }
-                runStart = x;
-                runStartSeq = seq[x];
-            }
-            runEnd = seq[x] + len[x];
-        }
-        if (runStart != -1 && !haveFirst && Seq.inWindow(c.lastOooSeq, runStartSeq, runEnd)) {
-            firstStart = runStartSeq;
-            firstEnd = runEnd;
-            haveFirst = true;
-        }
-        if (haveFirst) {
-            out[0] = firstStart;
-            out[1] = firstEnd;
-            count = 1;
-        }
-        runStart = -1;
-        for (int x = c.oooHead; x >= 0 && count < max; ) {
+        // Walk the contiguous runs (adjacent segments merge); the run holding the latest arrival
+        // goes first, the others follow in sequence order while there is room.
+        for (int x = c.oooHead; x >= 0; ) {
             int s = seq[x], e = s + len[x];
             x = next[x];
             while (x >= 0 && seq[x] == e) {
                 e = seq[x] + len[x];
                 x = next[x];
             }
-            if (haveFirst && s == firstStart) continue;
-            out[2 * count] = s;
-            out[2 * count + 1] = e;
-            count++;
+            if (Seq.inWindow(c.lastOooSeq, s, e)) {
+                int last = Math.min(count, max - 1); // make room at the front
+                for (int i = last; i > 0; i--) {
+                    out[2 * i] = out[2 * i - 2];
+                    out[2 * i + 1] = out[2 * i - 1];
+                }
+                out[0] = s;
+                out[1] = e;
+                count = Math.min(count + 1, max);
+            } else if (count < max) {
+                out[2 * count] = s;
+                out[2 * count + 1] = e;
+                count++;
+            }
         }
         return count;
     }
-
-    private int runStartSeq;
 
     /** Frees everything held out of order by {@code c}. */
     void clear(TcpConnection c) {

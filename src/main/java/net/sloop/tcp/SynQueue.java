@@ -149,7 +149,7 @@ public final class SynQueue extends Timer {
         int window = (int) Math.min(65535, Math.min(l.receiveBuffer, tcp.budget().blockSize()));
         tcp.output.control(now, laddr[e], ports[e] >>> 16, raddr[e], ports[e] & 0xFFFF, iss[e], irs[e] + 1,
                 net.sloop.wire.TcpView.SYN | net.sloop.wire.TcpView.ACK, window, tcp.output.ourMss(raddr[e]), ws,
-                (flags[e] & FLAG_SACK) != 0, ts, TcpOutput.tsClock(now) + tcp.isn.hash(raddr[e], ports[e] & 0xFFFF, laddr[e], (ports[e] >>> 16) ^ 0x5a5a0000),
+                (flags[e] & FLAG_SACK) != 0, ts, TcpOutput.tsClock(now) + tcp.tsOffset(laddr[e], ports[e] >>> 16, raddr[e], ports[e] & 0xFFFF),
                 tsRecent[e]);
         long rto = tcp.cfg.initialRtoNanos() << Math.min(retries[e], 16);
         due[e] = now + Math.min(rto, tcp.cfg.maxRtoNanos());

@@ -236,7 +236,7 @@ public final class Tcp implements Transport {
         c.iss = isn.isn(t, laddr, lport, raddr, rport);
         c.sndUna = c.sndNxt = c.sndMax = c.iss;
         c.rcvWscale = cfg.windowScaling() ? TcpOutput.scaleFor(c.rcvLimit) : 0;
-        c.tsOffset = isn.hash(raddr, rport, laddr, lport ^ 0x5a5a0000);
+        c.tsOffset = tsOffset(laddr, lport, raddr, rport);
         c.state = TcpState.SYN_SENT;
         link(c);
         counters.activeOpens++;
@@ -266,13 +266,8 @@ public final class Tcp implements Transport {
      */
     boolean canAdmit() {
         if (admitted >= maxConnections) return false;
-        int slab = (int) ((m.charged() + TcpConnection.CHARGE + m.blockSize() - 1) / m.blockSize()) - slabBlocks();
-        if (m.uncommittedFreeBlocks() >= 2 + Math.max(0, slab)) return true;
-        return reclaim() && m.uncommittedFreeBlocks() >= 2 + Math.max(0, slab);
-    }
-
-    private int slabBlocks() {
-        return (int) ((m.charged() + m.blockSize() - 1) / m.blockSize());
+        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE)) return true;
+        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE);
     }
 
     /** Charges the control block and commits the guaranteed minimum; reclaims first if needed. */
@@ -338,6 +333,14 @@ public final class Tcp implements Transport {
 
     private int baselineBlocks() {
         return (int) (m.baseline() / m.blockSize());
+    }
+
+    /**
+     * The offset added to our timestamp clock on one connection (RFC 7323 §5.4 recommends a
+     * per-connection random offset), keyed like the ISN so it reveals nothing across connections.
+     */
+    int tsOffset(int laddr, int lport, int raddr, int rport) {
+        return isn.hash(raddr, rport, laddr, lport ^ 0x5a5a0000);
     }
 
     /** True if a challenge ACK may be sent now (RFC 5961 §7). */

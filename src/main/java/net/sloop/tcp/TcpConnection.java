@@ -47,7 +47,6 @@ public final class TcpConnection extends Timer {
     static final int F_NODELAY = 1 << 3;
     static final int F_KEEPALIVE = 1 << 4;
     static final int F_FIN_QUEUED = 1 << 5; // the application shut down output: FIN after the data
-    static final int F_FIN_SENT = 1 << 6;
     static final int F_FIN_RCVD = 1 << 7; // the peer's FIN arrived in order
     static final int F_ACK_NOW = 1 << 8;
     static final int F_ORPHAN = 1 << 9; // the application closed its handle
@@ -60,8 +59,6 @@ public final class TcpConnection extends Timer {
     static final int F_IN_TABLE = 1 << 16;
     static final int F_IN_RECOVERY = 1 << 17;
     static final int F_RTT_TIMING = 1 << 18;
-    static final int F_LINGER0 = 1 << 19;
-    static final int F_COOKIE = 1 << 20; // established from a SYN cookie
 
     static final long OFF = TimerQueue.NONE;
 
@@ -196,11 +193,6 @@ public final class TcpConnection extends Timer {
         return (long) recvBuf.tailRoom(m) + (long) rcvCommit * m.blockSize();
     }
 
-    /** Receive coverage when sending a SYN: the committed blocks (no data has arrived). */
-    long receiveCoverageForSyn(Budget m) {
-        return receiveCoverage(m);
-    }
-
     /** A block for in-order received data, from the commitment that backs the advertised window. */
     int takeReceiveBlock(Budget m) {
         if (rcvCommit > 0) {
@@ -214,10 +206,13 @@ public final class TcpConnection extends Timer {
     }
 
     /**
-     * Frees blocks the application has read. The last block is kept as a commitment (its room
-     * backed part of the window), and so is the guaranteed minimum.
+     * Removes {@code n} bytes the application has read (or discarded) from the receive queue and
+     * frees the blocks they leave empty. The last block is kept as a commitment (its room backed
+     * part of the window), and so is the guaranteed minimum.
      */
-    void freeReceiveBlocks(Budget m, int chain, boolean wasTail) {
+    void consumeReceived(Budget m, int n) {
+        boolean wasTail = n == recvBuf.length;
+        int chain = recvBuf.consume(m, n);
         while (chain >= 0) {
             int nx = m.next(chain);
             if (!has(F_FREED) && ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1)) {

@@ -205,7 +205,7 @@ final class TcpInput {
                 int mss = tcp.cookies.check(now, dst, dport, src, sport, seq - 1, ack);
                 if (mss > 0) {
                     tcp.counters.cookiesAccepted++;
-                    establish(now, l, seq - 1, ack - 1, mss, -1, false, false, 0, true);
+                    establish(now, l, seq - 1, ack - 1, mss, -1, false, false, 0); // a cookie carries no options
                     return;
                 }
             }
@@ -256,7 +256,7 @@ final class TcpInput {
 
     private void establishFromQueue(long now, TcpListener l, int e) {
         SynQueue q = tcp.synQueue;
-        if (establish(now, l, q.irs(e), q.iss(e), q.mss(e), q.peerWs(e), q.sackOk(e), q.ts(e), q.tsRecent(e), false)) q.remove(e);
+        if (establish(now, l, q.irs(e), q.iss(e), q.mss(e), q.peerWs(e), q.sackOk(e), q.ts(e), q.tsRecent(e))) q.remove(e);
     }
 
     /**
@@ -265,7 +265,7 @@ final class TcpInput {
      * (the segment is dropped; the peer will retransmit).
      */
     private boolean establish(long now, TcpListener l, int irs, int iss, int peerMss, int peerWs, boolean sackOk,
-                              boolean ts, int tsRecent, boolean cookie) {
+                              boolean ts, int tsRecent) {
         if (l.queued >= l.backlog) {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
             return false;
@@ -282,7 +282,6 @@ final class TcpInput {
         c.rcvLimit = l.receiveBuffer;
         c.sendLimit = l.sendBuffer;
         c.set(TcpConnection.F_PASSIVE);
-        if (cookie) c.set(TcpConnection.F_COOKIE);
         c.iss = iss;
         c.irs = irs;
         c.sndUna = c.sndNxt = c.sndMax = iss + 1;
@@ -300,7 +299,7 @@ final class TcpInput {
             c.set(F_TS);
             c.tsRecent = tsRecent;
             c.tsRecentAt = now;
-            c.tsOffset = tcp.isn.hash(src, sport, dst, dport ^ 0x5a5a0000);
+            c.tsOffset = tcp.tsOffset(dst, dport, src, sport);
         }
         TcpOutput.setSendMss(c, tcp.output.ourMss(src));
         c.cc.init(now, c.smss);
@@ -691,11 +690,15 @@ final class TcpInput {
     void retransmitFirst(long now, TcpConnection c) {
         int avail = c.bufSeq + c.sendBuf.length - c.sndUna;
         int n = Math.min(c.smss, Math.max(0, avail));
-        int flags = TcpView.ACK;
-        if (c.has(F_FIN_QUEUED) && c.sndUna + n == c.finSeq && Seq.gt(c.sndMax, c.finSeq)) flags |= TcpView.FIN;
+        int flags = TcpView.ACK | resentFin(c, c.sndUna, n);
         if (n == 0 && (flags & TcpView.FIN) == 0) return;
         c.clear(F_RTT_TIMING); // Karn: never time a retransmitted segment
         tcp.output.sendData(now, c, c.sndUna, n, flags);
+    }
+
+    /** FIN if a retransmission of {@code n} bytes at {@code s} ends where the FIN we already sent was. */
+    private static int resentFin(TcpConnection c, int s, int n) {
+        return c.has(F_FIN_QUEUED) && s + n == c.finSeq && Seq.gt(c.sndMax, c.finSeq) ? TcpView.FIN : 0;
     }
 
     /**
@@ -723,8 +726,7 @@ final class TcpInput {
             return true;
         }
         n = Math.min(n, Math.max(0, dataEnd - s));
-        int fl = TcpView.ACK;
-        if (c.has(F_FIN_QUEUED) && s + n == c.finSeq && Seq.gt(c.sndMax, c.finSeq)) fl |= TcpView.FIN;
+        int fl = TcpView.ACK | resentFin(c, s, n);
         if (n == 0 && (fl & TcpView.FIN) == 0) return false;
         c.clear(F_RTT_TIMING);
         tcp.output.sendData(now, c, s, n, fl);
@@ -773,7 +775,7 @@ final class TcpInput {
         }
         // Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second full segment.
         c.segsUnacked++;
-        if (c.segsUnacked >= 2 || tcp.cfg.delayedAckNanos() == 0 || is(TcpView.PSH) && false) c.set(F_ACK_NOW);
+        if (c.segsUnacked >= 2 || tcp.cfg.delayedAckNanos() == 0) c.set(F_ACK_NOW);
         else if (c.delackAt == OFF) c.delackAt = now + tcp.cfg.delayedAckNanos();
         if (c.socket != null) c.socket.readable();
     }

@@ -89,9 +89,8 @@ final class TcpOutput {
                 tcp.counters.windowsLimitedByMemory++;
             }
         }
-        if (want < cur) want = cur;
-        long keep = Math.max(want, cur);
-        int excess = (int) ((cover - keep) / bs);
+        if (want < cur) want = cur; // the right edge never moves left
+        int excess = (int) ((cover - want) / bs);
         int floor = c.recvBuf.blocks > 0 ? 0 : 1;
         excess = Math.min(excess, c.rcvCommit - floor);
         if (excess > 0) {
@@ -135,7 +134,7 @@ final class TcpOutput {
             }
             optLen = (ts || sackCount > 0) ? TcpOptions.write(hdr, HEADER, -1, -1, false, ts, tsVal, c.tsRecent, sackCount, sack) : 0;
         }
-        int window = syn ? (int) Math.min(65535, Math.max(0, Math.min(c.rcvLimit, c.receiveCoverageForSyn(m)))) : window(c);
+        int window = syn ? (int) Math.min(65535, Math.max(0, Math.min(c.rcvLimit, c.receiveCoverage(m)))) : window(c);
         if (syn) c.rcvAdv = c.rcvNxt + window;
         v.wrap(hdr, 0, HEADER + optLen);
         v.setSrcPort(c.lport);
@@ -259,7 +258,6 @@ final class TcpOutput {
                 break;
             }
             if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
-            if (Seq.ge(c.sndMax, c.finSeq + 1) && c.has(TcpConnection.F_FIN_QUEUED)) c.set(TcpConnection.F_FIN_SENT);
             int offset = c.sndNxt - c.bufSeq;
             int unsent = offset >= 0 ? Math.max(0, c.sendBuf.length - offset) : 0;
             if (c.sndNxt == c.sndUna && unsent > 0 && c.rtxAt == TcpConnection.OFF) {

@@ -212,9 +212,7 @@ public final class TcpSocket implements AutoCloseable {
         if (n > 0) {
             Budget m = tcp.budget();
             c.recvBuf.copyOut(m, 0, dst, off, n);
-            boolean wasTail = n == c.recvBuf.length;
-            int freed = c.recvBuf.consume(m, n);
-            c.freeReceiveBlocks(m, freed, wasTail && freed >= 0);
+            c.consumeReceived(m, n);
             if (live()) windowUpdate();
             return n;
         }
@@ -316,12 +314,7 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void dropUnread() {
-        Budget m = tcp.budget();
-        int n = c.recvBuf.length;
-        if (n > 0) {
-            int freed = c.recvBuf.consume(m, n);
-            c.freeReceiveBlocks(m, freed, true);
-        }
+        if (c.recvBuf.length > 0) c.consumeReceived(tcp.budget(), c.recvBuf.length);
         tcp.ooo.clear(c);
     }
 

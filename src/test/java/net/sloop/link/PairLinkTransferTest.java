@@ -13,33 +13,33 @@ import net.sloop.testing.LeakCheck;
 import net.sloop.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
-/** Two stacks joined back to back by a {@link RingPairLink}: frames cross on the peer's poll, TCP moves data intact. */
-class RingPairLinkTest {
+/** Two stacks joined back to back by a {@link PairLink}: frames cross on the peer's poll, TCP moves data intact. */
+class PairLinkTransferTest {
     @Test
     void framesCrossOnThePeersPollAndOverflowIsCounted() {
-        RingPairLink p = new RingPairLink(1500, 2000);
+        PairLink[] p = PairLink.pair("pair", 1500, 2000);
         int[] got = {0, 0};
-        p.a().attach((now, src, off, len) -> got[0] += len);
-        p.b().attach((now, src, off, len) -> got[1] += len);
+        p[0].attach((now, src, off, len) -> got[0] += len);
+        p[1].attach((now, src, off, len) -> got[1] += len);
         MemorySegment f = MemorySegment.ofArray(new byte[1500]);
-        assertTrue(p.a().transmit(1, f, 0, 100));
-        assertFalse(p.a().pending(), "a frame a sends waits at b");
-        assertTrue(p.b().pending());
-        assertEquals(0, p.a().poll(1));
-        assertEquals(1, p.b().poll(1));
+        assertTrue(p[0].transmit(1, f, 0, 100));
+        assertFalse(p[0].pending(), "a frame a sends waits at b");
+        assertTrue(p[1].pending());
+        assertEquals(0, p[0].poll(1));
+        assertEquals(1, p[1].poll(1));
         assertEquals(100, got[1]);
-        assertTrue(p.a().transmit(1, f, 0, 1500));
-        assertFalse(p.a().transmit(1, f, 0, 1500), "b's 2000-byte queue holds one such frame");
-        assertFalse(p.b().transmit(1, f, 0, 1501), "longer than the MTU");
-        assertEquals(1, p.b().dropped());
-        assertEquals(1, p.a().dropped());
-        assertEquals(Link.Kind.IP, p.a().kind());
-        assertEquals(1500, p.b().mtu());
+        assertTrue(p[0].transmit(1, f, 0, 1500));
+        assertFalse(p[0].transmit(1, f, 0, 1500), "b's 2000-byte queue holds one such frame");
+        assertFalse(p[1].transmit(1, f, 0, 1501), "longer than the MTU");
+        assertEquals(1, p[1].dropped());
+        assertEquals(1, p[0].dropped());
+        assertEquals(Link.Kind.IP, p[0].kind());
+        assertEquals(1500, p[1].mtu());
     }
 
     @Test
     void tcpMovesAMegabyteIntactOverALargeMtu() throws Exception {
-        RingPairLink link = new RingPairLink(9000, 1 << 20);
+        PairLink[] link = PairLink.pair("pair", 9000, 1 << 20);
         StackConfig cfg = StackConfig.builder().budget(1 << 20).blockSize(2048).maxMtu(9000)
                 .tcp(TcpConfig.builder().secret(1).sendBuffer(64 * 1024).receiveBuffer(64 * 1024).build()).build();
         Stack a = new Stack(cfg), b = new Stack(cfg);
@@ -47,15 +47,15 @@ class RingPairLinkTest {
         LeakCheck.track(b.budget());
         LeakCheck.closeLater(a);
         LeakCheck.closeLater(b);
-        a.addInterface(link.a(), "10.0.0.1/24");
-        b.addInterface(link.b(), "10.0.0.2/24");
+        a.addInterface(link[0], "10.0.0.1/24");
+        b.addInterface(link[1], "10.0.0.2/24");
         long[] now = {1};
         Runnable pump = () -> {
             do {
                 now[0] += 1000;
                 a.poll(now[0]);
                 b.poll(now[0]);
-            } while (link.a().pending() || link.b().pending());
+            } while (link[0].pending() || link[1].pending());
         };
         TcpListener l = b.tcp().listen(0, 80);
         TcpSocket c = a.tcp().connect(Ipv4Address.parse("10.0.0.2"), 80);
@@ -74,7 +74,7 @@ class RingPairLinkTest {
             while (received < got.length && (n = s.read(got, received, got.length - received)) > 0) received += n;
         }
         assertArrayEquals(data, got);
-        assertEquals(0, link.a().dropped() + link.b().dropped());
+        assertEquals(0, link[0].dropped() + link[1].dropped());
         assertTrue(a.tcp().counters().segmentsSent < 2 * (data.length / 8000), "large segments: " + a.tcp().counters().segmentsSent);
         c.close();
         pump.run();
