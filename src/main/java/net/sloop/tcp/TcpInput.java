@@ -120,8 +120,10 @@ final class TcpInput {
         }
         TcpListener l = tcp.findListener(dst, dport);
         if (l != null && !l.closed) {
-            listen(now, l);
-            Chains.free(m, payload);
+            TcpConnection born = listen(now, l);
+            // The ACK that completes a handshake may carry data (and a FIN): process it as the new connection's.
+            if (born != null) connection(now, born, payload);
+            else Chains.free(m, payload);
             return;
         }
         Chains.free(m, payload);
@@ -182,13 +184,16 @@ final class TcpInput {
 
     // ------------------------------------------------------------------ LISTEN
 
-    /** RFC 9293 §3.10.7.2, with a SYN queue of compact entries and SYN cookies (RFC 4987). */
-    private void listen(long now, TcpListener l) {
+    /**
+     * RFC 9293 §3.10.7.2, with a SYN queue of compact entries and SYN cookies (RFC 4987). Returns
+     * the connection the segment established (its handshake's last ACK), or null.
+     */
+    private TcpConnection listen(long now, TcpListener l) {
         if (is(TcpView.RST)) {
             int e = tcp.synQueue.find(dst, dport, src, sport);
             if (e >= 0 && seq == tcp.synQueue.irs(e) + 1) tcp.synQueue.remove(e); // RFC 5961 §3: exact match
             tcp.stats.drop(DropReason.TCP_RST_IGNORED);
-            return;
+            return null;
         }
         if (is(TcpView.ACK) && !is(TcpView.SYN)) {
             int e = tcp.synQueue.find(dst, dport, src, sport);
@@ -196,42 +201,40 @@ final class TcpInput {
                 if (ack != tcp.synQueue.iss(e) + 1) {
                     tcp.output.resetFor(now, dst, dport, src, sport, true, ack, seq, segLength());
                     tcp.stats.drop(DropReason.TCP_BAD_ACK);
-                    return;
+                    return null;
                 }
-                establishFromQueue(now, l, e);
-                return;
+                return establishFromQueue(now, l, e);
             }
             if (tcp.cfg.synCookies()) {
                 int mss = tcp.cookies.check(now, dst, dport, src, sport, seq - 1, ack);
                 if (mss > 0) {
                     tcp.counters.cookiesAccepted++;
-                    establish(now, l, seq - 1, ack - 1, mss, -1, false, false, 0); // a cookie carries no options
-                    return;
+                    return establish(now, l, seq - 1, ack - 1, mss, -1, false, false, 0); // a cookie carries no options
                 }
             }
             tcp.output.resetFor(now, dst, dport, src, sport, true, ack, seq, segLength());
             tcp.stats.drop(DropReason.TCP_NO_SOCKET);
-            return;
+            return null;
         }
         if (!is(TcpView.SYN) || is(TcpView.ACK)) {
             if (is(TcpView.SYN)) tcp.output.resetFor(now, dst, dport, src, sport, true, ack, seq, segLength());
             tcp.stats.drop(DropReason.TCP_NO_SOCKET);
-            return;
+            return null;
         }
         // A SYN.
         int e = tcp.synQueue.find(dst, dport, src, sport);
         if (e >= 0) {
             if (seq == tcp.synQueue.irs(e)) tcp.synQueue.resend(now, e); // retransmitted SYN: our SYN-ACK was lost
             tcp.stats.drop(DropReason.TCP_SYN_DUPLICATE);
-            return;
+            return null;
         }
         if (l.queued >= l.backlog) {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
-            return;
+            return null;
         }
         if (!tcp.canAdmit()) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
-            return;
+            return null;
         }
         int peerMss = opt.mss() > 0 ? opt.mss() : 536;
         int peerWs = opt.windowScale();
@@ -243,7 +246,7 @@ final class TcpInput {
                 tcp.counters.cookiesSent++;
                 tcp.output.control(now, dst, dport, src, sport, cookie, seq + 1, TcpView.SYN | TcpView.ACK,
                         (int) Math.min(65535, m.blockSize()), tcp.output.ourMss(src), -1, false, false, 0, 0);
-                return;
+                return null;
             }
             tcp.synQueue.evictOldest();
         }
@@ -252,28 +255,31 @@ final class TcpInput {
         e = tcp.synQueue.add(now, l, dst, dport, src, sport, seq, iss, peerMss, peerWsOrNone, sackOk, ts, tsVal);
         tcp.counters.passiveOpens++;
         if (e >= 0) tcp.synQueue.resend(now, e);
+        return null;
     }
 
-    private void establishFromQueue(long now, TcpListener l, int e) {
+    private TcpConnection establishFromQueue(long now, TcpListener l, int e) {
         SynQueue q = tcp.synQueue;
-        if (establish(now, l, q.irs(e), q.iss(e), q.mss(e), q.peerWs(e), q.sackOk(e), q.ts(e), q.tsRecent(e))) q.remove(e);
+        TcpConnection c = establish(now, l, q.irs(e), q.iss(e), q.mss(e), q.peerWs(e), q.sackOk(e), q.ts(e), q.tsRecent(e));
+        if (c != null) q.remove(e);
+        return c;
     }
 
     /**
      * The handshake's last ACK arrived: admit a connection in ESTABLISHED, queue it for accept,
-     * and process the rest of the segment (it may carry data). False if it could not be admitted
-     * (the segment is dropped; the peer will retransmit).
+     * and return it for the rest of the segment to be processed (it may carry data). Null if it
+     * could not be admitted (the segment is dropped; the peer will retransmit).
      */
-    private boolean establish(long now, TcpListener l, int irs, int iss, int peerMss, int peerWs, boolean sackOk,
+    private TcpConnection establish(long now, TcpListener l, int irs, int iss, int peerMss, int peerWs, boolean sackOk,
                               boolean ts, int tsRecent) {
         if (l.queued >= l.backlog) {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
-            return false;
+            return null;
         }
         TcpConnection c = new TcpConnection(tcp, tcp.cfg);
         if (!tcp.admit(c)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
-            return false;
+            return null;
         }
         c.laddr = dst;
         c.lport = dport;
@@ -288,6 +294,7 @@ final class TcpInput {
         c.bufSeq = iss + 1;
         c.rcvNxt = irs + 1;
         c.rcvAdv = c.rcvNxt + m.blockSize(); // what the SYN-ACK advertised: the committed block
+        c.lastAckSent = c.rcvNxt; // the SYN-ACK acknowledged the SYN (RFC 7323 §4.3 Last.ACK.sent)
         c.peerMss = peerMss;
         if (peerWs >= 0) {
             c.set(F_WSCALE);
@@ -314,7 +321,7 @@ final class TcpInput {
         tcp.counters.established++;
         tcp.timers.armKeepalive(now, c);
         l.notifyAcceptable();
-        return true;
+        return c;
     }
 
     // ------------------------------------------------------------------ connections
@@ -332,6 +339,15 @@ final class TcpInput {
             tcp.output.output(now, c);
             dropped(payload, DropReason.TCP_PAWS);
             return;
+        }
+        // Simultaneous open (RFC 9293 §3.5 figure 7, line 6): the peer's SYN-ACK acknowledges our
+        // SYN and repeats the SYN we already hold. Its SYN falls before RCV.NXT, so the strict
+        // sequence test would drop it and wait for a retransmission; take it, as Linux does, as the
+        // ACK that completes the handshake.
+        if (c.state == TcpState.SYN_RECEIVED && !c.has(TcpConnection.F_PASSIVE) && is(TcpView.SYN)
+                && is(TcpView.ACK) && seq == c.irs && ack == c.iss + 1) {
+            flags &= ~TcpView.SYN;
+            seq = c.irs + 1;
         }
         // 1. Sequence number acceptable? (RFC 9293 §3.10.7.4, first)
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
