@@ -94,6 +94,13 @@ public final class TcpConnection extends Timer {
     int oooBlocks;
     int lastOooSeq;
     int segsUnacked;
+    /**
+     * Data segments still to be acknowledged at once at the start of the connection (Linux's
+     * quick-ACK mode, TCP_MAX_QUICKACKS): the first windows grow without waiting on delayed ACKs,
+     * which matters here because a SYN-ACK offers only the one committed block.
+     */
+    byte quickAcks = QUICK_ACKS;
+    static final byte QUICK_ACKS = 16;
 
     // Timestamps (RFC 7323).
     int tsRecent;
@@ -116,8 +123,8 @@ public final class TcpConnection extends Timer {
     long rtxAt = OFF, delackAt = OFF, keepAt = OFF, finWait2At = OFF;
     long lastReceived;
     long unackedSince = OFF;
-    int probes; // unanswered keepalive probes
-    int persistProbes; // unanswered window probes
+    int probes; // keepalive or window probes sent since the last segment received
+    int persistProbes; // window probes sent while the window stayed shut (the probe backoff)
     int softError; // last ICMP soft error (a TcpError ordinal), reported if the connection times out
     long userTimeoutNanos;
     long keepIdleNanos, keepIntervalNanos;

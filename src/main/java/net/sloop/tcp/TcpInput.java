@@ -791,7 +791,10 @@ final class TcpInput {
         }
         // Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second full segment.
         c.segsUnacked++;
-        if (c.segsUnacked >= 2 || tcp.cfg.delayedAckNanos() == 0) c.set(F_ACK_NOW);
+        if (c.quickAcks > 0) {
+            c.quickAcks--;
+            c.set(F_ACK_NOW);
+        } else if (c.segsUnacked >= 2 || tcp.cfg.delayedAckNanos() == 0) c.set(F_ACK_NOW);
         else if (c.delackAt == OFF) c.delackAt = now + tcp.cfg.delayedAckNanos();
         if (c.socket != null) c.socket.readable();
     }

@@ -91,7 +91,7 @@ final class TcpTimers {
         return c.softError != 0 ? TcpError.values()[c.softError] : e;
     }
 
-    /** Interval before the next window probe: the RTO, doubled per unanswered probe, capped at the maximum RTO. */
+    /** Interval before the next window probe: the RTO, doubled per probe sent while the window stays shut, capped at the maximum RTO. */
     long persistInterval(TcpConnection c) {
         long t = c.rtt.rto() << Math.min(c.persistProbes, 16);
         return Math.min(Math.max(t, tcp.cfg.minRtoNanos()), tcp.cfg.maxRtoNanos());
@@ -105,15 +105,19 @@ final class TcpTimers {
             tcp.output.output(now, c);
             return;
         }
-        // RFC 1122 §4.2.2.17: keep probing while the peer answers; one that never answers is dead.
+        // RFC 1122 §4.2.2.17: while the peer answers the probes the connection MUST stay open, however
+        // long its window stays shut; one that stops answering is dead. `probes` counts probes since
+        // the last segment received (any segment resets it), `persistProbes` the backoff, as Linux
+        // keeps icsk_probes_out and icsk_backoff apart.
         if (c.userTimeoutNanos > 0 && now - c.lastReceived >= c.userTimeoutNanos) {
             abort(c, TcpError.USER_TIMEOUT, true);
             return;
         }
-        if (++c.persistProbes > tcp.cfg.maxRetransmits()) {
+        if (++c.probes > tcp.cfg.maxRetransmits()) {
             abort(c, TcpError.TIMED_OUT, true);
             return;
         }
+        c.persistProbes++;
         tcp.counters.windowProbes++;
         tcp.output.sendProbe(now, c);
         c.set(F_PERSIST);

@@ -247,6 +247,8 @@ final class Peer {
     static final class Conn {
         final TcpSocket socket;
         int rnxt, snxt;
+        /** The right edge of Sloop's receive window as last advertised, where a script tracks it. */
+        int edge;
 
         Conn(TcpSocket socket, int rnxt, int snxt) {
             this.socket = socket;

@@ -1,0 +1,265 @@
+package net.sloop.tcp;
+
+import static net.sloop.tcp.Peer.ACK;
+import static net.sloop.tcp.Peer.PSH;
+import static net.sloop.tcp.Peer.RISS;
+import static net.sloop.tcp.Peer.SYN;
+import static net.sloop.tcp.Peer.seg;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import net.sloop.tcp.Peer.Conn;
+import net.sloop.tcp.Peer.Seg;
+import net.sloop.time.Time;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data in both directions, one segment at a time: delayed and immediate ACKs, out-of-order data
+ * and SACK blocks, Nagle, the receive window and its updates, zero-window probes.
+ */
+class TcpDataSegmentTest {
+
+    /** A connection whose first data has gone both ways, so the quick-ACK start is over and the window is open. */
+    static Conn warm(Peer p, Peer.Out syn) throws TcpException {
+        Conn k = p.accepted(syn);
+        // Enough small segments to end the quick-ACK start; each is read at once.
+        byte[] b = new byte[4096];
+        for (int i = 0; i < 20; i++) {
+            p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(10));
+            k.rnxt += 10;
+            k.socket.read(b);
+            p.advance(Time.millis(50));
+            for (Seg a : p.all()) k.edge = a.ack() + a.window();
+        }
+        return k;
+    }
+
+    @Test
+    void firstDataOfAPassiveConnectionIsAcknowledgedAtOnce() throws Exception {
+        // The SYN-ACK offered one committed block; the peer must learn the wider window without
+        // waiting for a delayed ACK (Linux's quick-ACK start does the same).
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(300));
+        Seg a = p.expect(ACK, k.snxt, k.rnxt + 300);
+        assertTrue(a.window() > 1000, "the window opened: " + a);
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void delayedAckAfterOneSegmentImmediateAfterTwo() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        // One segment: acknowledged by the delayed-ACK timer, 40 ms later (RFC 9293 §3.8.6.3).
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(100));
+        p.nothing();
+        assertEquals(Time.millis(40), p.advanceUntilSent(Time.millis(500)));
+        p.expect(ACK, k.snxt, k.rnxt + 100);
+        k.rnxt += 100;
+        // Two segments: the second is acknowledged at once (RFC 5681 §4.2: at least every second segment).
+        p.send(seg(ACK, k.rnxt, k.snxt).data(100));
+        p.nothing();
+        p.advance(Time.millis(5));
+        p.send(seg(PSH | ACK, k.rnxt + 100, k.snxt).data(100));
+        p.expect(ACK, k.snxt, k.rnxt + 200);
+        p.nothing();
+        p.advance(Time.millis(100));
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void outOfOrderDataIsAcknowledgedAtOnceAndTheGapsFillingToo() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        p.send(seg(ACK, k.rnxt + 100, k.snxt).data(100)); // the first 100 bytes are missing
+        p.expect(ACK, k.snxt, k.rnxt); // duplicate ACK at once (RFC 5681 §4.2)
+        p.send(seg(ACK, k.rnxt + 200, k.snxt).data(100));
+        p.expect(ACK, k.snxt, k.rnxt);
+        assertEquals(0, k.socket.available());
+        p.send(seg(ACK, k.rnxt, k.snxt).data(100)); // the gap filled: everything is acknowledged at once
+        p.expect(ACK, k.snxt, k.rnxt + 300);
+        p.nothing();
+        assertEquals(300, k.socket.available());
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void outOfOrderDataGetsSackBlocksMostRecentFirst() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460).sackOk());
+        int r = k.rnxt;
+        p.send(seg(ACK, r + 100, k.snxt).data(100));
+        Seg a1 = p.expect(ACK, k.snxt, r);
+        assertArrayEquals(new int[] {r + 100, r + 200}, a1.repr().sackBlocks(), "RFC 2018 §4: " + a1);
+        p.send(seg(ACK, r + 300, k.snxt).data(100));
+        Seg a2 = p.expect(ACK, k.snxt, r);
+        assertArrayEquals(new int[] {r + 300, r + 400, r + 100, r + 200}, a2.repr().sackBlocks(),
+                "the block of the latest segment first (RFC 2018 §4): " + a2);
+        p.send(seg(ACK, r + 200, k.snxt).data(100)); // joins the two blocks
+        Seg a3 = p.expect(ACK, k.snxt, r);
+        assertArrayEquals(new int[] {r + 100, r + 400}, a3.repr().sackBlocks(), "merged: " + a3);
+        p.send(seg(ACK, r, k.snxt).data(100));
+        Seg a4 = p.expect(ACK, k.snxt, r + 400);
+        assertEquals(0, a4.repr().sackBlockCount(), "no SACK once in order: " + a4);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void duplicateDataIsAcknowledgedAtOnceWithADsack() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460).sackOk());
+        // A segment we already have: acknowledged at once (RFC 9293 §3.10.7.4: "send an acknowledgment").
+        p.send(seg(ACK, k.rnxt - 10, k.snxt).data(10));
+        Seg a = p.expect(ACK, k.snxt, k.rnxt);
+        p.nothing();
+        assertNotNull(a);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void nagleHoldsASmallSegmentWhileDataIsInFlight() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        k.socket.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        k.socket.write(new byte[50]);
+        k.socket.write(new byte[50]);
+        p.sync();
+        p.nothing(); // RFC 1122 §4.2.3.4: no small segment while unacknowledged data is in flight
+        p.send(seg(ACK, k.rnxt, k.snxt + 100));
+        Seg s = p.expect(PSH | ACK, k.snxt + 100, k.rnxt);
+        assertEquals(100, s.payload().length, "the held bytes go out together once acknowledged");
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void noDelaySendsSmallSegmentsAtOnce() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        k.socket.setNoDelay(true);
+        k.socket.write(new byte[100]);
+        p.sync();
+        k.socket.write(new byte[50]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        assertEquals(50, p.expect(PSH | ACK, k.snxt + 100, k.rnxt).payload().length);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void fullSegmentsGoOutUpToTheInitialWindow() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        assertEquals(30_000, k.socket.write(new byte[30_000]));
+        p.sync();
+        List<Seg> out = p.all();
+        // RFC 6928 initial window of 10 segments (with RFC 5681 §4.1 restart after idle).
+        assertEquals(10, out.size(), "IW10: " + out);
+        int seq = k.snxt;
+        for (Seg s : out) {
+            assertEquals(seq, s.seq());
+            assertEquals(1000, s.payload().length);
+            seq += 1000;
+        }
+        // Each ACK of new data in slow start lets out two more (RFC 5681 §3.1: cwnd += SMSS per ACK).
+        p.send(seg(ACK, k.rnxt, k.snxt + 1000));
+        assertEquals(2, p.all().size());
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void theReceiveWindowClosesWhenTheApplicationDoesNotReadAndReopensWithAnUpdate() throws Exception {
+        Peer p = new Peer(Peer.config().receiveBuffer(4096).build());
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        int sent = 0;
+        int win = k.edge - k.rnxt;
+        // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the edge moved only in steps of at least
+        // min(buffer/2, MSS) while warm() read its small segments, so it is within an MSS of the buffer.
+        assertTrue(win > 4096 - 1000 && win <= 4096, "window " + win);
+        int offered = win;
+        while (win > 0) {
+            int n = Math.min(1000, win);
+            p.send(seg(ACK, k.rnxt + sent, k.snxt).data(n));
+            sent += n;
+            p.advance(Time.millis(50));
+            for (Seg a : p.all()) win = a.ack() + a.window() - (k.rnxt + sent);
+        }
+        assertEquals(offered, sent, "the window offered was all kept");
+        assertEquals(sent, k.socket.available());
+        // A byte beyond the closed window is not taken (RFC 9293 §3.10.7.4), and is answered with an ACK.
+        p.send(seg(ACK, k.rnxt + sent, k.snxt).data(1));
+        Seg zw = p.expect(ACK, k.snxt, k.rnxt + sent);
+        assertEquals(0, zw.window());
+        // Reading a little does not reopen it (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+        k.socket.read(new byte[100]);
+        p.sync();
+        p.nothing();
+        // Reading the rest sends a window update at once.
+        k.socket.read(new byte[8192]);
+        p.sync();
+        Seg up = p.expect(ACK, k.snxt, k.rnxt + sent);
+        assertEquals(4096, up.window(), "the whole buffer again: " + up);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void zeroWindowIsProbedWithBackoffAndTheConnectionLivesWhileThePeerAnswers() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(4).build());
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        p.nothing();
+        long last = 0;
+        for (int i = 0; i < 10; i++) {
+            long t = p.advanceUntilSent(Time.seconds(200));
+            Seg probe = p.expect();
+            // Linux's form of the probe: an old sequence number that forces an ACK with the current window.
+            assertTrue(probe.seq() == k.snxt - 1 && probe.payload().length == 0
+                    || probe.seq() == k.snxt && probe.payload().length == 1, "a window probe: " + probe);
+            if (i > 0 && i < 6) assertEquals(2 * last, t, "probe intervals double (RFC 1122 §4.2.2.17)");
+            last = t;
+            p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+            p.nothing();
+        }
+        // RFC 1122 §4.2.2.17: while the peer answers the probes, the connection MUST stay open,
+        // however many probes that takes (more than maxRetransmits here).
+        assertEquals(TcpState.ESTABLISHED, k.socket.state());
+        p.send(seg(ACK, k.rnxt, k.snxt).win(5000));
+        Seg d = p.expect(PSH | ACK, k.snxt, k.rnxt);
+        assertEquals(500, d.payload().length, "the window opened: data at once");
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void anUnansweredZeroWindowProbeEndsTheConnection() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(4).build());
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        for (int i = 0; i < 4; i++) {
+            p.advanceUntilSent(Time.seconds(200));
+            p.expect();
+        }
+        p.advance(Time.seconds(300));
+        assertTrue(k.socket.isEnded(), "dead after its probes went unanswered");
+        assertEquals(TcpError.TIMED_OUT, k.socket.error());
+        assertEquals(0, p.stack.tcp().connections());
+        p.finish();
+    }
+}
