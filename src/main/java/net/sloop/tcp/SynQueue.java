@@ -180,6 +180,17 @@ public final class SynQueue extends Timer {
 
     int irs(int e) { return irs[e]; }
     int iss(int e) { return iss[e]; }
+
+    /**
+     * The round trip from the SYN-ACK to the ACK arriving {@code now}, or -1 if the SYN-ACK was
+     * sent more than once (Karn's rule: the sample would be ambiguous). Like Linux's
+     * tcp_synack_rtt_meas, it gives the connection a measured RTO from its first moment.
+     */
+    long rttSample(long now, int e) {
+        if (retries[e] != 0) return -1;
+        long sentAt = due[e] - Math.min(tcp.cfg.initialRtoNanos(), tcp.cfg.maxRtoNanos());
+        return now >= sentAt ? now - sentAt : -1;
+    }
     int mss(int e) { return mss[e] & 0xFFFF; }
     int peerWs(int e) { return peerWs[e]; }
     boolean sackOk(int e) { return (flags[e] & FLAG_SACK) != 0; }

@@ -234,6 +234,7 @@ public final class Tcp implements Transport {
         if (!admit(c)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
         long t = now();
         c.iss = isn.isn(t, laddr, lport, raddr, rport);
+        c.recover = c.iss; // RFC 6582 §3.2 step 1: recover starts at the initial send sequence number
         c.sndUna = c.sndNxt = c.sndMax = c.iss;
         c.rcvWscale = cfg.windowScaling() ? TcpOutput.scaleFor(c.rcvLimit) : 0;
         c.tsOffset = tsOffset(laddr, lport, raddr, rport);

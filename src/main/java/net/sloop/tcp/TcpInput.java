@@ -261,7 +261,14 @@ final class TcpInput {
     private TcpConnection establishFromQueue(long now, TcpListener l, int e) {
         SynQueue q = tcp.synQueue;
         TcpConnection c = establish(now, l, q.irs(e), q.iss(e), q.mss(e), q.peerWs(e), q.sackOk(e), q.ts(e), q.tsRecent(e));
-        if (c != null) q.remove(e);
+        if (c != null) {
+            long sample = q.rttSample(now, e);
+            if (sample >= 0) {
+                c.rtt.sample(sample);
+                c.cc.onRttSample(now, sample);
+            }
+            q.remove(e);
+        }
         return c;
     }
 
@@ -289,6 +296,7 @@ final class TcpInput {
         c.sendLimit = l.sendBuffer;
         c.set(TcpConnection.F_PASSIVE);
         c.iss = iss;
+        c.recover = iss; // RFC 6582 §3.2 step 1 (left at 0, half of all ISNs could never enter fast recovery)
         c.irs = irs;
         c.sndUna = c.sndNxt = c.sndMax = iss + 1;
         c.bufSeq = iss + 1;
@@ -689,7 +697,9 @@ final class TcpInput {
                 c.cc.onEnterRecovery(now, c.sndMax - c.sndUna);
                 tcp.counters.fastRetransmits++;
                 if (c.scoreboard != null) {
-                    c.highRxt = c.sndUna;
+                    // RFC 6675 §5 (4.3): the first segment presumed lost is retransmitted at once,
+                    // whatever the pipe says; the rest follow NextSeg as the pipe drains.
+                    c.highRxt = c.sndUna + retransmitFirst(now, c);
                     c.clear(F_RTT_TIMING);
                     c.rtxAt = now + c.rtt.rto();
                 } else {
@@ -702,14 +712,18 @@ final class TcpInput {
         }
     }
 
-    /** Retransmits the first unacknowledged segment (fast retransmit, NewReno partial ACK). */
-    void retransmitFirst(long now, TcpConnection c) {
+    /**
+     * Retransmits the first unacknowledged segment (fast retransmit, NewReno partial ACK); returns
+     * the sequence space it covered (0 if there was nothing to resend).
+     */
+    int retransmitFirst(long now, TcpConnection c) {
         int avail = c.bufSeq + c.sendBuf.length - c.sndUna;
         int n = Math.min(c.smss, Math.max(0, avail));
         int flags = TcpView.ACK | resentFin(c, c.sndUna, n);
-        if (n == 0 && (flags & TcpView.FIN) == 0) return;
+        if (n == 0 && (flags & TcpView.FIN) == 0) return 0;
         c.clear(F_RTT_TIMING); // Karn: never time a retransmitted segment
         tcp.output.sendData(now, c, c.sndUna, n, flags);
+        return n + ((flags & TcpView.FIN) != 0 ? 1 : 0);
     }
 
     /** FIN if a retransmission of {@code n} bytes at {@code s} ends where the FIN we already sent was. */

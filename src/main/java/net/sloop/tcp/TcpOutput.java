@@ -225,7 +225,12 @@ final class TcpOutput {
                 int offset = c.sndNxt - c.bufSeq;
                 int unsent = offset >= 0 ? c.sendBuf.length - offset : 0;
                 if (unsent < 0) unsent = 0;
-                int win = Math.min(c.sndWnd, c.cc.cwnd());
+                int cwnd = c.cc.cwnd();
+                // Limited transmit (RFC 3042 §2, a SHOULD of RFC 5681 §3.2): the first and second
+                // duplicate ACKs each let one new segment out beyond cwnd (never beyond the peer's
+                // window), so that a small window can still draw the third duplicate ACK.
+                if (c.dupAcks > 0 && c.dupAcks < 3 && !c.has(TcpConnection.F_IN_RECOVERY)) cwnd += c.dupAcks * c.smss;
+                int win = Math.min(c.sndWnd, cwnd);
                 if (c.has(TcpConnection.F_IN_RECOVERY) && c.scoreboard != null) {
                     if (!tcp.input.sackRecoverySend(now, c)) break;
                     sent = true;

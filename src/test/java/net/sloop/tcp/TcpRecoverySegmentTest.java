@@ -1,0 +1,236 @@
+package net.sloop.tcp;
+
+import static net.sloop.tcp.Peer.ACK;
+import static net.sloop.tcp.Peer.PSH;
+import static net.sloop.tcp.Peer.REMOTE;
+import static net.sloop.tcp.Peer.RISS;
+import static net.sloop.tcp.Peer.RST;
+import static net.sloop.tcp.Peer.SLOOP_PORT;
+import static net.sloop.tcp.Peer.SYN;
+import static net.sloop.tcp.Peer.seg;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import net.sloop.tcp.Peer.Conn;
+import net.sloop.tcp.Peer.Seg;
+import net.sloop.time.Time;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retransmission, one segment at a time: the RTO and its backoff (RFC 6298), the limits that end
+ * a connection whose peer is gone, SYN and SYN-ACK retransmission, limited transmit (RFC 3042),
+ * fast retransmit and NewReno recovery (RFC 5681, 6582) and SACK-based recovery (RFC 6675).
+ */
+class TcpRecoverySegmentTest {
+    static final int MSS = 1000;
+
+    /** An accepted connection with an MSS of 1000 whose quick-ACK start is over; {@code sack} offers SACK. */
+    static Conn conn(Peer p, boolean sack) throws TcpException {
+        Peer.Out syn = seg(SYN, RISS, 0).mss(MSS);
+        if (sack) syn.sackOk();
+        return TcpDataSegmentTest.warm(p, syn);
+    }
+
+    /** Writes {@code n} full segments and returns the ones the stack sent at once. */
+    static List<Seg> write(Peer p, Conn k, int n) throws TcpException {
+        assertEquals(n * MSS, k.socket.write(new byte[n * MSS]));
+        p.sync();
+        return p.all();
+    }
+
+    static Peer.Out dupAck(Conn k) {
+        return seg(ACK, k.rnxt, k.snxt);
+    }
+
+    @Test
+    void rtoRetransmitsTheFirstSegmentAndBacksOff() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(20).build());
+        Conn k = conn(p, false);
+        assertEquals(3, write(p, k, 3).size());
+        long[] gaps = new long[5];
+        for (int i = 0; i < gaps.length; i++) {
+            gaps[i] = p.advanceUntilSent(Time.seconds(100));
+            Seg r = p.expect(ACK, k.snxt, k.rnxt);
+            assertEquals(MSS, r.payload().length, "one segment: the window collapsed to one (RFC 5681 §3.1)");
+            p.nothing();
+        }
+        assertEquals(Time.millis(200), gaps[0], "the minimum RTO: no RTT has been measured above a few ms");
+        for (int i = 1; i < gaps.length; i++) assertEquals(2 * gaps[i - 1], gaps[i], "RFC 6298 §5.5 backoff");
+        // The ACK of the retransmission: the window grows from one segment in slow start.
+        p.send(seg(ACK, k.rnxt, k.snxt + MSS));
+        List<Seg> next = p.all();
+        assertEquals(2, next.size(), "slow start from one segment: " + next);
+        assertEquals(k.snxt + MSS, next.get(0).seq(), "go-back-N from the first unacknowledged byte");
+        p.send(seg(ACK, k.rnxt, k.snxt + 3 * MSS));
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void tooManyRetransmissionsEndTheConnectionAndFreeEverything() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(3).build());
+        Conn k = conn(p, false);
+        write(p, k, 2);
+        for (int i = 0; i < 3; i++) {
+            p.advanceUntilSent(Time.seconds(100));
+            p.expect(ACK, k.snxt, k.rnxt);
+        }
+        p.advanceUntilSent(Time.seconds(100));
+        p.expect(RST | ACK, k.snxt + 2 * MSS, k.rnxt); // the peer may be alive but unable to answer: tell it
+        assertTrue(k.socket.isEnded());
+        assertEquals(TcpError.TIMED_OUT, k.socket.error());
+        assertThrows(TcpException.class, () -> k.socket.write(new byte[1]));
+        assertEquals(0, p.stack.tcp().connections());
+        p.advance(Time.seconds(100));
+        p.nothing();
+        p.finish();
+    }
+
+    @Test
+    void synIsRetransmittedWithBackoffThenTheConnectTimesOut() throws Exception {
+        Peer p = new Peer(Peer.config().synRetries(3).build());
+        TcpSocket c = p.stack.tcp().connect(REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        long[] gaps = new long[3];
+        for (int i = 0; i < 3; i++) {
+            gaps[i] = p.advanceUntilSent(Time.seconds(100));
+            Seg again = p.expect();
+            assertEquals(syn.seq(), again.seq());
+            assertEquals(SYN, again.flags());
+        }
+        assertEquals(Time.seconds(1), gaps[0], "initial RTO of 1 s (RFC 6298 §2.1)");
+        assertEquals(Time.seconds(2), gaps[1]);
+        assertEquals(Time.seconds(4), gaps[2]);
+        p.advance(Time.seconds(7));
+        assertFalse(c.isEnded());
+        p.advance(Time.seconds(2));
+        assertTrue(c.isEnded(), "ended after its last SYN's timeout");
+        assertEquals(TcpError.TIMED_OUT, c.error());
+        p.nothing();
+        c.close();
+        p.finish();
+    }
+
+    @Test
+    void synAckIsRetransmittedAndTheHalfOpenEntryExpires() throws Exception {
+        Peer p = new Peer(Peer.config().synRetries(2).build());
+        TcpListener l = p.stack.tcp().listen(0, SLOOP_PORT);
+        p.send(seg(SYN, RISS, 0).mss(MSS));
+        Seg sa = p.expect();
+        assertEquals(Time.seconds(1), p.advanceUntilSent(Time.seconds(10)));
+        assertEquals(sa.seq(), p.expect(SYN | ACK, sa.seq(), RISS + 1).seq());
+        assertEquals(Time.seconds(2), p.advanceUntilSent(Time.seconds(10)));
+        p.expect(SYN | ACK, sa.seq(), RISS + 1);
+        p.advance(Time.seconds(10));
+        p.nothing();
+        assertEquals(0, p.stack.tcp().synQueue().size(), "the entry expired");
+        // A late ACK finds nothing: reset.
+        p.send(seg(ACK, RISS + 1, sa.seq() + 1));
+        Seg r = p.expect();
+        assertTrue(r.has(RST), "a late ACK for an expired entry is reset: " + r);
+        l.close();
+        p.finish();
+    }
+
+    @Test
+    void limitedTransmitSendsNewDataOnTheFirstTwoDuplicateAcks() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        Conn k = conn(p, false);
+        assertEquals(10, write(p, k, 16).size());
+        p.send(seg(ACK, k.rnxt, k.snxt + MSS)); // segment 1 arrives; 2 is lost
+        assertEquals(2, p.all().size(), "slow start: two more (segments 11 and 12)");
+        int una = k.snxt + MSS;
+        Peer.Out dup = seg(ACK, k.rnxt, una);
+        p.send(dup);
+        Seg lt1 = p.expect(ACK, k.snxt + 12 * MSS, k.rnxt);
+        assertEquals(MSS, lt1.payload().length, "RFC 3042: a new segment on the first duplicate ACK");
+        p.nothing();
+        p.send(dup);
+        p.expect(ACK, k.snxt + 13 * MSS, k.rnxt);
+        p.nothing();
+        p.send(dup); // the third: fast retransmit (RFC 5681 §3.2)
+        Seg fr = p.expect(ACK, una, k.rnxt);
+        assertEquals(MSS, fr.payload().length);
+        assertEquals(1, p.stack.tcp().counters().fastRetransmits);
+        p.send(seg(ACK, k.rnxt, k.snxt + 16 * MSS));
+        p.all();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void newRenoRetransmitsOnTheThirdDuplicateAndEachPartialAck() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        Conn k = conn(p, false);
+        List<Seg> flight = write(p, k, 10);
+        assertEquals(10, flight.size());
+        int s0 = k.snxt;
+        // Segments 1 and 4 (numbered from 1) are lost; each of the 8 that arrive draws a duplicate ACK.
+        for (int i = 0; i < 3; i++) p.send(dupAck(k));
+        Seg fr = p.expect(ACK, s0, k.rnxt);
+        assertEquals(MSS, fr.payload().length, "fast retransmit of the first segment");
+        p.nothing();
+        for (int i = 0; i < 5; i++) p.send(dupAck(k)); // window inflation: no new data to send
+        p.nothing();
+        // The retransmission fills the first hole: a partial ACK up to the second hole (RFC 6582 §3.2 step 4).
+        p.send(seg(ACK, k.rnxt, s0 + 3 * MSS));
+        Seg second = p.expect(ACK, s0 + 3 * MSS, k.rnxt);
+        assertEquals(MSS, second.payload().length, "the next hole at once, without waiting for three more duplicates");
+        p.nothing();
+        // The full ACK ends recovery; nothing is resent.
+        p.send(seg(ACK, k.rnxt, s0 + 10 * MSS));
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().fastRetransmits);
+        assertEquals(0, p.stack.tcp().counters().timeouts);
+        assertEquals(2, p.stack.tcp().counters().retransmittedSegments);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void sackRecoveryRetransmitsEveryHoleTheScoreboardShows() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        Conn k = conn(p, true);
+        assertEquals(10, write(p, k, 10).size());
+        int s0 = k.snxt;
+        // Segments 1 and 4 are lost: the peer's duplicate ACKs carry SACK blocks for what arrived.
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 2 * MSS));
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 3 * MSS));
+        p.send(dupAck(k).sack(s0 + 4 * MSS, s0 + 5 * MSS, s0 + MSS, s0 + 3 * MSS));
+        Seg r1 = p.expect(ACK, s0, k.rnxt);
+        assertEquals(MSS, r1.payload().length, "the first hole (RFC 6675 §5 NextSeg rule 1)");
+        p.nothing();
+        p.send(dupAck(k).sack(s0 + 4 * MSS, s0 + 6 * MSS, s0 + MSS, s0 + 3 * MSS));
+        p.send(dupAck(k).sack(s0 + 4 * MSS, s0 + 7 * MSS, s0 + MSS, s0 + 3 * MSS));
+        // Three segments SACKed above segment 4 make it lost (RFC 6675 IsLost): resent before any partial ACK.
+        List<Seg> out = p.all();
+        assertTrue(out.stream().anyMatch(x -> x.seq() == s0 + 3 * MSS && x.payload().length == MSS),
+                "the second hole resent during recovery: " + out);
+        p.send(seg(ACK, k.rnxt, s0 + 10 * MSS));
+        p.all();
+        assertEquals(0, p.stack.tcp().counters().timeouts);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void aLostRetransmissionIsRecoveredByTheRto() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        Conn k = conn(p, false);
+        write(p, k, 10);
+        int s0 = k.snxt;
+        for (int i = 0; i < 3; i++) p.send(dupAck(k));
+        p.expect(ACK, s0, k.rnxt); // lost again
+        long t = p.advanceUntilSent(Time.seconds(10));
+        assertTrue(t >= Time.millis(200), "after the RTO: " + t);
+        p.expect(ACK, s0, k.rnxt);
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().timeouts);
+        p.send(seg(ACK, k.rnxt, s0 + 10 * MSS));
+        p.all();
+        k.socket.abort();
+        p.finish();
+    }
+}
