@@ -242,7 +242,10 @@ final class TcpOutput {
                     int len = Math.min(Math.min(unsent, c.smss), usable);
                     boolean all = len == unsent;
                     if (len < c.smss) {
-                        boolean nagle = c.has(TcpConnection.F_NODELAY) || flight == 0;
+                        // Nagle (RFC 1122 §4.2.3.4) waits for a full segment; when the writer is
+                        // already held back (buffer or budget full) none can come, so push, as
+                        // Linux's tcp_sendmsg does (TCP_NAGLE_PUSH) before it waits for memory.
+                        boolean nagle = c.has(TcpConnection.F_NODELAY) || flight == 0 || c.has(TcpConnection.F_WANT_WRITE);
                         boolean sws = (all && nagle) || (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2);
                         if (!sws) break;
                     }
