@@ -60,6 +60,7 @@ public final class Stack implements Pollable, AutoCloseable {
     private final Udp udp;
     private final Tcp tcp;
     private long time;
+    private int timersReserved;
     private final Reassembly reassembly;
     private boolean closed;
 
@@ -232,6 +233,23 @@ public final class Stack implements Pollable, AutoCloseable {
 
     public TimerQueue timers() {
         return timers;
+    }
+
+    /**
+     * Takes one of the timer slots set aside for applications ({@link StackConfig#applicationTimers()}):
+     * a {@link net.sloop.time.Timer} armed in {@link #timers()} under such a reservation never takes a slot
+     * a TCP connection, an ARP entry or a reassembly slot was promised. False if none is left.
+     */
+    public boolean reserveTimer() {
+        if (timersReserved >= config.applicationTimers()) return false;
+        timersReserved++;
+        return true;
+    }
+
+    /** Returns a slot taken with {@link #reserveTimer()} (its timer must be cancelled first). */
+    public void releaseTimer() {
+        if (timersReserved == 0) throw new IllegalStateException("no application timer reserved");
+        timersReserved--;
     }
 
     public Routes routes() {

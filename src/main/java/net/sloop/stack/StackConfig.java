@@ -27,6 +27,9 @@ import net.sloop.time.Time;
  * @param ttl time-to-live of outgoing datagrams
  * @param icmpErrorsPerSecond ICMP errors sent per second at most (token bucket, burst of the same size); RFC 1812 §4.3.2.8
  * @param tcp TCP's settings (buffers, queues, timers); each TCP connection also needs one timer slot
+ * @param applicationTimers timer slots set aside for applications on the stack's thread (for example the idle
+ *        timer of {@code net.sloop.service.Services}), taken with {@link Stack#reserveTimer()}; each is one slot
+ *        fewer for TCP connections (default 0)
  */
 public record StackConfig(
         long budgetBytes,
@@ -46,7 +49,8 @@ public record StackConfig(
         int timerCapacity,
         int ttl,
         int icmpErrorsPerSecond,
-        TcpConfig tcp) {
+        TcpConfig tcp,
+        int applicationTimers) {
 
     /** 128 KiB in 512-byte blocks, MTU 1500, with a receive reserve of one full frame. */
     public static StackConfig defaults() {
@@ -77,6 +81,7 @@ public record StackConfig(
         b.ttl = ttl;
         b.icmpErrorsPerSecond = icmpErrorsPerSecond;
         b.tcp = tcp;
+        b.applicationTimers = applicationTimers;
         return b;
     }
 
@@ -100,6 +105,7 @@ public record StackConfig(
         private int ttl = 64;
         private int icmpErrorsPerSecond = 100;
         private TcpConfig tcp = TcpConfig.defaults();
+        private int applicationTimers = 0;
 
         public Builder budget(long bytes) { budgetBytes = bytes; return this; }
         public Builder blockSize(int bytes) { blockSize = bytes; return this; }
@@ -114,6 +120,8 @@ public record StackConfig(
         }
         public Builder udpQueue(int datagrams, int bytes) { udpQueueDatagrams = datagrams; udpQueueBytes = bytes; return this; }
         public Builder timerCapacity(int n) { timerCapacity = n; return this; }
+        /** Timer slots set aside for applications (see {@link Stack#reserveTimer()}); taken from TCP's share. */
+        public Builder applicationTimers(int n) { applicationTimers = n; return this; }
         public Builder ttl(int t) { ttl = t; return this; }
         public Builder icmpErrorsPerSecond(int n) { icmpErrorsPerSecond = n; return this; }
         public Builder tcp(TcpConfig t) { tcp = t; return this; }
@@ -124,7 +132,7 @@ public record StackConfig(
             int reass = reassemblyMaxBytes >= 0 ? reassemblyMaxBytes : (int) Math.min(Integer.MAX_VALUE, budgetBytes / 4);
             return new StackConfig(budgetBytes, blockSize, reserve, maxMtu, arpEntries, arpQueuePerEntry,
                     arpReachableNanos, arpRetryNanos, arpRetries, reassemblySlots, reass, reassemblyTimeoutNanos,
-                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond, tcp).validate();
+                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond, tcp, applicationTimers).validate();
         }
     }
 
@@ -133,7 +141,7 @@ public record StackConfig(
 
     /** TCP connections that can be open at once as far as timers go: the timer slots left over. */
     public int tcpConnectionTimers() {
-        return timerCapacity - arpEntries - reassemblySlots - TCP_TABLE_TIMERS;
+        return timerCapacity - arpEntries - reassemblySlots - TCP_TABLE_TIMERS - applicationTimers;
     }
 
     /** Number of blocks in the budget. */
@@ -168,9 +176,10 @@ public record StackConfig(
         require(udpQueueDatagrams >= 1 && udpQueueBytes >= blockSize,
                 "UDP queue must allow at least one datagram and one block (" + blockSize + " bytes)");
         require(timerCapacity >= 16, "timerCapacity " + timerCapacity + " must be at least 16");
-        require(timerCapacity >= arpEntries + reassemblySlots + TCP_TABLE_TIMERS + 1, "timerCapacity " + timerCapacity
+        require(applicationTimers >= 0, "applicationTimers " + applicationTimers + " must not be negative");
+        require(timerCapacity >= arpEntries + reassemblySlots + TCP_TABLE_TIMERS + applicationTimers + 1, "timerCapacity " + timerCapacity
                 + " cannot arm a timer for each of the " + arpEntries + " ARP entries, " + reassemblySlots
-                + " reassembly slots and TCP's " + TCP_TABLE_TIMERS + " tables, plus one TCP connection"
+                + " reassembly slots, TCP's " + TCP_TABLE_TIMERS + " tables and " + applicationTimers + " application timers, plus one TCP connection"
                 + " (a slot without its timer would never time out)");
         require(tcp != null, "tcp settings missing");
         require(ttl >= 1 && ttl <= 255, "ttl " + ttl + " must be 1..255");

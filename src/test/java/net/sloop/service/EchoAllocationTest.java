@@ -1,0 +1,61 @@
+package net.sloop.service;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.management.ManagementFactory;
+import java.util.function.BooleanSupplier;
+import net.sloop.tcp.TcpException;
+import net.sloop.tcp.TcpSocket;
+import net.sloop.time.Time;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The steady state of an echo connection allocates nothing per segment: after a warm-up, moving
+ * megabytes through echo (client, simulator, both stacks and the service, all on this thread)
+ * allocates next to nothing on the heap.
+ */
+class EchoAllocationTest {
+    @Test
+    void echoingAllocatesNothingPerSegment() throws Exception {
+        ServiceNet n = new ServiceNet(41, ServiceNet.config(256 * 1024).build());
+        Services svc = n.start(ServiceNet.services().tcp(ServiceKind.ECHO).udp().build());
+        TcpSocket c = n.connect(ServiceKind.ECHO);
+        assertTrue(n.runUntil(c::isConnected, Time.seconds(5)));
+        byte[] out = ServicesTcpTest.data(64 * 1024, 41);
+        byte[] in = new byte[64 * 1024];
+        var outSeg = java.lang.foreign.MemorySegment.ofArray(out);
+        var inSeg = java.lang.foreign.MemorySegment.ofArray(in);
+        long[] moved = {0, 0}; // written, read
+        long[] goal = {0};
+        BooleanSupplier step = () -> {
+            try {
+                while (moved[0] < goal[0]) {
+                    int w = c.write(outSeg, 0, (int) Math.min(out.length, goal[0] - moved[0]));
+                    if (w == 0) break;
+                    moved[0] += w;
+                }
+                for (int r; (r = c.read(inSeg, 0, in.length)) > 0; ) moved[1] += r;
+            } catch (TcpException e) {
+                throw new AssertionError(e);
+            }
+            return moved[1] >= goal[0];
+        };
+        goal[0] = 2 << 20; // warm-up: compiles the paths, fills pools
+        assertTrue(n.runUntil(step, Time.seconds(120)));
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long before = bean.getThreadAllocatedBytes(tid);
+        long start = moved[1];
+        goal[0] += 4 << 20;
+        assertTrue(n.runUntil(step, Time.seconds(240)));
+        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long bytes = moved[1] - start;
+        long segments = bytes / 1460;
+        System.out.printf("echo steady state: %d bytes echoed (~%d segments each way), %d heap bytes allocated (%.3f per segment)%n",
+                bytes, segments, allocated, (double) allocated / segments);
+        assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
+        c.close();
+        svc.close();
+        n.finish();
+    }
+}
