@@ -59,6 +59,8 @@ public final class TcpConnection extends Timer {
     static final int F_IN_TABLE = 1 << 16;
     static final int F_IN_RECOVERY = 1 << 17;
     static final int F_RTT_TIMING = 1 << 18;
+    /** A small pushed segment arrived and its ACK is being delayed (Linux's ICSK_ACK_PUSHED). */
+    static final int F_ACK_PUSHED = 1 << 19;
 
     static final long OFF = TimerQueue.NONE;
 

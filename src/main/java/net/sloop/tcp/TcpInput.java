@@ -805,6 +805,7 @@ final class TcpInput {
         }
         // Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second full segment.
         c.segsUnacked++;
+        if (is(TcpView.PSH) && len < c.smss) c.set(TcpConnection.F_ACK_PUSHED);
         if (c.quickAcks > 0) {
             c.quickAcks--;
             c.set(F_ACK_NOW);

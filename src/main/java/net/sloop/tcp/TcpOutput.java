@@ -158,7 +158,7 @@ final class TcpOutput {
         v.setChecksum(Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(c.laddr, c.raddr, Tcp.PROTOCOL, total))));
         if (ack) {
             c.lastAckSent = c.rcvNxt;
-            c.clear(TcpConnection.F_ACK_NOW);
+            c.clear(TcpConnection.F_ACK_NOW | TcpConnection.F_ACK_PUSHED);
             c.segsUnacked = 0;
             c.delackAt = TcpConnection.OFF;
         }

@@ -233,12 +233,16 @@ public final class TcpSocket implements AutoCloseable {
 
     /**
      * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer now
-     * rather than at the next segment: a zero window is reopened by this update.
+     * rather than at the next segment: a zero window is reopened by this update. And if this read
+     * emptied the buffer of data that ended in a small pushed segment whose ACK is being delayed,
+     * acknowledge now, as Linux's tcp_cleanup_rbuf does: a sender that sends small segments is
+     * usually short of buffer (or done), and waiting 40 ms for the delayed ACK would stall it.
      */
     private void windowUpdate() {
         int space = c.rcvLimit - c.recvBuf.length;
         int adv = Math.max(0, c.rcvAdv - c.rcvNxt);
-        if (space - adv >= Math.min(c.rcvLimit / 2, Math.max(c.smss, 1))) {
+        boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
+        if (drainedPushed || space - adv >= Math.min(c.rcvLimit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
             tcp.output.output(tcp.now(), c);
         }
