@@ -117,6 +117,21 @@ class TunDeviceTest {
         }
     }
 
+    @Test
+    void withoutCapNetAdminTheErrorSaysSo() throws Exception {
+        Netns.assumeDevices();
+        java.nio.file.Path setpriv = java.nio.file.Path.of("/usr/bin/setpriv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(setpriv), "no setpriv");
+        String javaCmd = ProcessHandle.current().info().command().orElse("java");
+        try (Netns ns = Netns.create()) { // only for a unique name; the device is never created
+            HostNet.Result r = HostNet.run(java.util.List.of(setpriv.toString(), "--bounding-set=-net_admin", "--inh-caps=-net_admin",
+                    javaCmd, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    CapProbeMain.class.getName(), ns.dev("slc")), 30);
+            assertEquals("ioctl TUNSETIFF " + ns.dev("slc") + " TUN: Operation not permitted (EPERM): needs CAP_NET_ADMIN (run as root, or grant the capability)",
+                    r.output().strip());
+        }
+    }
+
     private static void assertPings(TunRig rig, int count) throws Exception {
         HostNet.Result r = rig.ns.exec(30, "ping", "-c", Integer.toString(count), "-i", "0.01", "-W", "2", rig.ns.addr(2));
         assertTrue(r.ok() && r.output().contains(count + " received"), () -> r.output() + "\n" + rig.report());
