@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import net.sloop.link.FrameReceiver;
 import net.sloop.wire.Ipv4Address;
@@ -17,14 +18,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class TunAllocationTest {
-    /** Counts what arrives; made once, so delivering allocates nothing. */
+    /** Counts the echo replies that arrive (not Linux's IPv6 chatter); made once, so delivering allocates nothing. */
     static final class Counter implements FrameReceiver {
-        long frames, bytes;
+        long frames, others;
 
         @Override
         public void receive(long now, MemorySegment src, long off, int len) {
-            frames++;
-            bytes += len;
+            boolean reply = len >= 28 && src.get(ValueLayout.JAVA_BYTE, off) == 0x45 && src.get(ValueLayout.JAVA_BYTE, off + 9) == 1
+                    && src.get(ValueLayout.JAVA_BYTE, off + 20) == 0;
+            if (reply) frames++;
+            else others++;
         }
     }
 
@@ -41,13 +44,18 @@ class TunAllocationTest {
                 MemorySegment nativeFrame = arena.allocate(echo.length + 32);
                 MemorySegment.copy(MemorySegment.ofArray(echo), 0, nativeFrame, 16, echo.length);
                 MemorySegment heapFrame = MemorySegment.ofArray(echo);
-                // Warm up until the JIT has compiled the downcall stubs (interpreted, each call allocates).
-                for (int k = 0; k < 5; k++) roundTrips(link, c, nativeFrame, heapFrame, echo.length, 4000);
-                long before = bean.getCurrentThreadAllocatedBytes();
-                long frames = c.frames;
-                roundTrips(link, c, nativeFrame, heapFrame, echo.length, 2000);
-                long allocated = bean.getCurrentThreadAllocatedBytes() - before;
-                assertEquals(frames + 2000, c.frames);
+                // Steady state means after the JIT: interpreted or C1-compiled, a downcall allocates
+                // (about 60 bytes). On a busy machine C2 may come late, so measure until one run of
+                // 2000 round trips is clean, for at most 40 runs.
+                long allocated = -1;
+                for (int run = 0; run < 40; run++) {
+                    long frames = c.frames;
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    roundTrips(link, c, nativeFrame, heapFrame, echo.length, 2000);
+                    allocated = bean.getCurrentThreadAllocatedBytes() - before;
+                    assertEquals(frames + 2000, c.frames);
+                    if (run >= 5 && allocated < 4096) break;
+                }
                 assertTrue(allocated < 4096, "allocated " + allocated + " bytes in 2000 round trips");
             }
         }
