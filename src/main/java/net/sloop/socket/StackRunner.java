@@ -7,10 +7,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import net.sloop.iface.NetIf;
+import net.sloop.link.DescriptorLink;
 import net.sloop.link.Link;
 import net.sloop.stack.Stack;
 import net.sloop.time.Clock;
 import net.sloop.time.TimerQueue;
+import net.sloop.tun.ErrnoException;
+import net.sloop.tun.FdPoller;
 
 /**
  * Drives one or more {@link Stack}s in real time on one thread (platform or virtual), and owns the
@@ -25,18 +28,34 @@ import net.sloop.time.TimerQueue;
  * spins when idle. Socket events ({@link net.sloop.tcp.TcpSocket.Listener}) are therefore
  * delivered on the runner's thread with the lock held.
  *
+ * <p>Links with a file descriptor ({@link DescriptorLink}: TUN, TAP) change how it waits: each
+ * round first reads up to {@value #BATCH} frames from every such link (a batch that fills means
+ * more are waiting, so the next round starts at once, after timers and output have run), and an
+ * idle loop waits in ppoll(2) ({@link FdPoller}) on those descriptors plus an eventfd, with the
+ * lock <em>released</em>, until a descriptor is readable, the next deadline, or a wakeup, which
+ * writes the eventfd (only while the loop is actually in ppoll). A descriptor that fails for good
+ * (its device deleted) is dropped from the set. Such a runner is best on a platform thread: a
+ * virtual thread in ppoll(2) holds its carrier.
+ *
  * <p>Interfaces must be added to the stacks before the runner is created (their links are read
  * once). The lock is fair, so that application threads waiting for it get in between rounds of a
  * busy loop. Close sockets before the runner: after {@link #close()} nothing delivers frames, and
  * a call blocked without a timeout would wait for ever.
  */
 public final class StackRunner implements AutoCloseable {
+    /** Frames read from one descriptor link per round, at most. */
+    public static final int BATCH = 64;
+
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition wake = lock.newCondition();
     private final Stack[] stacks;
     private final Link[] links;
     private final Clock clock;
     private final Thread thread;
+    private final DescriptorLink[] fdLinks;
+    private final boolean[] fdLive;
+    private final FdPoller poller; // null without descriptor links
+    private boolean polling; // the loop is in ppoll (or about to be) with the lock released
     private boolean wakeRequested;
     private volatile boolean closing;
     private volatile Throwable failure;
@@ -54,6 +73,25 @@ public final class StackRunner implements AutoCloseable {
         List<Link> l = new ArrayList<>();
         for (Stack s : this.stacks) for (NetIf nif : s.interfaces()) l.add(nif.link());
         this.links = l.toArray(Link[]::new);
+        List<DescriptorLink> d = new ArrayList<>();
+        for (Link link : links) if (link instanceof DescriptorLink dl) d.add(dl);
+        this.fdLinks = d.toArray(DescriptorLink[]::new);
+        this.fdLive = new boolean[fdLinks.length];
+        if (fdLinks.length == 0) {
+            this.poller = null;
+        } else {
+            try {
+                this.poller = new FdPoller(fdLinks.length);
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("cannot wait on the links' descriptors: " + e.getMessage(), e);
+            }
+            for (int i = 0; i < fdLinks.length; i++) {
+                int fd = fdLinks[i].fd();
+                poller.add(fd);
+                fdLive[i] = fd >= 0;
+                if (fd < 0) poller.remove(i);
+            }
+        }
         this.thread = threads.unstarted(this::run);
         thread.start();
     }
@@ -77,10 +115,9 @@ public final class StackRunner implements AutoCloseable {
                 wakeRequested = false;
                 long t = clock.nanos();
                 long next = TimerQueue.NONE;
-                for (Stack s : stacks) {
-                    s.advance(t);
-                    next = Math.min(next, s.poll(t));
-                }
+                for (Stack s : stacks) s.advance(t);
+                if (poller != null && readDescriptors(t)) next = t;
+                for (Stack s : stacks) next = Math.min(next, s.poll(t));
                 for (Link l : links) if (l.pending()) next = t;
                 rounds++;
                 if (next <= t || wakeRequested) {
@@ -92,16 +129,48 @@ public final class StackRunner implements AutoCloseable {
                     continue;
                 }
                 waits++;
-                if (next == TimerQueue.NONE) wake.await();
+                if (poller != null) awaitDescriptors(next == TimerQueue.NONE ? -1 : next - t);
+                else if (next == TimerQueue.NONE) wake.await();
                 else wake.awaitNanos(next - t);
             }
         } catch (InterruptedException e) {
             if (!closing) failure = e;
+        } catch (ErrnoException e) {
+            failure = e; // ppoll failed: nothing this loop can do
         } catch (Throwable e) {
             failure = e;
             throw e;
         } finally {
+            polling = false;
             lock.unlock();
+        }
+    }
+
+    /** Reads a batch from every live descriptor link; true if one filled its batch (more waiting). */
+    private boolean readDescriptors(long t) {
+        boolean more = false;
+        for (int i = 0; i < fdLinks.length; i++) {
+            if (!fdLive[i]) continue;
+            int n = fdLinks[i].receive(t, BATCH);
+            if (n == BATCH) more = true;
+            else if (n < 0 || (n == 0 && poller.failed(i))) {
+                // The device is gone (or its descriptor closed): stop waiting on it, or ppoll would spin.
+                fdLive[i] = false;
+                poller.remove(i);
+            }
+        }
+        return more;
+    }
+
+    /** Waits in ppoll(2) with the lock released; wakeups meanwhile write the poller's eventfd. */
+    private void awaitDescriptors(long timeoutNanos) throws ErrnoException {
+        polling = true;
+        lock.unlock();
+        try {
+            poller.await(timeoutNanos);
+        } finally {
+            lock.lock();
+            polling = false;
         }
     }
 
@@ -158,7 +227,12 @@ public final class StackRunner implements AutoCloseable {
 
     void wakeupLocked() {
         wakeRequested = true;
-        wake.signal();
+        if (polling) {
+            polling = false; // one eventfd write per wait is enough
+            poller.wake();
+        } else {
+            wake.signal();
+        }
     }
 
     /** A new condition of the runner's lock (for sockets' waits). */
@@ -194,8 +268,9 @@ public final class StackRunner implements AutoCloseable {
     }
 
     /**
-     * Stops the loop and joins its thread. The stacks are left as they are (still usable under
-     * the lock, e.g. to drain them). Idempotent.
+     * Stops the loop (waking it from ppoll through the eventfd) and joins its thread, then closes
+     * the eventfd. The stacks and their links are left as they are (still usable under the lock,
+     * e.g. to drain them; closing a stack closes its links and their descriptors). Idempotent.
      */
     @Override
     public void close() {
@@ -212,6 +287,14 @@ public final class StackRunner implements AutoCloseable {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+        if (poller != null) {
+            lock.lock();
+            try {
+                poller.close();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     @Override

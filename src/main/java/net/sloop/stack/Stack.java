@@ -24,6 +24,7 @@ import net.sloop.time.Pollable;
 import net.sloop.time.TimerQueue;
 import net.sloop.tcp.Tcp;
 import net.sloop.udp.Udp;
+import net.sloop.wire.EthernetView;
 import net.sloop.wire.Ipv4Address;
 
 /**
@@ -142,21 +143,30 @@ public final class Stack implements Pollable, AutoCloseable {
             stats.drop(DropReason.LINK_TOO_LONG);
             return;
         }
+        if (isIpv6(nif, src, off, len)) {
+            // What Linux sends on a fresh interface (router solicitations, MLD reports, duplicate
+            // address detection): counted and dropped before it costs a receive block.
+            if (nif.ethernet()) stats.received(Proto.ETHERNET);
+            stats.drop(DropReason.IPV6_UNSUPPORTED);
+            return;
+        }
         int head = Chains.copyIn(budget, src, off, len, StackConfig.RX_HEADROOM, Category.RX, nif.owner());
         if (head < 0) {
             stats.drop(DropReason.LINK_NO_MEMORY);
             return;
         }
         if (nif.ethernet()) arp.input(now, nif, head);
-        else {
-            int version = len > 0 ? (src.get(ValueLayout.JAVA_BYTE, off) >> 4) & 0xF : 0; // an empty read has no byte
-            if (version == 6) {
-                Chains.free(budget, head);
-                stats.drop(DropReason.IPV6_UNSUPPORTED);
-            } else {
-                ipv4.input(now, nif, head);
-            }
+        else ipv4.input(now, nif, head);
+    }
+
+    /** An IPv6 packet: IP version 6 on an IP link (TUN), EtherType 0x86DD on Ethernet (TAP). */
+    private static boolean isIpv6(NetIf nif, MemorySegment src, long off, int len) {
+        if (nif.ethernet()) {
+            return len >= EthernetView.HEADER_LENGTH
+                    && (src.get(ValueLayout.JAVA_BYTE, off + 12) & 0xff) << 8 == (EthernetView.ETHERTYPE_IPV6 & 0xff00)
+                    && (src.get(ValueLayout.JAVA_BYTE, off + 13) & 0xff) == (EthernetView.ETHERTYPE_IPV6 & 0xff);
         }
+        return len > 0 && (src.get(ValueLayout.JAVA_BYTE, off) >> 4 & 0xF) == 6; // an empty read has no byte
     }
 
     @Override

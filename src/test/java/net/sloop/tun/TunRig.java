@@ -1,0 +1,108 @@
+package net.sloop.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import net.sloop.socket.BlockingTcp;
+import net.sloop.socket.StackRunner;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
+import net.sloop.testing.LeakCheck;
+
+/**
+ * One real-device test setup: a namespace of its own, a TUN or TAP device created here and moved
+ * into it (nothing is ever sent in the root namespace: the device is configured and brought up
+ * only there), host side 198.18.N.1/24, a Sloop stack at 198.18.N.2/24 on the device driven by a
+ * {@link StackRunner}. {@link #close()} stops the runner, checks the stack's budget is back at
+ * its baseline, closes the stack (and the device) and deletes the namespace, whatever failed.
+ */
+final class TunRig implements AutoCloseable {
+    final Netns ns;
+    final TunLink link;
+    final Stack stack;
+    final StackRunner runner;
+    final BlockingTcp tcp;
+    final int mtu;
+    private boolean closed;
+
+    TunRig(TunLink.Mode mode, long budget) throws IOException {
+        this(mode, budget, 1500);
+    }
+
+    TunRig(TunLink.Mode mode, long budget, int mtu) throws IOException {
+        Netns.assumeDevices();
+        this.mtu = mtu;
+        Netns n = Netns.create();
+        TunLink l = null;
+        Stack s = null;
+        try {
+            l = TunLink.open(n.dev(mode == TunLink.Mode.TAP ? "slp" : "slt"), mode, mtu, 0);
+            HostNet.configureHostSide(n.name, l.name(), mtu, n.cidr(1));
+            s = new Stack(StackConfig.builder().budget(budget).maxMtu(mtu).build());
+            LeakCheck.track(s.budget());
+            s.addInterface(l, n.cidr(2));
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                if (s != null) s.close();
+                else if (l != null) l.close();
+            } finally {
+                n.close();
+            }
+            throw e;
+        }
+        this.ns = n;
+        this.link = l;
+        this.stack = s;
+        this.runner = StackRunner.start(s);
+        this.tcp = new BlockingTcp(runner, s);
+        LeakCheck.closeLater(this);
+    }
+
+    <T> T locked(java.util.function.Supplier<T> f) {
+        runner.lock();
+        try {
+            return f.get();
+        } finally {
+            runner.unlock();
+        }
+    }
+
+    /** Waits (real time) until {@code cond}, checked under the lock; false after {@code millis}. */
+    boolean settle(BooleanSupplier cond, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (true) {
+            if (locked(cond::getAsBoolean)) return true;
+            if (System.nanoTime() - deadline > 0) return false;
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    String report() {
+        return locked(stack::report);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        try {
+            runner.close();
+            assertNull(runner.failure(), () -> "runner failed: " + runner.failure());
+            runner.lock();
+            try {
+                stack.drain();
+                assertEquals("", stack.budget().leakReport());
+            } finally {
+                runner.unlock();
+            }
+        } finally {
+            try {
+                stack.close(); // closes the device's descriptor: the device disappears
+            } finally {
+                ns.close();
+            }
+        }
+    }
+}
