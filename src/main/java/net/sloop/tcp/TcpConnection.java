@@ -163,9 +163,18 @@ public final class TcpConnection extends Timer {
 
     // ------------------------------------------------------------------ send memory
 
-    /** Bytes the application may still write now (buffer limit only; memory is checked on write). */
+    /**
+     * Bytes the application may still write now. Two limits: the buffer's byte count, and the
+     * blocks it may hold, ceil(limit / block size): the head block stays whole until its last byte
+     * is acknowledged, so counting bytes alone would let the queue hold one block more than the
+     * limit. (Memory itself is checked on write.)
+     */
     int sendSpace() {
-        return Math.max(0, sendLimit - sendBuf.length);
+        Budget m = tcp.budget();
+        int bs = m.blockSize();
+        long held = (long) sendBuf.blocks * bs - sendBuf.tailRoom(m); // from the head block's start to the last byte
+        long cap = (long) ((sendLimit + bs - 1) / bs) * bs;
+        return (int) Math.max(0, Math.min(sendLimit - sendBuf.length, cap - held));
     }
 
     /**

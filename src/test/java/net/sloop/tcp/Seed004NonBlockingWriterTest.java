@@ -76,7 +76,7 @@ class Seed004NonBlockingWriterTest {
         }, Time.seconds(30)), () -> "received " + got[0] + " of " + data.length + ", written " + written[0]);
         assertArrayEquals(Pump.sha256(data), md.digest());
         int bs = p.a.budget().blockSize();
-        long bound = (long) ((sendBuffer + bs - 1) / bs + 1) * bs; // plus the partly acknowledged oldest block
+        long bound = (long) ((sendBuffer + bs - 1) / bs) * bs; // the buffer, in whole blocks
         long peak = p.a.budget().peak(Category.SOCKET_SEND);
         System.out.printf("seed 004 event-driven: 1 MB in %.2f s simulated; %d would-blocks, %d WRITABLE wake-ups; SOCKET_SEND peak %,d bytes (sampled %,d; send buffer %,d, bound %,d); writer's lead at most %,d%n",
                 (p.net.now() - start) / 1e9, wouldBlock[0], wakeups[0], peak, maxSend[0], sendBuffer, bound, maxLead[0]);
