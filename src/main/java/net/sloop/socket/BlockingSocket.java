@@ -280,8 +280,8 @@ public final class BlockingSocket implements AutoCloseable {
                     while (!released && !flushed()) {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) break;
-                        // No event says "all acknowledged" (WRITABLE needs a waiting writer), so look every few ms.
-                        changed.awaitNanos(Math.min(left, 5_000_000L));
+                        // Woken by the event of the FIN's acknowledgment (WRITABLE) or the end (CLOSED).
+                        changed.awaitNanos(left);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -673,6 +673,9 @@ final class TcpInput {
         switch (c.state) {
             case FIN_WAIT_1 -> {
                 c.state = TcpState.FIN_WAIT_2;
+                // Everything we sent, FIN included, is acknowledged: output is done. Tell the
+                // handle (a lingering close waits for this), as poll(2) reports POLLOUT then.
+                if (c.socket != null) c.socket.writable();
                 if (c.has(F_ORPHAN)) {
                     c.finWait2At = now + tcp.cfg.finWait2Nanos();
                     c.schedule();

@@ -261,6 +261,24 @@ class TcpStateSegmentTest {
     }
 
     @Test
+    void theAcknowledgmentOfOurFinIsAnEventForTheHandle() throws Exception {
+        // A lingering close waits for it; without an event it would have to poll.
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        int[] events = {0};
+        k.socket.setListener((s, e) -> events[0] |= e);
+        k.socket.shutdownOutput();
+        p.sync();
+        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        assertEquals(0, events[0] & TcpSocket.WRITABLE);
+        p.send(seg(ACK, k.rnxt, k.snxt + 1));
+        assertEquals(TcpState.FIN_WAIT_2, k.socket.state());
+        assertEquals(TcpSocket.WRITABLE, events[0] & TcpSocket.WRITABLE, "WRITABLE when the FIN is acknowledged");
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
     void finWait1ToTimeWaitWhenFinAndAckArriveTogether() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
