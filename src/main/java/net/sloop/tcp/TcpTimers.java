@@ -7,6 +7,8 @@ import static net.sloop.tcp.TcpConnection.F_PERSIST;
 import static net.sloop.tcp.TcpConnection.F_RTT_TIMING;
 import static net.sloop.tcp.TcpConnection.OFF;
 
+import net.sloop.wire.TcpView;
+
 /**
  * What happens when a connection's deadlines pass: delayed ACK, retransmission timeout (RFC 6298
  * §5, RFC 5681 §3.1), window probes (RFC 9293 §3.8.6.1), keepalive (RFC 1122 §4.2.3.6), the
@@ -101,8 +103,19 @@ final class TcpTimers {
         c.clear(F_PERSIST);
         int unsent = c.bufSeq + c.sendBuf.length - c.sndNxt;
         if (unsent <= 0 && !c.has(TcpConnection.F_FIN_QUEUED)) return;
-        if (c.sndWnd > 0 && c.sndNxt == c.sndUna) { // the window opened and the update was lost: just send
-            tcp.output.output(now, c);
+        if (c.sndWnd > 0 && c.sndNxt == c.sndUna) {
+            // The window is open but smaller than sender SWS avoidance will use (RFC 9293
+            // §3.8.6.2.1): this is the override timeout of RFC 1122 §4.2.3.4 (d). Send what the
+            // window allows, or the window simply opened and its update was lost: send normally.
+            int n = Math.min(Math.min(unsent, c.sndWnd), c.smss);
+            if (n > 0 && n < unsent) {
+                tcp.output.sendData(now, c, c.sndNxt, n, TcpView.ACK);
+                c.sndNxt += n;
+                if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
+                c.schedule();
+            } else {
+                tcp.output.output(now, c);
+            }
             return;
         }
         // RFC 1122 §4.2.2.17: while the peer answers the probes the connection MUST stay open, however

@@ -251,6 +251,32 @@ class TcpDataSegmentTest {
     }
 
     @Test
+    void aWindowTooSmallToUseIsFilledAfterTheOverrideTimeout() throws Exception {
+        // Sender SWS avoidance (RFC 9293 §3.8.6.2.1, RFC 1122 §4.2.3.4) holds back a segment
+        // smaller than both the MSS and half the largest window the peer offered; the override
+        // timeout then sends what the window allows rather than waiting for ever.
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(1000));
+        k.socket.write(new byte[5000]);
+        p.sync();
+        p.nothing();
+        long t = p.advanceUntilSent(Time.seconds(10));
+        assertTrue(t <= Time.seconds(1), "override timeout " + t);
+        Seg s = p.expect(ACK, k.snxt, k.rnxt);
+        assertEquals(1000, s.payload().length, "what the window allows: " + s);
+        // The window opens: the rest follows as the congestion window allows.
+        int acked = 1000;
+        for (int round = 0; round < 5 && acked < 5000; round++) {
+            p.send(seg(ACK, k.rnxt, k.snxt + acked).win(65535));
+            acked += p.all().stream().mapToInt(x -> x.payload().length).sum();
+        }
+        assertEquals(5000, acked);
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
     void zeroWindowIsProbedWithBackoffAndTheConnectionLivesWhileThePeerAnswers() throws Exception {
         Peer p = new Peer(Peer.config().maxRetransmits(4).build());
         Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
