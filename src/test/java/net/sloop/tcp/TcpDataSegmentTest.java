@@ -1,6 +1,7 @@
 package net.sloop.tcp;
 
 import static net.sloop.tcp.Peer.ACK;
+import static net.sloop.tcp.Peer.FIN;
 import static net.sloop.tcp.Peer.PSH;
 import static net.sloop.tcp.Peer.RISS;
 import static net.sloop.tcp.Peer.SYN;
@@ -189,6 +190,50 @@ class TcpDataSegmentTest {
         p.expect(PSH | ACK, k.snxt, k.rnxt);
         assertEquals(50, p.expect(PSH | ACK, k.snxt + 100, k.rnxt).payload().length);
         k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void thePeersWindowIsScaledExceptOnItsSyn() throws Exception {
+        Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
+        TcpSocket c = p.stack.tcp().connect(Peer.REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        // RFC 7323 §2.2: the window in a SYN is never scaled; later ones are shifted by the peer's scale.
+        p.send(seg(SYN | ACK, RISS, syn.seq() + 1).ports(7, syn.srcPort()).mss(1000).ws(4).win(3000));
+        p.expect(ACK, syn.seq() + 1, RISS + 1);
+        c.write(new byte[20_000]);
+        p.sync();
+        assertEquals(3000, p.all().stream().mapToInt(x -> x.payload().length).sum(), "the SYN-ACK's 3000, unscaled");
+        p.send(seg(ACK, RISS + 1, syn.seq() + 1 + 3000).ports(7, syn.srcPort()).win(500)); // 500 << 4 = 8000
+        int sent = p.all().stream().mapToInt(x -> x.payload().length).sum();
+        assertTrue(sent > 3000 && sent <= 8000, "scaled: up to 8000 now, cwnd permitting: " + sent);
+        c.abort();
+        p.finish();
+    }
+
+    @Test
+    void afterOurFinWeStillReceiveUntilThePeersFin() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        k.socket.shutdownOutput();
+        p.sync();
+        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.send(seg(ACK, k.rnxt, k.snxt + 1));
+        assertEquals(TcpState.FIN_WAIT_2, k.socket.state());
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt + 1).data(300));
+        p.send(seg(PSH | ACK, k.rnxt + 300, k.snxt + 1).data(300));
+        p.expect(ACK, k.snxt + 1, k.rnxt + 600);
+        assertEquals(600, k.socket.read(new byte[1000]), "half-closed: data still flows to us");
+        p.send(seg(FIN | ACK, k.rnxt + 600, k.snxt + 1));
+        p.expect(ACK, k.snxt + 1, k.rnxt + 601);
+        assertEquals(TcpState.TIME_WAIT, k.socket.state());
+        assertEquals(-1, k.socket.read(new byte[10]));
+        // Data after the peer's FIN is not taken (RFC 9293 §3.10.7.4 seventh: ignore the segment text).
+        p.send(seg(PSH | ACK, k.rnxt + 601, k.snxt + 1).data(10));
+        var after = p.all();
+        assertTrue(after.stream().allMatch(x -> x.payload().length == 0 && !x.has(SYN)), "at most an ACK: " + after);
+        k.socket.close();
         p.finish();
     }
 
