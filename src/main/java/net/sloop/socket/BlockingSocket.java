@@ -177,14 +177,9 @@ public final class BlockingSocket implements AutoCloseable {
                     throw e;
                 }
                 writeWaits++;
-                long until = deadline;
-                if (s.unacknowledged() == 0 && s.isConnected()) {
-                    // Nothing in flight, so no ACK will come: the budget refused a block (memory
-                    // pressure). Only other connections freeing memory can help: look again shortly.
-                    long soon = System.nanoTime() + 10_000_000L;
-                    until = deadline == 0 || soon - deadline < 0 ? soon : deadline;
-                }
-                await(writable, until);
+                // Woken by WRITABLE: its own ACKs freeing room, or (when the budget refused a
+                // block) memory freed by any connection of the stack.
+                await(writable, deadline);
                 ensureOpen();
                 if (outputShut) throw new SocketException("socket output was shut down during a write: " + this);
             }

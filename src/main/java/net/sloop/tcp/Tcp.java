@@ -50,6 +50,8 @@ public final class Tcp implements Transport {
     private int scoreboardsFree;
     TcpListener listeners;
     int admitted;
+    /** Connections whose writer the budget refused a block (flag F_WAIT_MEMORY). */
+    int memoryWaiters;
     final int maxConnections;
     private int nextEphemeral;
     private long now;
@@ -417,6 +419,28 @@ public final class Tcp implements Transport {
     public void input(long t, NetIf nif, int head, int ihl, int src, int dst, boolean broadcast) {
         tick(t);
         input.input(t, nif, head, ihl, src, dst, broadcast);
+        wakeMemoryWaiters();
+    }
+
+    /**
+     * A writer refused memory with nothing of its own in flight has no ACK to wake it: it waits
+     * for memory freed by anyone. Called after work that may free blocks (a segment processed, a
+     * timer, an application read or close); if a send block could now be had, every waiting
+     * connection hears WRITABLE (and tries again, waiting again if it loses the race).
+     */
+    void wakeMemoryWaiters() {
+        if (memoryWaiters == 0 || !m.available(Category.SOCKET_SEND, 1)) return;
+        for (int i = 0; i < buckets.length && memoryWaiters > 0; i++) {
+            for (TcpConnection c = buckets[i]; c != null; ) {
+                TcpConnection nx = c.hashNext;
+                if (c.has(TcpConnection.F_WAIT_MEMORY)) {
+                    c.clear(TcpConnection.F_WAIT_MEMORY);
+                    memoryWaiters--;
+                    if (c.socket != null) c.socket.writable();
+                }
+                c = nx;
+            }
+        }
     }
 
     @Override

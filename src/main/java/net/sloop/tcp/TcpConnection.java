@@ -61,6 +61,8 @@ public final class TcpConnection extends Timer {
     static final int F_RTT_TIMING = 1 << 18;
     /** A small pushed segment arrived and its ACK is being delayed (Linux's ICSK_ACK_PUSHED). */
     static final int F_ACK_PUSHED = 1 << 19;
+    /** A write was refused a block by the budget: woken by memory freed anywhere, not by its own ACKs. */
+    static final int F_WAIT_MEMORY = 1 << 20;
 
     static final long OFF = TimerQueue.NONE;
 
@@ -267,6 +269,10 @@ public final class TcpConnection extends Timer {
     void release() {
         if (has(F_FREED)) return;
         set(F_FREED);
+        if (has(F_WAIT_MEMORY)) {
+            clear(F_WAIT_MEMORY);
+            tcp.memoryWaiters--;
+        }
         Budget m = tcp.budget();
         tcp.timerQueue().cancel(this);
         rtxAt = delackAt = keepAt = finWait2At = OFF;

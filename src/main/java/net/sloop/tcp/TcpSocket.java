@@ -214,6 +214,7 @@ public final class TcpSocket implements AutoCloseable {
             c.recvBuf.copyOut(m, 0, dst, off, n);
             c.consumeReceived(m, n);
             if (live()) windowUpdate();
+            tcp.wakeMemoryWaiters();
             return n;
         }
         if (c.has(TcpConnection.F_FIN_RCVD) || c.has(TcpConnection.F_RCV_SHUT)) return -1;
@@ -270,7 +271,13 @@ public final class TcpSocket implements AutoCloseable {
         while (done < want) {
             if (c.sendBuf.tailRoom(m) == 0) {
                 int b = c.takeSendBlock(m);
-                if (b < 0) break;
+                if (b < 0) {
+                    if (!c.has(TcpConnection.F_WAIT_MEMORY)) {
+                        c.set(TcpConnection.F_WAIT_MEMORY);
+                        tcp.memoryWaiters++;
+                    }
+                    break;
+                }
                 c.sendBuf.link(m, b);
             }
             done += c.sendBuf.fill(m, src, off + done, want - done);
@@ -329,6 +336,11 @@ public final class TcpSocket implements AutoCloseable {
      */
     @Override
     public void close() {
+        closeHandle();
+        tcp.wakeMemoryWaiters(); // what it freed may serve a writer waiting for memory
+    }
+
+    private void closeHandle() {
         if (closed) return;
         closed = true;
         listener = null;
@@ -359,6 +371,11 @@ public final class TcpSocket implements AutoCloseable {
 
     /** Resets the connection and frees everything at once (linger 0). Idempotent. */
     public void abort() {
+        abortHandle();
+        tcp.wakeMemoryWaiters();
+    }
+
+    private void abortHandle() {
         if (!closed) {
             closed = true;
             listener = null;

@@ -22,6 +22,11 @@ final class TcpTimers {
     }
 
     void fire(TcpConnection c, long now) {
+        due(c, now);
+        tcp.wakeMemoryWaiters(); // an abort may have freed memory another writer waits for
+    }
+
+    private void due(TcpConnection c, long now) {
         if (c.delackAt <= now) {
             c.delackAt = OFF;
             c.set(F_ACK_NOW);

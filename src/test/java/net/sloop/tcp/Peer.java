@@ -265,7 +265,7 @@ final class Peer {
     Conn accepted(Out syn) {
         TcpListener l;
         try {
-            l = stack.tcp().listen(0, SLOOP_PORT);
+            l = stack.tcp().listen(0, syn.dstPort);
         } catch (TcpException e) {
             throw new AssertionError(e);
         }
@@ -273,7 +273,7 @@ final class Peer {
         Seg sa = expect();
         assertEquals(flagNames(SYN | ACK), flagNames(sa.flags()), "SYN-ACK: " + sa);
         nothing();
-        Out ack = seg(ACK, RISS + 1, sa.seq() + 1);
+        Out ack = seg(ACK, RISS + 1, sa.seq() + 1).ports(syn.srcPort, syn.dstPort);
         if (syn.ts) ack.ts(syn.tsVal + 1, sa.repr().tsVal());
         send(ack);
         TcpSocket s = l.accept();

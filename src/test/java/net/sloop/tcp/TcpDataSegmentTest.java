@@ -9,6 +9,7 @@ import static net.sloop.tcp.Peer.seg;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import net.sloop.stack.StackConfig;
 import net.sloop.tcp.Peer.Conn;
 import net.sloop.tcp.Peer.Seg;
 import net.sloop.time.Time;
@@ -318,6 +319,41 @@ class TcpDataSegmentTest {
         }
         assertEquals(5000, acked);
         k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void aWriterRefusedMemoryIsWokenWhenAnotherConnectionFreesSome() throws Exception {
+        // X's writer is refused blocks while Y holds unread data; X's data is all acknowledged
+        // (window shut), so no ACK of its own will come. Y's end frees memory: X hears WRITABLE.
+        // (Y's reads alone would not: read blocks go back to the commitment behind Y's window.)
+        Peer p = new Peer(StackConfig.builder().budget(48 * 1024).tcp(Peer.config().build()).build());
+        Conn y = p.accepted(seg(SYN, RISS, 0).mss(1000).ports(40001, 80));
+        int got = 0;
+        for (int i = 0; i < 40; i++) {
+            p.send(seg(ACK, y.rnxt + got, y.snxt).ports(40001, 80).data(1000));
+            got = y.socket.available();
+        }
+        p.all();
+        assertTrue(got >= 8000, "Y holds unread data: " + got);
+        Conn x = p.accepted(seg(SYN, RISS, 0).mss(1000));
+        int wrote = x.socket.write(new byte[16 * 1024]);
+        assertTrue(wrote < 16 * 1024, "X was refused memory: took " + wrote);
+        p.sync();
+        int sent = p.all().stream().mapToInt(sg -> sg.payload().length).sum();
+        int[] events = {0};
+        x.socket.setListener((s, e) -> events[0] |= e);
+        p.send(seg(ACK, x.rnxt, x.snxt + sent).win(0)); // all it sent acknowledged, window shut
+        p.nothing(); // the rest stays queued: nothing in flight
+        events[0] = 0;
+        int w2 = x.socket.write(new byte[16 * 1024]); // refused again: it waits for memory
+        p.sync();
+        assertEquals(0, events[0] & TcpSocket.WRITABLE);
+        y.socket.abort();
+        p.sync();
+        assertEquals(TcpSocket.WRITABLE, events[0] & TcpSocket.WRITABLE, "woken by Y's end (after writing " + w2 + ")");
+        assertTrue(x.socket.write(new byte[4096]) > 0, "and now it can write");
+        x.socket.abort();
         p.finish();
     }
 

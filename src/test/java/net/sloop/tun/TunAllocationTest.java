@@ -46,9 +46,9 @@ class TunAllocationTest {
                 MemorySegment heapFrame = MemorySegment.ofArray(echo);
                 // Steady state means after the JIT: interpreted or C1-compiled, a downcall allocates
                 // (about 60 bytes). On a busy machine C2 may come late, so measure until one run of
-                // 2000 round trips is clean, for at most 40 runs.
+                // 2000 round trips is clean, for at most 150 runs (in the full suite, compilation queues are long).
                 long allocated = -1;
-                for (int run = 0; run < 40; run++) {
+                for (int run = 0; run < 150; run++) {
                     long frames = c.frames;
                     long before = bean.getCurrentThreadAllocatedBytes();
                     roundTrips(link, c, nativeFrame, heapFrame, echo.length, 2000);
