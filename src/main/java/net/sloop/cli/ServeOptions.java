@@ -7,14 +7,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import net.sloop.service.ServiceConfig;
 import net.sloop.service.ServiceKind;
+import net.sloop.service.Services;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
 import net.sloop.tun.IfReq;
 import net.sloop.tun.TunLink;
 
 /**
  * What {@code ./sloop serve} was asked to do, validated: {@link #of} turns the command line's
  * strings into checked values or throws an {@link IllegalArgumentException} whose message is one
- * line naming the option and what is wrong with it.
+ * line naming the option and what is wrong with it. It also builds the stack and starts the
+ * services once in memory, so that a budget too small for them fails here, before any device or
+ * namespace exists.
  *
  * @param netns the network namespace for the host side, or null to leave the device where it is
  * @param device the device's name
@@ -80,8 +87,42 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (parent != null && !Files.isDirectory(parent)) throw new IllegalArgumentException("--pcap " + pcap + ": no such directory " + parent);
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
-        return new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
+        ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
                 maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap);
+        o.tryInMemory(budget);
+        return o;
+    }
+
+    /** The stack's configuration. */
+    StackConfig stackConfig() {
+        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers(idleTimeoutSeconds > 0 ? 1 : 0).build();
+    }
+
+    /** The services' configuration. */
+    ServiceConfig serviceConfig() {
+        return ServiceConfig.builder().tcp(serviceArray()).udp(serviceArray()).maxConnections(maxConnections)
+                .idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)).build();
+    }
+
+    /**
+     * Builds the stack and starts the services once in memory (no device, no I/O) and closes them
+     * again, so that a budget too small for them is reported before anything is created.
+     */
+    private void tryInMemory(String budgetText) {
+        String what = "--budget " + budgetText + " (" + budgetBytes + " bytes) with --mtu " + mtu + ": ";
+        Stack stack;
+        try {
+            stack = new Stack(stackConfig());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        }
+        try {
+            Services.start(stack, serviceConfig()).close();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        } finally {
+            stack.close();
+        }
     }
 
     /** "echo 7, discard 9, daytime 13, chargen 19", in port order. */

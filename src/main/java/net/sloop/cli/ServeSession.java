@@ -11,11 +11,9 @@ import java.util.concurrent.TimeUnit;
 import net.sloop.link.DescriptorLink;
 import net.sloop.link.DescriptorPcapTap;
 import net.sloop.link.PcapWriter;
-import net.sloop.service.ServiceConfig;
 import net.sloop.service.Services;
 import net.sloop.socket.StackRunner;
 import net.sloop.stack.Stack;
-import net.sloop.stack.StackConfig;
 import net.sloop.time.Clock;
 import net.sloop.tun.HostNet;
 import net.sloop.tun.TunLink;
@@ -126,12 +124,9 @@ final class ServeSession {
             long epochOffset = System.currentTimeMillis() * 1_000_000L - Clock.system().nanos();
             link = new DescriptorPcapTap(device, pcap, epochOffset);
         }
-        StackConfig config = StackConfig.builder().budget(o.budgetBytes()).maxMtu(o.mtu())
-                .applicationTimers(o.idleTimeoutSeconds() > 0 ? 1 : 0).build();
-        stack = new Stack(config);
+        stack = new Stack(o.stackConfig());
         stack.addInterface(link, o.address().address(), o.address().prefix()); // the stack owns the link now
-        services = Services.start(stack, ServiceConfig.builder().tcp(o.serviceArray()).udp(o.serviceArray())
-                .maxConnections(o.maxConnections()).idleTimeoutNanos(TimeUnit.SECONDS.toNanos(o.idleTimeoutSeconds())).build());
+        services = Services.start(stack, o.serviceConfig());
         runner = new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stack);
     }
 
