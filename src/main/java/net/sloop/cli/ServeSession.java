@@ -72,6 +72,11 @@ final class ServeSession {
             reportCleanupFailures();
             return 1;
         }
+        if (stop.signalled()) { // a signal came during set-up: take it all down again without serving
+            out.println("sloop: stopping (signal during set-up)");
+            out.flush();
+            return shutDown();
+        }
         out.println("sloop: ready on " + o.device() + " (" + o.mode().name().toLowerCase() + ") " + o.address()
                 + (o.netns() != null ? " in netns " + o.netns() : "") + " (budget " + o.budgetBytes() + " bytes): "
                 + o.servicesText() + (o.durationNanos() > 0 ? "; stopping after " + o.durationNanos() / 1e9 + " s" : "; stop with Ctrl-C"));
