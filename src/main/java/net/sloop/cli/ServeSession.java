@@ -71,6 +71,12 @@ final class ServeSession {
             tearDown();
             reportCleanupFailures();
             return 1;
+        } catch (RuntimeException | Error e) { // a bug, not a user error: its trace helps, and the cleanup still runs
+            err.println("sloop: internal error during set-up: " + e);
+            e.printStackTrace(err);
+            tearDown();
+            reportCleanupFailures();
+            return 1;
         }
         if (stop.signalled()) { // a signal came during set-up: take it all down again without serving
             out.println("sloop: stopping (signal during set-up)");
