@@ -1,0 +1,92 @@
+package net.sloop.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./sloop serve}: a stack on a real TUN or TAP device serving echo, discard, daytime and
+ * chargen, until SIGINT, SIGTERM or {@code --duration}; then a memory summary, and exit status 0
+ * only if the budget is back at its baseline. Option errors exit with 2, set-up failures (no
+ * CAP_NET_ADMIN, no {@code ip}, a device name taken) with 1, each as one line on stderr.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a Sloop stack on a TUN (or TAP) device with the small services (echo 7, discard 9, daytime 13, chargen 19,"
+                + " over TCP and UDP) until SIGINT/SIGTERM or --duration, then prints its memory figures.",
+                "With --netns the device is moved into that network namespace (created if missing, deleted on exit if Sloop created it)"
+                        + " and the host side is configured there; nothing is configured in the current namespace. Needs root (CAP_NET_ADMIN)."},
+        footer = {"", "Example:", "  ./sloop serve --netns sloop --tun sloop0 --addr 198.18.0.2/24 --host-addr 198.18.0.1/24 --budget 128k",
+                "  ip netns exec sloop ping 198.18.0.2; ip netns exec sloop nc 198.18.0.2 13"})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--netns", paramLabel = "NS", description = "Network namespace for the device's host side (created if missing).")
+    String netns;
+
+    @Option(names = "--tun", paramLabel = "IF", description = "Device name (at most 15 bytes). Default: ${DEFAULT-VALUE}")
+    String device = "sloop0";
+
+    @Option(names = "--tap", description = "A TAP (Ethernet, with ARP) device instead of TUN (IP).")
+    boolean tap;
+
+    @Option(names = "--addr", paramLabel = "A/N", description = "The stack's address on the device. Default: ${DEFAULT-VALUE}")
+    String address = "198.18.0.2/24";
+
+    @Option(names = "--host-addr", paramLabel = "A/N",
+            description = "The host side's address (configured in --netns; without it only shown in the commands printed). Default with --netns: 198.18.0.1/24")
+    String hostAddress;
+
+    @Option(names = "--budget", description = "The stack's memory budget in bytes (k and m suffixes). Default: ${DEFAULT-VALUE}")
+    String budget = "128k";
+
+    @Option(names = "--mtu", description = "MTU of the device and the stack. Default: ${DEFAULT-VALUE}")
+    int mtu = 1500;
+
+    @Option(names = "--services", split = ",", paramLabel = "LIST", description = "Services to offer, from echo,discard,daytime,chargen. Default: all")
+    List<String> services = List.of("echo", "discard", "daytime", "chargen");
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "TCP connections each service holds at once. Default: ${DEFAULT-VALUE}")
+    int maxConnections = 8;
+
+    @Option(names = "--idle-timeout", paramLabel = "S", description = "Reset a TCP connection idle this many seconds (0: never). Default: ${DEFAULT-VALUE}")
+    long idleTimeoutSeconds = 300;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after this many seconds (0: only on SIGINT/SIGTERM). Default: ${DEFAULT-VALUE}")
+    double durationSeconds = 0;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Capture the device's frames to this pcap file.")
+    Path pcap;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ServeOptions options;
+        try {
+            String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
+            options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
+                    durationSeconds, pcap);
+        } catch (IllegalArgumentException e) {
+            err.println("sloop serve: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        try (StopSignal stop = new StopSignal(ServeSession.CLEANUP_LIMIT_SECONDS)) {
+            int status = 1;
+            try {
+                status = new ServeSession(options, out, err, stop).run();
+            } finally {
+                out.flush();
+                err.flush();
+                stop.finish(status);
+            }
+            return status;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package net.sloop.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import net.sloop.service.ServiceConfig;
+import net.sloop.service.ServiceKind;
+import net.sloop.service.Services;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
+import net.sloop.tun.IfReq;
+import net.sloop.tun.TunLink;
+
+/**
+ * What {@code ./sloop serve} was asked to do, validated: {@link #of} turns the command line's
+ * strings into checked values or throws an {@link IllegalArgumentException} whose message is one
+ * line naming the option and what is wrong with it. It also builds the stack and starts the
+ * services once in memory, so that a budget too small for them fails here, before any device or
+ * namespace exists.
+ *
+ * @param netns the network namespace for the host side, or null to leave the device where it is
+ * @param device the device's name
+ * @param mode TUN or TAP
+ * @param address the stack's address on the device
+ * @param hostAddress the host side's address (configured in {@code netns}; without it, only printed)
+ * @param budgetBytes the stack's memory budget
+ * @param mtu the device's and the stack's MTU
+ * @param services the services offered (over TCP and UDP)
+ * @param maxConnections TCP connections each service holds at once
+ * @param idleTimeoutSeconds a TCP connection idle this long is reset (0: never)
+ * @param durationNanos stop after this long (0: only on a signal)
+ * @param pcap the capture file, or null
+ */
+record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
+        int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap) {
+
+    /** Validates the command line's values; every message starts with the option it is about. */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap) {
+        if (netns != null) {
+            if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
+                    || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
+                throw new IllegalArgumentException("--netns '" + netns + "': not a usable namespace name (printable ASCII, no '/', not starting with '-')");
+        }
+        if (device == null || device.isEmpty()) throw new IllegalArgumentException("--tun: a device name is needed");
+        try {
+            IfReq.checkName(device);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tun " + device + ": " + e.getMessage());
+        }
+        Cidr addr = Cidr.parse("--addr", address);
+        Cidr host = hostAddress == null ? null : Cidr.parse("--host-addr", hostAddress);
+        if (host == null && netns != null) throw new IllegalArgumentException("--host-addr is needed with --netns");
+        if (host != null) {
+            if (host.address() == addr.address()) throw new IllegalArgumentException("--host-addr " + host + " is the same address as --addr");
+            if (!host.sameSubnet(addr))
+                throw new IllegalArgumentException("--host-addr " + host + " and --addr " + addr + " must be in the same subnet, with the same prefix");
+        }
+        long bytes;
+        try {
+            bytes = Sizes.parse(budget);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--budget: " + e.getMessage());
+        }
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("--budget " + budget + ": must be between 1 byte and 2 GiB");
+        if (mtu < 576 || mtu > 65535) throw new IllegalArgumentException("--mtu " + mtu + ": must be 576..65535");
+        EnumSet<ServiceKind> kinds = EnumSet.noneOf(ServiceKind.class);
+        for (String s : services) {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            if (t.isEmpty()) continue;
+            ServiceKind k = null;
+            for (ServiceKind c : ServiceKind.values()) if (c.serviceName().equals(t)) k = c;
+            if (k == null) throw new IllegalArgumentException("--services: unknown service '" + s.trim() + "' (known: echo, discard, daytime, chargen)");
+            kinds.add(k);
+        }
+        if (kinds.isEmpty()) throw new IllegalArgumentException("--services: name at least one of echo, discard, daytime, chargen");
+        if (maxConnections < 1 || maxConnections > 65535) throw new IllegalArgumentException("--max-connections " + maxConnections + ": must be 1..65535");
+        if (idleTimeoutSeconds < 0) throw new IllegalArgumentException("--idle-timeout " + idleTimeoutSeconds + ": must not be negative");
+        if (!(durationSeconds >= 0) || durationSeconds > 1e9) throw new IllegalArgumentException("--duration " + durationSeconds + ": must be a number of seconds, 0 or more");
+        if (pcap != null) {
+            Path parent = pcap.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) throw new IllegalArgumentException("--pcap " + pcap + ": no such directory " + parent);
+            if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
+        }
+        ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap);
+        o.tryInMemory(budget);
+        return o;
+    }
+
+    /** The stack's configuration. */
+    StackConfig stackConfig() {
+        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers(idleTimeoutSeconds > 0 ? 1 : 0).build();
+    }
+
+    /** The services' configuration. */
+    ServiceConfig serviceConfig() {
+        return ServiceConfig.builder().tcp(serviceArray()).udp(serviceArray()).maxConnections(maxConnections)
+                .idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)).build();
+    }
+
+    /**
+     * Builds the stack and starts the services once in memory (no device, no I/O) and closes them
+     * again, so that a budget too small for them is reported before anything is created.
+     */
+    private void tryInMemory(String budgetText) {
+        String what = "--budget " + budgetText + " (" + budgetBytes + " bytes) with --mtu " + mtu + ": ";
+        Stack stack;
+        try {
+            stack = new Stack(stackConfig());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        }
+        try {
+            Services.start(stack, serviceConfig()).close();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        } finally {
+            stack.close();
+        }
+    }
+
+    /** "echo 7, discard 9, daytime 13, chargen 19", in port order. */
+    String servicesText() {
+        StringJoiner j = new StringJoiner(", ");
+        for (ServiceKind k : ServiceKind.values()) if (services.contains(k)) j.add(k.serviceName() + " " + k.port());
+        return j.toString();
+    }
+
+    /** The services as an array, in port order. */
+    ServiceKind[] serviceArray() {
+        return EnumSet.copyOf(services).toArray(ServiceKind[]::new);
+    }
+}

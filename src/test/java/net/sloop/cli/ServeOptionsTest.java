@@ -1,0 +1,142 @@
+package net.sloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
+import net.sloop.service.ServiceKind;
+import net.sloop.tun.TunLink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code sloop serve}'s options: parsing and the one-line errors (no root, no device needed). */
+class ServeOptionsTest {
+    private static final List<String> ALL = List.of("echo", "discard", "daytime", "chargen");
+
+    private static ServeOptions of(String netns, String dev, String addr, String host) {
+        return ServeOptions.of(netns, dev, false, addr, host, "128k", 1500, ALL, 8, 300, 0, null);
+    }
+
+    @Test
+    void theIssuesCommandLineParses() {
+        ServeOptions o = of("sloop", "sloop0", "198.18.0.2/24", "198.18.0.1/24");
+        assertEquals("sloop", o.netns());
+        assertEquals("sloop0", o.device());
+        assertEquals(TunLink.Mode.TUN, o.mode());
+        assertEquals("198.18.0.2/24", o.address().toString());
+        assertEquals("198.18.0.1/24", o.hostAddress().toString());
+        assertEquals(131072, o.budgetBytes());
+        assertEquals(Set.of(ServiceKind.values()), o.services());
+        assertEquals("echo 7, discard 9, daytime 13, chargen 19", o.servicesText());
+        assertEquals(0, o.durationNanos());
+        assertNull(o.pcap());
+    }
+
+    @Test
+    void withoutANamespaceTheHostAddressIsOptional() {
+        ServeOptions o = of(null, "sloop0", "10.0.0.2/30", null);
+        assertNull(o.hostAddress());
+        assertEquals(30, o.address().prefix());
+    }
+
+    @Test
+    void servicesDurationAndTap() {
+        ServeOptions o = ServeOptions.of(null, "tap7", true, "198.18.0.2/24", null, "1m", 9000, List.of("Chargen", " echo"), 3, 0, 1.5, null);
+        assertEquals(TunLink.Mode.TAP, o.mode());
+        assertEquals("echo 7, chargen 19", o.servicesText());
+        assertEquals(1_500_000_000L, o.durationNanos());
+        assertEquals(1 << 20, o.budgetBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "198.18.0.300/24 | 198.18.0.1/24 | --addr 198.18.0.300/24: not an IPv4 address: 198.18.0.300",
+            "198.18.0.2      | 198.18.0.1/24 | --addr 198.18.0.2: expected address/prefix, e.g. 198.18.0.2/24",
+            "198.18.0.2/33   | 198.18.0.1/24 | --addr 198.18.0.2/33: prefix length must be 1..30, was 33",
+            "198.18.0.2/x    | 198.18.0.1/24 | --addr 198.18.0.2/x: prefix length must be a number 1..30",
+            "198.18.0.0/24   | 198.18.0.1/24 | --addr 198.18.0.0/24: that is the subnet's own address, not a host's",
+            "198.18.0.255/24 | 198.18.0.1/24 | --addr 198.18.0.255/24: that is the subnet's broadcast address",
+            "224.0.0.2/24    | 198.18.0.1/24 | --addr 224.0.0.2/24: not a unicast host address",
+            "198.18.0.2/24   | 198.18.0.2/24 | --host-addr 198.18.0.2/24 is the same address as --addr",
+            "198.18.0.2/24   | 198.18.1.1/24 | --host-addr 198.18.1.1/24 and --addr 198.18.0.2/24 must be in the same subnet, with the same prefix",
+            "198.18.0.2/24   | bogus         | --host-addr bogus: expected address/prefix, e.g. 198.18.0.2/24",
+    })
+    void badAddressesAreNamed(String addr, String host, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of("ns", "sloop0", addr, host));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void otherBadValuesAreNamed() {
+        assertEquals("--host-addr is needed with --netns", msg(() -> of("ns", "sloop0", "198.18.0.2/24", null)));
+        assertEquals("--tun averyveryverylongname: interface name 'averyveryverylongname' is 21 bytes; Linux allows at most 15",
+                msg(() -> of(null, "averyveryverylongname", "198.18.0.2/24", null)));
+        assertTrue(msg(() -> of("a/b", "sloop0", "198.18.0.2/24", "198.18.0.1/24")).startsWith("--netns 'a/b': not a usable namespace name"));
+        assertEquals("--services: unknown service 'ftp' (known: echo, discard, daytime, chargen)",
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, List.of("echo", "ftp"), 8, 0, 0, null)));
+        assertEquals("--budget: not a size: lots (write e.g. 65536, 64k, 1m)",
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "lots", 1500, ALL, 8, 0, 0, null)));
+        assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "4k", 1500, ALL, 8, 0, 0, null))
+                .startsWith("--budget 4k (4096 bytes) with --mtu 1500: "));
+        assertEquals("--mtu 100: must be 576..65535",
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 100, ALL, 8, 0, 0, null)));
+        assertEquals("--max-connections 0: must be 1..65535",
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 0, 0, 0, null)));
+        assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, -1, null)).startsWith("--duration"));
+        assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0,
+                java.nio.file.Path.of("/no/such/dir/x.pcap"))).startsWith("--pcap /no/such/dir/x.pcap: no such directory"));
+    }
+
+    private static String msg(org.junit.jupiter.api.function.Executable e) {
+        return assertThrows(IllegalArgumentException.class, e).getMessage();
+    }
+
+    /** The command line as a user meets it: one line on stderr, exit status 2, no stack trace, nothing created. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--addr=198.18.0.2                                  | sloop serve: --addr 198.18.0.2: expected address/prefix, e.g. 198.18.0.2/24",
+            "--netns=x --addr=10.1.0.2/24                       | sloop serve: --host-addr is needed with --netns",
+            "--budget=12q                                       | sloop serve: --budget: not a size: 12q (write e.g. 65536, 64k, 1m)",
+            "--services=echo,gopher                             | sloop serve: --services: unknown service 'gopher' (known: echo, discard, daytime, chargen)",
+    })
+    void commandLineErrorsAreOneLine(String args, String expected) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        List<String> argv = new java.util.ArrayList<>(List.of("serve"));
+        argv.addAll(List.of(args.trim().split(" ")));
+        int status = cl.execute(argv.toArray(String[]::new));
+        assertEquals(2, status);
+        assertEquals(expected + "\n", err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void unknownOptionsArePicocliUsageErrors() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(2, cl.execute("serve", "--frobnicate"));
+        assertTrue(err.toString().startsWith("Unknown option: '--frobnicate'"), err::toString);
+        assertFalse(err.toString().contains("Exception"));
+    }
+
+    @Test
+    void theDefaultHostAddressGoesWithTheDefaultAddress() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setErr(new PrintWriter(err, true));
+        // --netns with every address left at its default is a complete command; with a bad MTU it stops at validation.
+        assertEquals(2, cl.execute("serve", "--netns=sloop", "--mtu=10"));
+        assertEquals("sloop serve: --mtu 10: must be 576..65535\n", err.toString());
+    }
+}
