@@ -68,7 +68,7 @@ class BulkInteropTest {
 
     private static void linuxToSloop(InteropRig r) throws Exception {
         BlockingServerSocket server = r.rig.tcp.listen(0, 5001, 4);
-        CompletableFuture<String> sloop = sloopSide(() -> {
+        CompletableFuture<String> sloop = InteropRig.onVirtualThread(() -> {
             try (BlockingSocket s = server.accept(Duration.ofSeconds(30))) {
                 s.setSoTimeout(Duration.ofSeconds(30));
                 MessageDigest h = MessageDigest.getInstance("SHA-256");
@@ -93,7 +93,7 @@ class BulkInteropTest {
 
     private static void sloopToLinux(InteropRig r) throws Exception {
         BlockingServerSocket server = r.rig.tcp.listen(0, 5002, 4);
-        CompletableFuture<String> sloop = sloopSide(() -> {
+        CompletableFuture<String> sloop = InteropRig.onVirtualThread(() -> {
             try (BlockingSocket s = server.accept(Duration.ofSeconds(30))) {
                 s.setWriteTimeout(Duration.ofSeconds(30));
                 MessageDigest h = MessageDigest.getInstance("SHA-256");
@@ -124,22 +124,5 @@ class BulkInteropTest {
         assertEquals(sent[0], linux[0], "SHA-256 of what Sloop sent and Linux received");
         System.out.printf("interop: Sloop -> Linux 100 MB in %.2f s: %.0f Mbit/s%n", Double.parseDouble(linux[2]),
                 SIZE * 8 / Double.parseDouble(linux[2]) / 1e6);
-    }
-
-    interface Side {
-        String run() throws Exception;
-    }
-
-    /** Runs Sloop's side of a transfer on a virtual thread. */
-    static CompletableFuture<String> sloopSide(Side side) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(side.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
     }
 }

@@ -121,6 +121,24 @@ final class InteropRig implements AutoCloseable {
         return f;
     }
 
+    /** Something Sloop's side of a test does, on its own thread. */
+    interface Side<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code side} on a virtual thread; the future holds its result or failure. */
+    static <T> CompletableFuture<T> onVirtualThread(Side<T> side) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(side.run());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
     private static String[] pythonCommand(String script, String... args) {
         List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
         cmd.addAll(List.of(args));
