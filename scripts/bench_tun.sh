@@ -95,7 +95,7 @@ print(f"| Linux -> Linux over veth, python3 sender -> python3 receiver, {int(n):
 print(f"| Linux -> Sloop over TUN, python3 -> BlockingSocket (Gbit/s) | {l2s:.2f} | {l2s/iperf:.2f}x | {l2s/vpy:.2f}x |")
 print(f"| Sloop -> Linux over TUN, BlockingSocket -> python3 (Gbit/s) | {s2l:.2f} | {s2l/iperf:.2f}x | {s2l/vpy:.2f}x |")
 print(f"| Linux -> Linux over veth, tcp_cps client -> tcp_cps server (connections/s) | {float(vcps['tcp.cps']):,.0f} | | |")
-print(f"| Linux -> Sloop over TUN, tcp_cps client -> BlockingServerSocket (connections/s) | {float(tun['tun.cps']):,.0f} | {float(tun['tun.cps'])/float(vcps['tcp.cps']):.2f}x (of veth cps) | |")
+print(f"| Linux -> Sloop over TUN, tcp_cps client -> Sloop discard service (connections/s) | {float(tun['tun.cps']):,.0f} | {float(tun['tun.cps'])/float(vcps['tcp.cps']):.2f}x (of veth cps) | |")
 target = iperf / 2
 print()
 print(f"Target: Linux -> Sloop >= half of Linux -> Linux over veth ({target:.2f} Gbit/s): "

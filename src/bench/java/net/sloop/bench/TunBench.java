@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 import net.sloop.socket.BlockingServerSocket;
 import net.sloop.socket.BlockingSocket;
 import net.sloop.socket.BlockingTcp;
+import net.sloop.service.ServiceConfig;
+import net.sloop.service.ServiceKind;
+import net.sloop.service.ServiceStats;
+import net.sloop.service.Services;
 import net.sloop.socket.StackRunner;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
@@ -24,7 +28,7 @@ import net.sloop.tun.TunLink;
  * (198.18.251.1/24), Sloop at 198.18.251.2 on the other side, driven by a {@link StackRunner}.
  * Linux's ends run inside the namespace: python3 sending or receiving bytes over one socket, and
  * {@code tcp_cps client} connecting and closing. Sloop's ends are {@link BlockingSocket}s
- * reading into / writing from one off-heap buffer. Prints properties:
+ * reading into / writing from one off-heap buffer, and its discard service for connections. Prints properties:
  * {@code tun.linux_to_sloop.gbps}, {@code tun.sloop_to_linux.gbps}, {@code tun.cps}, and the
  * stack's memory and counters as comments.
  *
@@ -73,7 +77,7 @@ public final class TunBench {
             HostNet.configureHostSide(ns, link.name(), mtu, HOST + "/24");
             // Many client TIME_WAITs in the connection test: let Linux reuse them (its namespace only).
             HostNet.exec(ns, 10, "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=10000 65000");
-            StackConfig cfg = StackConfig.builder().budget(16L << 20).blockSize(2048).maxMtu(mtu)
+            StackConfig cfg = StackConfig.builder().budget(16L << 20).blockSize(2048).maxMtu(mtu).timerCapacity(1024)
                     .tcp(TcpConfig.builder().sendBuffer(BUFFER).receiveBuffer(BUFFER).timeWaitRecords(4096).build()).build();
             stack = new Stack(cfg);
             stack.addInterface(link, SLOOP + "/24");
@@ -92,7 +96,7 @@ public final class TunBench {
             double outS = sloopToLinux(ns, tcp, bytes, 5002);
             out.printf(Locale.ROOT, "tun.sloop_to_linux.bytes=%d%ntun.sloop_to_linux.seconds=%.3f%ntun.sloop_to_linux.gbps=%.3f%n",
                     bytes, outS, bytes * 8 / outS / 1e9);
-            if (cpsSeconds > 0) cps(ns, tcp, cpsSeconds, tcpCps, out);
+            if (cpsSeconds > 0) cps(ns, runner, stack, cpsSeconds, tcpCps, out);
             Stack st = stack;
             runner.lock();
             try {
@@ -153,31 +157,22 @@ public final class TunBench {
         }
     }
 
-    /** Linux's tcp_cps client against a Sloop server that accepts, reads to end of stream and closes. */
-    static void cps(String ns, BlockingTcp tcp, double seconds, String tcpCps, PrintStream out) throws Exception {
-        try (BlockingServerSocket server = tcp.listen(0, 5003, 256)) {
-            // Small buffers: every connection waiting in the accept queue has its receive window committed,
-            // and with the 1 MiB of the bulk test, 16 of them would fill the budget (SYNs then go unanswered).
-            server.setBuffers(16 * 1024, 16 * 1024);
-            Thread t = Thread.ofVirtual().start(() -> {
-                byte[] b = new byte[64];
-                try {
-                    while (true) {
-                        try (BlockingSocket s = server.accept()) {
-                            while (s.read(b) > 0) {}
-                        } catch (net.sloop.tcp.TcpException e) {
-                            // a connection that failed: go on serving
-                        }
-                    }
-                } catch (IOException closed) {
-                    // the server socket was closed: done
-                }
-            });
-            HostNet.Result r = HostNet.exec(ns, (int) seconds + 30, tcpCps, "client", SLOOP, "5003", Double.toString(seconds));
+    /**
+     * Linux's tcp_cps client against Sloop's discard service (port 9: accepts, reads to end of
+     * stream, closes; on the runner's thread, event-driven, as a device would serve).
+     */
+    static void cps(String ns, StackRunner runner, Stack stack, double seconds, String tcpCps, PrintStream out) throws Exception {
+        Services svc = runner.call(() -> Services.start(stack, ServiceConfig.builder().tcp(ServiceKind.DISCARD).udp()
+                .maxConnections(512).backlog(64).buffers(16 * 1024, 16 * 1024).build()));
+        try {
+            HostNet.Result r = HostNet.exec(ns, (int) seconds + 30, tcpCps, "client", SLOOP, "9", Double.toString(seconds));
             out.print(r.output().replace("tcp.cps", "tun.cps"));
-            server.close();
-            t.join(5000);
             if (!r.ok()) throw new IOException("tcp_cps: exit " + r.exitCode() + ": " + r.output());
+            Thread.sleep(500);
+            ServiceStats st = runner.call(() -> svc.stats(ServiceKind.DISCARD, false));
+            out.printf("tun.cps.served=%d%ntun.cps.refused=%d%ntun.cps.peak_active=%d%n", st.served(), st.refused(), st.peakActive());
+        } finally {
+            runner.run(svc::close);
         }
     }
 
