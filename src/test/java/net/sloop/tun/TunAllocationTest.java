@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import net.sloop.link.FrameReceiver;
 import net.sloop.wire.Ipv4Address;
+import net.sloop.testing.Netns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -14,6 +14,8 @@ import net.sloop.socket.BlockingSocket;
 import net.sloop.stats.DropReason;
 import net.sloop.wire.Ipv4Address;
 import net.sloop.wire.MacAddress;
+import net.sloop.testing.Netns;
+import net.sloop.testing.TunRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,4 +1,4 @@
-package net.sloop.tun;
+package net.sloop.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,38 +9,47 @@ import net.sloop.socket.BlockingTcp;
 import net.sloop.socket.StackRunner;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
-import net.sloop.testing.LeakCheck;
+import net.sloop.tun.HostNet;
+import net.sloop.tun.TunLink;
 
 /**
- * One real-device test setup: a namespace of its own, a TUN or TAP device created here and moved
+ * One real-device test setup (the TUN device tests and the interop tests): a namespace of its own, a TUN or TAP device created here and moved
  * into it (nothing is ever sent in the root namespace: the device is configured and brought up
  * only there), host side 198.18.N.1/24, a Sloop stack at 198.18.N.2/24 on the device driven by a
  * {@link StackRunner}. {@link #close()} stops the runner, checks the stack's budget is back at
  * its baseline, closes the stack (and the device) and deletes the namespace, whatever failed.
  */
-final class TunRig implements AutoCloseable {
-    final Netns ns;
-    final TunLink link;
-    final Stack stack;
-    final StackRunner runner;
-    final BlockingTcp tcp;
-    final int mtu;
+public final class TunRig implements AutoCloseable {
+    public final Netns ns;
+    public final TunLink link;
+    public final Stack stack;
+    public final StackRunner runner;
+    public final BlockingTcp tcp;
+    public final int mtu;
     private boolean closed;
 
-    TunRig(TunLink.Mode mode, long budget) throws IOException {
+    public TunRig(TunLink.Mode mode, long budget) throws IOException {
         this(mode, budget, 1500);
     }
 
-    TunRig(TunLink.Mode mode, long budget, int mtu) throws IOException {
+    public TunRig(TunLink.Mode mode, long budget, int mtu) throws IOException {
+        this(mode, StackConfig.builder().budget(budget).maxMtu(mtu).build(), "sloop-t", 0);
+    }
+
+    /**
+     * A rig whose stack is built from {@code config} (the device's MTU is {@code config.maxMtu()}),
+     * in a namespace "PREFIX-PID-N" with subnet 198.18.(base + N).0/24 (see {@link Netns}).
+     */
+    public TunRig(TunLink.Mode mode, StackConfig config, String prefix, int base) throws IOException {
         Netns.assumeDevices();
-        this.mtu = mtu;
-        Netns n = Netns.create();
+        this.mtu = config.maxMtu();
+        Netns n = Netns.create(prefix, base);
         TunLink l = null;
         Stack s = null;
         try {
             l = TunLink.open(n.dev(mode == TunLink.Mode.TAP ? "slp" : "slt"), mode, mtu, 0);
             HostNet.configureHostSide(n.name, l.name(), mtu, n.cidr(1));
-            s = new Stack(StackConfig.builder().budget(budget).maxMtu(mtu).build());
+            s = new Stack(config);
             LeakCheck.track(s.budget());
             s.addInterface(l, n.cidr(2));
         } catch (IOException | RuntimeException | Error e) {
@@ -60,7 +69,7 @@ final class TunRig implements AutoCloseable {
         LeakCheck.closeLater(this);
     }
 
-    <T> T locked(java.util.function.Supplier<T> f) {
+    public <T> T locked(java.util.function.Supplier<T> f) {
         runner.lock();
         try {
             return f.get();
@@ -70,7 +79,7 @@ final class TunRig implements AutoCloseable {
     }
 
     /** Waits (real time) until {@code cond}, checked under the lock; false after {@code millis}. */
-    boolean settle(BooleanSupplier cond, long millis) {
+    public boolean settle(BooleanSupplier cond, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (true) {
             if (locked(cond::getAsBoolean)) return true;
@@ -79,7 +88,7 @@ final class TunRig implements AutoCloseable {
         }
     }
 
-    String report() {
+    public String report() {
         return locked(stack::report);
     }
 

@@ -1,0 +1,84 @@
+package net.sloop.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import net.sloop.service.ServiceConfig;
+import net.sloop.service.ServiceKind;
+import net.sloop.service.ServiceStats;
+import net.sloop.service.Services;
+import net.sloop.tcp.TcpConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * 200 connections from Linux (python3 in the namespace) to Sloop's echo, all held open at once,
+ * each echoing its own data twice (once while they are being opened, once when all are open);
+ * then all closed. The budget is sized for exactly that from what a connection costs.
+ */
+@Timeout(90)
+class ConcurrentConnectionsInteropTest {
+    static final int CONNECTIONS = 200;
+    static final int BLOCK = 512;
+    static final int BUFFER = 2048;
+
+    static final String CLIENT = """
+            import socket, sys
+            addr, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+            def echo(s, msg):
+                s.sendall(msg); got = b''
+                while len(got) < len(msg):
+                    b = s.recv(4096)
+                    assert b, 'closed early'
+                    got += b
+                assert got == msg, (got, msg)
+            socks = []
+            for i in range(n):
+                s = socket.create_connection((addr, port), timeout=20)
+                echo(s, b'connection %d of %d ' % (i, n) * 8)
+                socks.append(s)
+            for i, s in enumerate(socks):
+                echo(s, b'again %d ' % i * 20)
+            for s in socks:
+                s.close()
+            print('ok', len(socks))
+            """;
+
+    /**
+     * What one echo connection can hold at most: its control block ({@link TcpConnection#CHARGE}),
+     * the service's slot (64 bytes), and in blocks the committed send minimum, the receive window's
+     * commitment (buffer / block, and one more for a partly filled block), echo's spill block, and
+     * send buffer blocks up to the buffer.
+     */
+    static long perConnection() {
+        int windowBlocks = BUFFER / BLOCK + 1;
+        int sendBlocks = BUFFER / BLOCK;
+        return TcpConnection.CHARGE + 64 + (long) (1 + windowBlocks + 1 + sendBlocks) * BLOCK;
+    }
+
+    @Test
+    void twoHundredConnectionsHeldAtOnceAllServed() throws Exception {
+        // The stack's own tables and frames (about 32 KiB at these settings) plus every connection at its worst.
+        long budget = 64 * 1024 + CONNECTIONS * perConnection();
+        try (InteropRig r = InteropRig.open(InteropRig.config(budget, BLOCK, BUFFER))) {
+            Services svc = r.startServices(ServiceConfig.builder().tcp(ServiceKind.ECHO).udp()
+                    .maxConnections(CONNECTIONS).backlog(16).buffers(BUFFER, BUFFER).build());
+            long before = r.budget().used();
+            int committedBefore = r.budget().committedBlocks();
+            String out = r.python(60, CLIENT, r.sloop(), "7", Integer.toString(CONNECTIONS));
+            assertEquals("ok " + CONNECTIONS, out.strip());
+            r.assertAtBaseline();
+            ServiceStats st = svc.stats(ServiceKind.ECHO, false);
+            assertEquals(CONNECTIONS, st.served(), st::line);
+            assertEquals(CONNECTIONS, st.peakActive(), "all held at once: " + st.line());
+            assertEquals(0, st.refused(), st::line);
+            assertEquals(0, st.errors(), st::line);
+            assertEquals(0, r.budget().failures(), r::report);
+            // Committed blocks count as free in used(): add the peak commitment (an upper bound of the peak held).
+            long peak = r.budget().peak() - before + (long) (r.budget().peakCommittedBlocks() - committedBefore) * BLOCK;
+            System.out.printf("interop: %d connections, budget %,d bytes (%,d per connection at most), peak used + committed above idle %,d bytes (%,d per connection)%n",
+                    CONNECTIONS, budget, perConnection(), peak, peak / CONNECTIONS);
+            assertTrue(peak <= CONNECTIONS * perConnection(), r::report);
+        }
+    }
+}
