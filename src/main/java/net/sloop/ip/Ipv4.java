@@ -9,6 +9,7 @@ import net.sloop.stack.Stack;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
+import net.sloop.wire.Checksum;
 import net.sloop.wire.Ipv4Address;
 import net.sloop.wire.Ipv4View;
 import net.sloop.wire.WireError;
@@ -151,6 +152,15 @@ public final class Ipv4 {
         int id = identification++ & 0xFFFF;
         long frame = stack.txFrame() + nif.linkHeaderLength();
         int perFragment = length <= room ? length : room & ~7;
+        // A checksum left to us (Gather.checksumAt) is filled unless the link offloads checksums.
+        // One fragment: summed where it was just copied to (in cache). Several: the first carries
+        // the transport header, so the whole message is summed before anything is copied.
+        int csumAt = g.checksumField();
+        boolean fill = csumAt >= 0 && !nif.checksumOffload();
+        if (fill && perFragment < length) {
+            g.fillChecksum();
+            fill = false;
+        }
         boolean ok = true;
         for (int pos = 0; pos < length; pos += perFragment) {
             int n = Math.min(perFragment, length - pos);
@@ -167,6 +177,7 @@ public final class Ipv4 {
             out.setDst(dst);
             out.fillHeaderChecksum();
             g.copy(pos, mem, frame + HEADER, n);
+            if (fill) Gather.putField(mem, frame + HEADER + csumAt, g.checksumValue(Checksum.add(0, mem, frame + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
             ok &= stack.linkOutput(now, nif, nextHop, HEADER + n);

@@ -49,6 +49,25 @@ public interface Link extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Checksum offload: true if this link delivers exactly the bytes a stack transmitted on it
+     * (on this end or its peer end), cannot corrupt them, and reaches no receiver but Sloop stacks
+     * attached to it. Stacks then neither fill TCP and UDP checksums on frames sent on this link
+     * (the field is left 0) nor verify them on frames received from it, as Linux does on
+     * {@code lo} ({@code CHECKSUM_UNNECESSARY}) and as a NIC with checksum offload lets it. The
+     * IPv4 header checksum is still filled and verified (20 bytes; it keeps captures readable
+     * down to the transport header).
+     *
+     * <p>Must not change while the link is attached (an interface reads it once), and must be the
+     * same at both ends of a pair. False (the default) for links that may corrupt or that reach
+     * another implementation: the simulated network (it corrupts on purpose), TUN/TAP. A capture
+     * of an offloading link shows TCP checksum 0 ("incorrect" in tcpdump, as a capture on Linux's
+     * {@code lo} does); build the link with offload off to capture valid checksums.
+     */
+    default boolean checksumOffload() {
+        return false;
+    }
+
     /** A short name for figures and captures ("sim0", "tun0", "lo"). */
     String name();
 

@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
  * transmitted while it delivers (a stack answering itself) wait for the next poll, so one poll
  * always ends. A packet longer than the MTU, or one that does not fit in the ring, is dropped and
  * counted by {@link #dropped()}. Not thread-safe: one thread (the stack's) transmits and polls.
+ *
+ * <p>It offloads checksums ({@link Link#checksumOffload}) unless built with {@code checksumOffload}
+ * false: the packets never leave memory.
  */
 public final class LoopbackLink implements Link {
     /** The MTU when none is given, in bytes. */
@@ -23,6 +26,7 @@ public final class LoopbackLink implements Link {
     private static final int WRAP = -1;
 
     private final int mtu;
+    private final boolean checksumOffload;
     private final byte[] ring;
     private final MemorySegment ringSeg;
     private FrameReceiver receiver;
@@ -50,6 +54,17 @@ public final class LoopbackLink implements Link {
      *     packet plus its 4-byte prefix
      */
     public LoopbackLink(int mtu, int capacityBytes) {
+        this(mtu, capacityBytes, true);
+    }
+
+    /**
+     * @param mtu largest packet carried, in bytes (68..65535)
+     * @param capacityBytes size of the queue's ring, in bytes; must hold at least one MTU-sized
+     *     packet plus its 4-byte prefix
+     * @param checksumOffload true to let stacks skip TCP and UDP checksums on this link
+     *     ({@link Link#checksumOffload}); false to have them filled and verified as on a real network
+     */
+    public LoopbackLink(int mtu, int capacityBytes, boolean checksumOffload) {
         if (mtu < 68 || mtu > 65535) {
             throw new IllegalArgumentException("loopback MTU must be in 68..65535 bytes, was " + mtu);
         }
@@ -58,6 +73,7 @@ public final class LoopbackLink implements Link {
                     + " bytes cannot hold one " + mtu + "-byte packet plus its " + PREFIX + "-byte prefix");
         }
         this.mtu = mtu;
+        this.checksumOffload = checksumOffload;
         this.ring = new byte[capacityBytes];
         this.ringSeg = MemorySegment.ofArray(ring);
     }
@@ -70,6 +86,11 @@ public final class LoopbackLink implements Link {
     @Override
     public int mtu() {
         return mtu;
+    }
+
+    @Override
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     @Override
