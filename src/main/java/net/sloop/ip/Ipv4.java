@@ -150,6 +150,10 @@ public final class Ipv4 {
             return false;
         }
         int id = identification++ & 0xFFFF;
+        int ttl = stack.config().ttl();
+        // The header's sum from the values written below, less the two that vary per fragment:
+        // version/IHL 0x45, DSCP/ECN 0, identification, TTL/protocol, addresses (RFC 791).
+        long fixedSum = 0x4500 + id + (ttl << 8 | protocol) + (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF);
         long frame = stack.txFrame() + nif.linkHeaderLength();
         int perFragment = length <= room ? length : room & ~7;
         // A checksum left to us (Gather.checksumAt) is filled unless the link offloads checksums.
@@ -171,11 +175,13 @@ public final class Ipv4 {
             out.setTotalLength(HEADER + n);
             out.setIdentification(id);
             out.setFragment(dontFragment, more, pos);
-            out.setTtl(stack.config().ttl());
+            out.setTtl(ttl);
             out.setProtocol(protocol);
             out.setSrc(src);
             out.setDst(dst);
-            out.fillHeaderChecksum();
+            // Computed from the values rather than read back (Ipv4View.fillHeaderChecksum would sum the same 20 bytes).
+            int fragmentWord = (dontFragment ? 0x4000 : 0) | (more ? 0x2000 : 0) | ((pos >>> 3) & 0x1FFF);
+            out.setHeaderChecksum(Checksum.finish(fixedSum + (HEADER + n) + fragmentWord));
             g.copy(pos, mem, frame + HEADER, n);
             if (fill) Gather.putField(mem, frame + HEADER + csumAt, g.checksumValue(Checksum.add(0, mem, frame + HEADER, n)));
             stats.sent(Proto.IPV4);
