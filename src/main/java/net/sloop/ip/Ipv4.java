@@ -3,6 +3,7 @@ package net.sloop.ip;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import net.sloop.iface.NetIf;
+import net.sloop.link.Link;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Chains;
 import net.sloop.stack.Stack;
@@ -166,10 +167,16 @@ public final class Ipv4 {
             fill = false;
         }
         boolean ok = true;
+        Link link = nif.link();
         for (int pos = 0; pos < length; pos += perFragment) {
             int n = Math.min(perFragment, length - pos);
             boolean more = pos + n < length;
-            out.wrap(mem, frame, HEADER + n);
+            // An IP link that keeps frames in its own memory takes the packet written there in
+            // place (Link.reserveTransmit); otherwise it is built in the transmit frame.
+            long at = nif.ethernet() ? -1 : link.reserveTransmit(HEADER + n);
+            MemorySegment fmem = at >= 0 ? link.transmitMemory() : mem;
+            long f = at >= 0 ? at : frame;
+            out.wrap(fmem, f, HEADER + n);
             out.setHeaderLength(HEADER);
             out.setDscpEcn(0);
             out.setTotalLength(HEADER + n);
@@ -182,11 +189,11 @@ public final class Ipv4 {
             // Computed from the values rather than read back (Ipv4View.fillHeaderChecksum would sum the same 20 bytes).
             int fragmentWord = (dontFragment ? 0x4000 : 0) | (more ? 0x2000 : 0) | ((pos >>> 3) & 0x1FFF);
             out.setHeaderChecksum(Checksum.finish(fixedSum + (HEADER + n) + fragmentWord));
-            g.copy(pos, mem, frame + HEADER, n);
-            if (fill) Gather.putField(mem, frame + HEADER + csumAt, g.checksumValue(Checksum.add(0, mem, frame + HEADER, n)));
+            g.copy(pos, fmem, f + HEADER, n);
+            if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
-            ok &= stack.linkOutput(now, nif, nextHop, HEADER + n);
+            ok &= at >= 0 ? stack.commitTransmit(now, nif, at, HEADER + n) : stack.linkOutput(now, nif, nextHop, HEADER + n);
         }
         return ok;
     }

@@ -37,6 +37,31 @@ public interface Link extends AutoCloseable {
     boolean transmit(long now, MemorySegment frame, long off, int len);
 
     /**
+     * In-place transmit, for links that keep frames in memory of their own (loopback, pair): room
+     * for a frame of up to {@code len} bytes is reserved at the returned offset of
+     * {@link #transmitMemory()}; the caller writes the frame there and sends it with
+     * {@link #commitTransmit}, before any other call on the link. Saves the copy from the
+     * caller's frame buffer. Returns -1 when the link does not offer it or has no room now: the
+     * caller then uses {@link #transmit}, which counts a drop if there is no room.
+     */
+    default long reserveTransmit(int len) {
+        return -1;
+    }
+
+    /** The memory {@link #reserveTransmit} offsets refer to; null if the link does not offer it. */
+    default MemorySegment transmitMemory() {
+        return null;
+    }
+
+    /**
+     * Sends the frame written at {@code at} (an offset {@link #reserveTransmit} just returned),
+     * {@code len} bytes, at most the length reserved. Returns false if the link dropped it.
+     */
+    default boolean commitTransmit(long now, long at, int len) {
+        throw new UnsupportedOperationException(name() + " has no in-place transmit");
+    }
+
+    /**
      * Delivers frames that are waiting (for links that queue, such as loopback) to the receiver.
      * Returns the number delivered. Links pushed by an outside driver return 0.
      */

@@ -34,6 +34,8 @@ public final class LoopbackLink implements Link {
     private int tail; // where the next prefix goes
     private int count; // packets queued
     private boolean delivering;
+    private long reserved = -1; // offset of the reserved packet's bytes, or -1
+    private int reservedLen;
     private long transmitted;
     private long delivered;
     private long dropped;
@@ -115,42 +117,64 @@ public final class LoopbackLink implements Link {
 
     @Override
     public boolean transmit(long now, MemorySegment frame, long off, int len) {
-        if (len < 0 || len > mtu) {
+        int at = place(len);
+        if (at < 0) {
             dropped++;
             return false;
         }
+        MemorySegment.copy(frame, off, ringSeg, at + PREFIX, len);
+        enqueue(at, len);
+        return true;
+    }
+
+    @Override
+    public long reserveTransmit(int len) {
+        int at = place(len);
+        reserved = at < 0 ? -1 : at + PREFIX;
+        reservedLen = len;
+        return reserved;
+    }
+
+    @Override
+    public MemorySegment transmitMemory() {
+        return ringSeg;
+    }
+
+    @Override
+    public boolean commitTransmit(long now, long at, int len) {
+        if (at != reserved || reserved < 0 || len < 0 || len > reservedLen) {
+            throw new IllegalStateException("commit of " + len + " bytes at " + at + " does not match the reservation");
+        }
+        reserved = -1;
+        enqueue((int) at - PREFIX, len);
+        return true;
+    }
+
+    /** Where a packet of {@code len} bytes would go (its prefix), or -1 if it is too long or does not fit. Changes nothing. */
+    private int place(int len) {
+        if (len < 0 || len > mtu) return -1;
         int need = PREFIX + len;
-        int at;
+        if (count == 0) return 0;
+        if (tail > head) {
+            // Used: [head, tail). Free: [tail, cap) then [0, head).
+            if (ring.length - tail >= need) return tail;
+            return head >= need ? 0 : -1;
+        }
+        // Wrapped: used [head, cap) and [0, tail). Free: [tail, head).
+        return head - tail >= need ? tail : -1;
+    }
+
+    /** Queues the packet whose bytes are at {@code at + PREFIX} (a place {@link #place} gave). */
+    private void enqueue(int at, int len) {
         if (count == 0) {
             head = 0;
-            tail = 0;
-            at = 0;
-        } else if (tail > head) {
-            // Used: [head, tail). Free: [tail, cap) then [0, head).
-            if (ring.length - tail >= need) {
-                at = tail;
-            } else if (head >= need) {
-                if (ring.length - tail >= PREFIX) putInt(tail, WRAP);
-                at = 0;
-            } else {
-                dropped++;
-                return false;
-            }
-        } else {
-            // Wrapped: used [head, cap) and [0, tail). Free: [tail, head).
-            if (head - tail >= need) {
-                at = tail;
-            } else {
-                dropped++;
-                return false;
-            }
+        } else if (at == 0 && ring.length - tail >= PREFIX) {
+            putInt(tail, WRAP); // wrapping: the reader skips to 0 here
         }
         putInt(at, len);
-        MemorySegment.copy(frame, off, ringSeg, at + PREFIX, len);
-        tail = at + need;
+        tail = at + PREFIX + len;
         count++;
         transmitted++;
-        return true;
     }
 
     @Override

@@ -88,6 +88,22 @@ public final class PairLink implements Link {
         return peer.inbound.transmit(now, frame, off, len);
     }
 
+    /** Room in the other end's queue: the stack writes the frame there (no copy through its own frame buffer). */
+    @Override
+    public long reserveTransmit(int len) {
+        return peer.inbound.reserveTransmit(len);
+    }
+
+    @Override
+    public MemorySegment transmitMemory() {
+        return peer.inbound.transmitMemory();
+    }
+
+    @Override
+    public boolean commitTransmit(long now, long at, int len) {
+        return peer.inbound.commitTransmit(now, at, len);
+    }
+
     @Override
     public int poll(long now) {
         return inbound.poll(now);
