@@ -80,8 +80,8 @@ public interface Link extends AutoCloseable {
      * attached to it. Stacks then neither fill TCP and UDP checksums on frames sent on this link
      * (the field is left 0) nor verify them on frames received from it, as Linux does on
      * {@code lo} ({@code CHECKSUM_UNNECESSARY}) and as a NIC with checksum offload lets it. The
-     * IPv4 header checksum is still filled and verified (20 bytes; it keeps captures readable
-     * down to the transport header).
+     * IPv4 header checksum is still filled (it costs a few additions and keeps captures readable
+     * down to the transport header) but not verified either. ICMP checksums are kept (rare).
      *
      * <p>Must not change while the link is attached (an interface reads it once), and must be the
      * same at both ends of a pair. False (the default) for links that may corrupt or that reach
