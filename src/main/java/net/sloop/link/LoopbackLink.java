@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
  * An IP link that hands every transmitted packet back to its own receiver, like Linux's
  * {@code lo}. Transmitted packets are copied into a fixed byte ring (capacity in bytes fixed at
  * construction, each packet costing its length plus a 4-byte length prefix, and at most one
- * packet's worth of unusable space where the ring wraps); nothing is allocated per packet.
+ * packet's worth of unusable space where the ring wraps), or written there in place by the stack
+ * ({@link #reserveTransmit}); nothing is allocated per packet.
  *
  * <p>{@link #poll} delivers the packets that were queued when the call began, oldest first; packets
  * transmitted while it delivers (a stack answering itself) wait for the next poll, so one poll
