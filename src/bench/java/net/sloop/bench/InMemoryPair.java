@@ -14,7 +14,8 @@ import net.sloop.wire.Ipv4Address;
 /**
  * Two stacks, A (10.0.0.1) and B (10.0.0.2), joined by a {@link PairLink} in memory and driven on
  * the caller's thread with the real clock ({@link System#nanoTime}). {@link #pump} polls both
- * stacks until no frame is waiting on either side.
+ * stacks until no frame is waiting on either side. The link offloads checksums (as Linux's
+ * {@code lo} does) unless the system property {@code sloop.checksumOffload} is {@code false}.
  */
 public final class InMemoryPair implements AutoCloseable {
     public static final int A = Ipv4Address.parse("10.0.0.1");
@@ -38,7 +39,8 @@ public final class InMemoryPair implements AutoCloseable {
     }
 
     public InMemoryPair(StackConfig config, int mtu) {
-        link = PairLink.pair("pair", mtu, 8 * 1024 * 1024);
+        // -Dsloop.checksumOffload=false: checksums filled and verified, as on a link that can corrupt.
+        link = PairLink.pair("pair", mtu, 8 * 1024 * 1024, !"false".equals(System.getProperty("sloop.checksumOffload")));
         a = new Stack(config);
         b = new Stack(config);
         a.addInterface(link[0], A, 24);

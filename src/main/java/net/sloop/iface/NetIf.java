@@ -15,6 +15,7 @@ public final class NetIf {
     private final int address;
     private final int prefixLength;
     private final Owner owner;
+    private final boolean checksumOffload;
 
     public NetIf(int index, Link link, int mtu, int address, int prefixLength) {
         if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix length " + prefixLength);
@@ -24,6 +25,7 @@ public final class NetIf {
         this.address = address;
         this.prefixLength = prefixLength;
         this.owner = new Owner("if", link.name());
+        this.checksumOffload = link.checksumOffload();
     }
 
     public int index() {
@@ -72,6 +74,15 @@ public final class NetIf {
     /** True if {@code a} is a broadcast address on this interface: limited, or this subnet's directed broadcast. */
     public boolean isBroadcast(int a) {
         return a == -1 || (prefixLength < 31 && a == Ipv4Address.directedBroadcast(address, prefixLength));
+    }
+
+    /**
+     * True if the link offloads checksums ({@link Link#checksumOffload}, read once when the
+     * interface is made): TCP and UDP checksums are neither filled on frames sent here nor
+     * verified on frames received here.
+     */
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     /** The owner received frames are charged to until a protocol keeps or frees them. */

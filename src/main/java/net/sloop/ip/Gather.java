@@ -1,6 +1,8 @@
 package net.sloop.ip;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Chains;
 import net.sloop.wire.Checksum;
@@ -10,8 +12,13 @@ import net.sloop.wire.Checksum;
  * first: a header the protocol built (a small segment of its own) and a body that is either a
  * region of memory (the application's data) or a region of a block chain (data already in the
  * budget, such as an echo request being answered). One instance per stack, reused for every send.
+ *
+ * <p>A transport may leave its checksum to the IP layer ({@link #checksumAt}, like Linux's
+ * {@code CHECKSUM_PARTIAL}): {@link Ipv4#send} fills it once it knows the outgoing interface, and
+ * leaves it 0 when that interface's link offloads checksums ({@link net.sloop.link.Link#checksumOffload}).
  */
 public final class Gather {
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private final Budget budget;
     private MemorySegment headSeg;
     private long headOff;
@@ -21,6 +28,9 @@ public final class Gather {
     private int bodyChain = -1;
     private int bodyFrom;
     private int bodyLen;
+    private int csumAt = -1;
+    private long csumSeed;
+    private boolean csumZeroAsOnes;
 
     public Gather(Budget budget) {
         this.budget = budget;
@@ -35,6 +45,7 @@ public final class Gather {
         this.bodyOff = bodyOff;
         this.bodyLen = bodyLen;
         this.bodyChain = -1;
+        this.csumAt = -1;
         return this;
     }
 
@@ -47,7 +58,43 @@ public final class Gather {
         this.bodyChain = chain;
         this.bodyFrom = from;
         this.bodyLen = len;
+        this.csumAt = -1;
         return this;
+    }
+
+    /**
+     * Leaves the message's checksum to {@link Ipv4#send}: the 16-bit field {@code fieldOffset}
+     * bytes into the header (which must hold 0) is to receive the checksum of the whole message
+     * plus {@code seed} (the pseudo-header's sum), unless the outgoing link offloads checksums.
+     * {@code zeroAsOnes}: a computed 0 is sent as 0xFFFF (UDP, RFC 768). Call after {@link #set}
+     * or {@link #setChain}, which clear it.
+     */
+    public Gather checksumAt(int fieldOffset, long seed, boolean zeroAsOnes) {
+        this.csumAt = fieldOffset;
+        this.csumSeed = seed;
+        this.csumZeroAsOnes = zeroAsOnes;
+        return this;
+    }
+
+    /** Offset in the header of a checksum left to the IP layer, or -1 if there is none. */
+    public int checksumField() {
+        return csumAt;
+    }
+
+    /** The field value for a message whose bytes (field at 0) sum to {@code acc}, seed not included. */
+    int checksumValue(long acc) {
+        int sum = Checksum.finish(acc + csumSeed);
+        return sum == 0 && csumZeroAsOnes ? 0xFFFF : sum;
+    }
+
+    /** Computes the checksum left to the IP layer and stores it in the header (before the header is copied). */
+    void fillChecksum() {
+        headSeg.set(BE16, headOff + csumAt, (short) checksumValue(checksum(0)));
+    }
+
+    /** Stores a checksum field value at {@code at} (big-endian). */
+    static void putField(MemorySegment seg, long at, int value) {
+        seg.set(BE16, at, (short) value);
     }
 
     public int length() {

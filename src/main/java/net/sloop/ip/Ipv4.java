@@ -3,12 +3,14 @@ package net.sloop.ip;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import net.sloop.iface.NetIf;
+import net.sloop.link.Link;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Chains;
 import net.sloop.stack.Stack;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
+import net.sloop.wire.Checksum;
 import net.sloop.wire.Ipv4Address;
 import net.sloop.wire.Ipv4View;
 import net.sloop.wire.WireError;
@@ -77,7 +79,7 @@ public final class Ipv4 {
             return;
         }
         view.wrap(mem, m.address(head), length);
-        WireError e = view.check();
+        WireError e = view.check(!nif.checksumOffload()); // a link that cannot corrupt: no header checksum to verify
         if (e != WireError.NONE) {
             drop(head, reason(e));
             return;
@@ -149,27 +151,49 @@ public final class Ipv4 {
             return false;
         }
         int id = identification++ & 0xFFFF;
+        int ttl = stack.config().ttl();
+        // The header's sum from the values written below, less the two that vary per fragment:
+        // version/IHL 0x45, DSCP/ECN 0, identification, TTL/protocol, addresses (RFC 791).
+        long fixedSum = 0x4500 + id + (ttl << 8 | protocol) + (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF);
         long frame = stack.txFrame() + nif.linkHeaderLength();
         int perFragment = length <= room ? length : room & ~7;
+        // A checksum left to us (Gather.checksumAt) is filled unless the link offloads checksums.
+        // One fragment: summed where it was just copied to (in cache). Several: the first carries
+        // the transport header, so the whole message is summed before anything is copied.
+        int csumAt = g.checksumField();
+        boolean fill = csumAt >= 0 && !nif.checksumOffload();
+        if (fill && perFragment < length) {
+            g.fillChecksum();
+            fill = false;
+        }
         boolean ok = true;
+        Link link = nif.link();
         for (int pos = 0; pos < length; pos += perFragment) {
             int n = Math.min(perFragment, length - pos);
             boolean more = pos + n < length;
-            out.wrap(mem, frame, HEADER + n);
+            // An IP link that keeps frames in its own memory takes the packet written there in
+            // place (Link.reserveTransmit); otherwise it is built in the transmit frame.
+            long at = nif.ethernet() ? -1 : link.reserveTransmit(HEADER + n);
+            MemorySegment fmem = at >= 0 ? link.transmitMemory() : mem;
+            long f = at >= 0 ? at : frame;
+            out.wrap(fmem, f, HEADER + n);
             out.setHeaderLength(HEADER);
             out.setDscpEcn(0);
             out.setTotalLength(HEADER + n);
             out.setIdentification(id);
             out.setFragment(dontFragment, more, pos);
-            out.setTtl(stack.config().ttl());
+            out.setTtl(ttl);
             out.setProtocol(protocol);
             out.setSrc(src);
             out.setDst(dst);
-            out.fillHeaderChecksum();
-            g.copy(pos, mem, frame + HEADER, n);
+            // Computed from the values rather than read back (Ipv4View.fillHeaderChecksum would sum the same 20 bytes).
+            int fragmentWord = (dontFragment ? 0x4000 : 0) | (more ? 0x2000 : 0) | ((pos >>> 3) & 0x1FFF);
+            out.setHeaderChecksum(Checksum.finish(fixedSum + (HEADER + n) + fragmentWord));
+            g.copy(pos, fmem, f + HEADER, n);
+            if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
-            ok &= stack.linkOutput(now, nif, nextHop, HEADER + n);
+            ok &= at >= 0 ? stack.commitTransmit(now, nif, at, HEADER + n) : stack.linkOutput(now, nif, nextHop, HEADER + n);
         }
         return ok;
     }

@@ -37,6 +37,31 @@ public interface Link extends AutoCloseable {
     boolean transmit(long now, MemorySegment frame, long off, int len);
 
     /**
+     * In-place transmit, for links that keep frames in memory of their own (loopback, pair): room
+     * for a frame of up to {@code len} bytes is reserved at the returned offset of
+     * {@link #transmitMemory()}; the caller writes the frame there and sends it with
+     * {@link #commitTransmit}, before any other call on the link. Saves the copy from the
+     * caller's frame buffer. Returns -1 when the link does not offer it or has no room now: the
+     * caller then uses {@link #transmit}, which counts a drop if there is no room.
+     */
+    default long reserveTransmit(int len) {
+        return -1;
+    }
+
+    /** The memory {@link #reserveTransmit} offsets refer to; null if the link does not offer it. */
+    default MemorySegment transmitMemory() {
+        return null;
+    }
+
+    /**
+     * Sends the frame written at {@code at} (an offset {@link #reserveTransmit} just returned),
+     * {@code len} bytes, at most the length reserved. Returns false if the link dropped it.
+     */
+    default boolean commitTransmit(long now, long at, int len) {
+        throw new UnsupportedOperationException(name() + " has no in-place transmit");
+    }
+
+    /**
      * Delivers frames that are waiting (for links that queue, such as loopback) to the receiver.
      * Returns the number delivered. Links pushed by an outside driver return 0.
      */
@@ -46,6 +71,25 @@ public interface Link extends AutoCloseable {
 
     /** True if {@link #poll} has frames to deliver now. */
     default boolean pending() {
+        return false;
+    }
+
+    /**
+     * Checksum offload: true if this link delivers exactly the bytes a stack transmitted on it
+     * (on this end or its peer end), cannot corrupt them, and reaches no receiver but Sloop stacks
+     * attached to it. Stacks then neither fill TCP and UDP checksums on frames sent on this link
+     * (the field is left 0) nor verify them on frames received from it, as Linux does on
+     * {@code lo} ({@code CHECKSUM_UNNECESSARY}) and as a NIC with checksum offload lets it. The
+     * IPv4 header checksum is still filled (it costs a few additions and keeps captures readable
+     * down to the transport header) but not verified either. ICMP checksums are kept (rare).
+     *
+     * <p>Must not change while the link is attached (an interface reads it once), and must be the
+     * same at both ends of a pair. False (the default) for links that may corrupt or that reach
+     * another implementation: the simulated network (it corrupts on purpose), TUN/TAP. A capture
+     * of an offloading link shows TCP checksum 0 ("incorrect" in tcpdump, as a capture on Linux's
+     * {@code lo} does); build the link with offload off to capture valid checksums.
+     */
+    default boolean checksumOffload() {
         return false;
     }
 

@@ -6,12 +6,16 @@ import java.lang.foreign.MemorySegment;
  * An IP link that hands every transmitted packet back to its own receiver, like Linux's
  * {@code lo}. Transmitted packets are copied into a fixed byte ring (capacity in bytes fixed at
  * construction, each packet costing its length plus a 4-byte length prefix, and at most one
- * packet's worth of unusable space where the ring wraps); nothing is allocated per packet.
+ * packet's worth of unusable space where the ring wraps), or written there in place by the stack
+ * ({@link #reserveTransmit}); nothing is allocated per packet.
  *
  * <p>{@link #poll} delivers the packets that were queued when the call began, oldest first; packets
  * transmitted while it delivers (a stack answering itself) wait for the next poll, so one poll
  * always ends. A packet longer than the MTU, or one that does not fit in the ring, is dropped and
  * counted by {@link #dropped()}. Not thread-safe: one thread (the stack's) transmits and polls.
+ *
+ * <p>It offloads checksums ({@link Link#checksumOffload}) unless built with {@code checksumOffload}
+ * false: the packets never leave memory.
  */
 public final class LoopbackLink implements Link {
     /** The MTU when none is given, in bytes. */
@@ -23,6 +27,7 @@ public final class LoopbackLink implements Link {
     private static final int WRAP = -1;
 
     private final int mtu;
+    private final boolean checksumOffload;
     private final byte[] ring;
     private final MemorySegment ringSeg;
     private FrameReceiver receiver;
@@ -30,6 +35,8 @@ public final class LoopbackLink implements Link {
     private int tail; // where the next prefix goes
     private int count; // packets queued
     private boolean delivering;
+    private long reserved = -1; // offset of the reserved packet's bytes, or -1
+    private int reservedLen;
     private long transmitted;
     private long delivered;
     private long dropped;
@@ -50,6 +57,17 @@ public final class LoopbackLink implements Link {
      *     packet plus its 4-byte prefix
      */
     public LoopbackLink(int mtu, int capacityBytes) {
+        this(mtu, capacityBytes, true);
+    }
+
+    /**
+     * @param mtu largest packet carried, in bytes (68..65535)
+     * @param capacityBytes size of the queue's ring, in bytes; must hold at least one MTU-sized
+     *     packet plus its 4-byte prefix
+     * @param checksumOffload true to let stacks skip TCP and UDP checksums on this link
+     *     ({@link Link#checksumOffload}); false to have them filled and verified as on a real network
+     */
+    public LoopbackLink(int mtu, int capacityBytes, boolean checksumOffload) {
         if (mtu < 68 || mtu > 65535) {
             throw new IllegalArgumentException("loopback MTU must be in 68..65535 bytes, was " + mtu);
         }
@@ -58,6 +76,7 @@ public final class LoopbackLink implements Link {
                     + " bytes cannot hold one " + mtu + "-byte packet plus its " + PREFIX + "-byte prefix");
         }
         this.mtu = mtu;
+        this.checksumOffload = checksumOffload;
         this.ring = new byte[capacityBytes];
         this.ringSeg = MemorySegment.ofArray(ring);
     }
@@ -70,6 +89,11 @@ public final class LoopbackLink implements Link {
     @Override
     public int mtu() {
         return mtu;
+    }
+
+    @Override
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     @Override
@@ -94,42 +118,64 @@ public final class LoopbackLink implements Link {
 
     @Override
     public boolean transmit(long now, MemorySegment frame, long off, int len) {
-        if (len < 0 || len > mtu) {
+        int at = place(len);
+        if (at < 0) {
             dropped++;
             return false;
         }
+        MemorySegment.copy(frame, off, ringSeg, at + PREFIX, len);
+        enqueue(at, len);
+        return true;
+    }
+
+    @Override
+    public long reserveTransmit(int len) {
+        int at = place(len);
+        reserved = at < 0 ? -1 : at + PREFIX;
+        reservedLen = len;
+        return reserved;
+    }
+
+    @Override
+    public MemorySegment transmitMemory() {
+        return ringSeg;
+    }
+
+    @Override
+    public boolean commitTransmit(long now, long at, int len) {
+        if (at != reserved || reserved < 0 || len < 0 || len > reservedLen) {
+            throw new IllegalStateException("commit of " + len + " bytes at " + at + " does not match the reservation");
+        }
+        reserved = -1;
+        enqueue((int) at - PREFIX, len);
+        return true;
+    }
+
+    /** Where a packet of {@code len} bytes would go (its prefix), or -1 if it is too long or does not fit. Changes nothing. */
+    private int place(int len) {
+        if (len < 0 || len > mtu) return -1;
         int need = PREFIX + len;
-        int at;
+        if (count == 0) return 0;
+        if (tail > head) {
+            // Used: [head, tail). Free: [tail, cap) then [0, head).
+            if (ring.length - tail >= need) return tail;
+            return head >= need ? 0 : -1;
+        }
+        // Wrapped: used [head, cap) and [0, tail). Free: [tail, head).
+        return head - tail >= need ? tail : -1;
+    }
+
+    /** Queues the packet whose bytes are at {@code at + PREFIX} (a place {@link #place} gave). */
+    private void enqueue(int at, int len) {
         if (count == 0) {
             head = 0;
-            tail = 0;
-            at = 0;
-        } else if (tail > head) {
-            // Used: [head, tail). Free: [tail, cap) then [0, head).
-            if (ring.length - tail >= need) {
-                at = tail;
-            } else if (head >= need) {
-                if (ring.length - tail >= PREFIX) putInt(tail, WRAP);
-                at = 0;
-            } else {
-                dropped++;
-                return false;
-            }
-        } else {
-            // Wrapped: used [head, cap) and [0, tail). Free: [tail, head).
-            if (head - tail >= need) {
-                at = tail;
-            } else {
-                dropped++;
-                return false;
-            }
+        } else if (at == 0 && ring.length - tail >= PREFIX) {
+            putInt(tail, WRAP); // wrapping: the reader skips to 0 here
         }
         putInt(at, len);
-        MemorySegment.copy(frame, off, ringSeg, at + PREFIX, len);
-        tail = at + need;
+        tail = at + PREFIX + len;
         count++;
         transmitted++;
-        return true;
     }
 
     @Override

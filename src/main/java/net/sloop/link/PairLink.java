@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
  * Two IP links joined back to back, like a veth pair: what one end transmits, the other end's
  * receiver gets on that end's next {@link #poll}. Each end's inbound queue is a bounded byte ring
  * (a {@link LoopbackLink} used as the queue: copied on transmit, nothing allocated per packet,
- * dropped and counted when full).
+ * dropped and counted when full). Both ends offload checksums ({@link Link#checksumOffload})
+ * unless the pair is built with {@code checksumOffload} false.
  *
  * <p>Not thread-safe: both ends must be driven by one thread or under one lock (one
  * {@link net.sloop.socket.StackRunner} driving both stacks does this).
@@ -16,15 +17,26 @@ public final class PairLink implements Link {
     private final LoopbackLink inbound;
     private PairLink peer;
 
-    private PairLink(String name, int mtu, int capacityBytes) {
+    private PairLink(String name, int mtu, int capacityBytes, boolean checksumOffload) {
         this.name = name;
-        this.inbound = new LoopbackLink(mtu, capacityBytes);
+        this.inbound = new LoopbackLink(mtu, capacityBytes, checksumOffload);
     }
 
-    /** Two joined ends named {@code name + "a"} and {@code name + "b"}; each queues up to {@code capacityBytes} inbound. */
+    /**
+     * Two joined ends named {@code name + "a"} and {@code name + "b"}; each queues up to
+     * {@code capacityBytes} inbound. Both offload checksums.
+     */
     public static PairLink[] pair(String name, int mtu, int capacityBytes) {
-        PairLink a = new PairLink(name + "a", mtu, capacityBytes);
-        PairLink b = new PairLink(name + "b", mtu, capacityBytes);
+        return pair(name, mtu, capacityBytes, true);
+    }
+
+    /**
+     * Two joined ends as {@link #pair(String, int, int)}; {@code checksumOffload} false has the
+     * stacks on both ends fill and verify TCP and UDP checksums as on a real network.
+     */
+    public static PairLink[] pair(String name, int mtu, int capacityBytes, boolean checksumOffload) {
+        PairLink a = new PairLink(name + "a", mtu, capacityBytes, checksumOffload);
+        PairLink b = new PairLink(name + "b", mtu, capacityBytes, checksumOffload);
         a.peer = b;
         b.peer = a;
         return new PairLink[] {a, b};
@@ -51,6 +63,11 @@ public final class PairLink implements Link {
     }
 
     @Override
+    public boolean checksumOffload() {
+        return inbound.checksumOffload();
+    }
+
+    @Override
     public long mac() {
         return 0;
     }
@@ -69,6 +86,22 @@ public final class PairLink implements Link {
     @Override
     public boolean transmit(long now, MemorySegment frame, long off, int len) {
         return peer.inbound.transmit(now, frame, off, len);
+    }
+
+    /** Room in the other end's queue: the stack writes the frame there (no copy through its own frame buffer). */
+    @Override
+    public long reserveTransmit(int len) {
+        return peer.inbound.reserveTransmit(len);
+    }
+
+    @Override
+    public MemorySegment transmitMemory() {
+        return peer.inbound.transmitMemory();
+    }
+
+    @Override
+    public boolean commitTransmit(long now, long at, int len) {
+        return peer.inbound.commitTransmit(now, at, len);
     }
 
     @Override

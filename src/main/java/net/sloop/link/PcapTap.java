@@ -48,6 +48,12 @@ public final class PcapTap implements Link {
         return inner.name();
     }
 
+    /** The tapped link's: the capture shows what crosses it, checksums unfilled if it offloads them. */
+    @Override
+    public boolean checksumOffload() {
+        return inner.checksumOffload();
+    }
+
     @Override
     public void attach(FrameReceiver receiver) {
         inner.attach(receiver == null ? null : new Recording(writer, receiver));

@@ -207,6 +207,16 @@ public final class Stack implements Pollable, AutoCloseable {
         return true;
     }
 
+    /** Sends the packet of {@code length} bytes written in place at {@code at} (see {@link Link#reserveTransmit}). */
+    public boolean commitTransmit(long now, NetIf nif, long at, int length) {
+        stats.sent(Proto.LINK);
+        if (!nif.link().commitTransmit(now, at, length)) {
+            stats.drop(DropReason.LINK_TX_FAILED);
+            return false;
+        }
+        return true;
+    }
+
     /** True if {@code a} is the address of one of the stack's interfaces. */
     public boolean isLocalAddress(int a) {
         for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).address() == a) return true;

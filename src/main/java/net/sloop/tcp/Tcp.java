@@ -46,6 +46,7 @@ public final class Tcp implements Transport {
     final SynQueue synQueue;
     final TimeWaitTable timeWait;
     private final TcpConnection[] buckets;
+    private TcpConnection lastFound; // in the table, or null (cleared by unlink)
     private final SackScoreboard[] scoreboards;
     private int scoreboardsFree;
     TcpListener listeners;
@@ -384,8 +385,14 @@ public final class Tcp implements Transport {
     }
 
     TcpConnection find(int laddr, int lport, int raddr, int rport) {
-        for (TcpConnection c = buckets[bucket(laddr, lport, raddr, rport)]; c != null; c = c.hashNext) {
-            if (c.lport == lport && c.rport == rport && c.raddr == raddr && c.laddr == laddr) return c;
+        // The connection found last, checked first: a bulk transfer's segments skip the keyed hash.
+        TcpConnection c = lastFound;
+        if (c != null && c.lport == lport && c.rport == rport && c.raddr == raddr && c.laddr == laddr) return c;
+        for (c = buckets[bucket(laddr, lport, raddr, rport)]; c != null; c = c.hashNext) {
+            if (c.lport == lport && c.rport == rport && c.raddr == raddr && c.laddr == laddr) {
+                lastFound = c;
+                return c;
+            }
         }
         return null;
     }
@@ -400,6 +407,7 @@ public final class Tcp implements Transport {
     void unlink(TcpConnection c) {
         if (!c.has(TcpConnection.F_IN_TABLE)) return;
         c.clear(TcpConnection.F_IN_TABLE);
+        if (lastFound == c) lastFound = null;
         int b = bucket(c.laddr, c.lport, c.raddr, c.rport);
         if (buckets[b] == c) buckets[b] = c.hashNext;
         else {

@@ -155,7 +155,7 @@ final class TcpOutput {
             gather.set(hdr, 0, HEADER + optLen, hdr, 0, 0);
         }
         int total = HEADER + optLen + len;
-        v.setChecksum(Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(c.laddr, c.raddr, Tcp.PROTOCOL, total))));
+        gather.checksumAt(16, Checksum.pseudoHeaderV4(c.laddr, c.raddr, Tcp.PROTOCOL, total), false); // filled by Ipv4.send unless offloaded
         if (ack) {
             c.lastAckSent = c.rcvNxt;
             c.clear(TcpConnection.F_ACK_NOW | TcpConnection.F_ACK_PUSHED);
@@ -333,7 +333,7 @@ final class TcpOutput {
         v.setChecksum(0);
         v.setUrgentPointer(0);
         gather.set(hdr, 0, HEADER + optLen, hdr, 0, 0);
-        v.setChecksum(Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(laddr, raddr, Tcp.PROTOCOL, HEADER + optLen))));
+        gather.checksumAt(16, Checksum.pseudoHeaderV4(laddr, raddr, Tcp.PROTOCOL, HEADER + optLen), false);
         tcp.stats.sent(Proto.TCP);
         tcp.counters.segmentsSent++;
         tcp.stack.ipv4().send(now, laddr, raddr, Tcp.PROTOCOL, true, gather);

@@ -125,8 +125,9 @@ public final class Udp implements Transport {
         outView.setLength(HEADER + len);
         outView.setChecksum(0);
         gather.set(header, 0, HEADER, data, off, len);
-        int sum = Checksum.finish(gather.checksum(Checksum.pseudoHeaderV4(src, dst, PROTOCOL, HEADER + len)));
-        outView.setChecksum(sum == 0 ? 0xFFFF : sum); // RFC 768: a computed zero is sent as all ones
+        // Filled by Ipv4.send unless the link offloads checksums (then 0: "no checksum", RFC 768);
+        // a computed zero is sent as all ones (RFC 768).
+        gather.checksumAt(6, Checksum.pseudoHeaderV4(src, dst, PROTOCOL, HEADER + len), true);
         stats.sent(Proto.UDP);
         return stack.ipv4().send(now, src, dst, PROTOCOL, false, gather);
     }
@@ -146,7 +147,7 @@ public final class Udp implements Transport {
             return;
         }
         int udpLength = view.length();
-        if (view.checksum() != 0
+        if (view.checksum() != 0 && !nif.checksumOffload()
                 && Checksum.finish(Chains.checksum(m, head, ihl, udpLength, Checksum.pseudoHeaderV4(src, dst, PROTOCOL, udpLength))) != 0) {
             drop(head, DropReason.UDP_BAD_CHECKSUM);
             return;

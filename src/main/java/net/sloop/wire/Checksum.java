@@ -41,7 +41,7 @@ public final class Checksum {
             // (RFC 1071 §2(B)), so one swap of the folded result puts it back in network order.
             // Each step adds less than 2^34, so the sums cannot overflow for any int length.
             int n = len & ~15;
-            int folded = fold(sum16(seg, off, n));
+            int folded = fold(seg.isNative() ? sum16Native(seg, off, n) : sum16Heap(seg, off, n));
             p += n;
             acc += LITTLE_ENDIAN ? swap(folded) : folded;
         }
@@ -64,8 +64,26 @@ public final class Checksum {
         return acc;
     }
 
-    /** Sum of the 32-bit halves of {@code n} (a multiple of 16) bytes read in native order; kept small so that it inlines well. */
-    private static long sum16(MemorySegment seg, long off, int n) {
+    /**
+     * Sum of the 32-bit halves of {@code n} (a multiple of 16) bytes read in native order; kept
+     * small so that it inlines well. Two copies, one per kind of segment: the stack sums both
+     * native (the arena) and heap segments (header scratch, a loopback ring), and one loop seeing
+     * both kinds has its accesses compiled without their bounds checks hoisted (JFR showed the
+     * time in {@code checkBounds} and {@code isAlignedForElement}, at a fifth of the speed).
+     */
+    private static long sum16Native(MemorySegment seg, long off, int n) {
+        long s0 = 0, s1 = 0;
+        for (int i = 0; i < n; i += 16) {
+            long w0 = seg.get(NATIVE64, off + i);
+            long w1 = seg.get(NATIVE64, off + i + 8);
+            s0 += (w0 >>> 32) + (w0 & 0xFFFF_FFFFL);
+            s1 += (w1 >>> 32) + (w1 & 0xFFFF_FFFFL);
+        }
+        return s0 + s1;
+    }
+
+    /** {@link #sum16Native}'s twin for heap segments (same body, its own type profile). */
+    private static long sum16Heap(MemorySegment seg, long off, int n) {
         long s0 = 0, s1 = 0;
         for (int i = 0; i < n; i += 16) {
             long w0 = seg.get(NATIVE64, off + i);

@@ -32,6 +32,14 @@ public final class Ipv4View extends HeaderView<Ipv4View> {
      * BAD_OPTION (option walk per RFC 791), BAD_FRAGMENT (offset + payload &gt; 65535).
      */
     public WireError check() {
+        return check(true);
+    }
+
+    /**
+     * As {@link #check()}, with the header checksum verified only if {@code verifyChecksum}
+     * (false for packets from a link that cannot corrupt: {@code Link.checksumOffload}).
+     */
+    public WireError check(boolean verifyChecksum) {
         if (!holds(MIN_HEADER_LENGTH)) {
             return WireError.TRUNCATED;
         }
@@ -49,7 +57,7 @@ public final class Ipv4View extends HeaderView<Ipv4View> {
         if (total < hl || total > len) {
             return WireError.BAD_TOTAL_LENGTH;
         }
-        if (!verifyHeaderChecksum()) {
+        if (verifyChecksum && !verifyHeaderChecksum()) {
             return WireError.BAD_CHECKSUM;
         }
         if (!optionsWellFormed(seg, off + MIN_HEADER_LENGTH, hl - MIN_HEADER_LENGTH)) {

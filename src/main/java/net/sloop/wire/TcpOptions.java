@@ -186,15 +186,9 @@ public final class TcpOptions {
             p += 4;
         }
         if (timestamps) {
-            if (sackPermitted) {
-                Bytes.put8(seg, p, KIND_SACK_PERMITTED);
-                Bytes.put8(seg, p + 1, 2);
-            } else {
-                Bytes.put8(seg, p, KIND_NOP);
-                Bytes.put8(seg, p + 1, KIND_NOP);
-            }
-            Bytes.put8(seg, p + 2, KIND_TIMESTAMPS);
-            Bytes.put8(seg, p + 3, 10);
+            // One word: SACK-permitted (kind, length 2) or NOP NOP, then the timestamps' kind and length 10.
+            int lead = sackPermitted ? KIND_SACK_PERMITTED << 8 | 2 : KIND_NOP << 8 | KIND_NOP;
+            Bytes.put32(seg, p, (long) lead << 16 | KIND_TIMESTAMPS << 8 | 10);
             Bytes.put32(seg, p + 4, tsVal);
             Bytes.put32(seg, p + 8, tsEcr);
             p += 12;
