@@ -37,7 +37,8 @@ final class TcpInput {
     private final Budget m;
     private final MemorySegment mem;
     private final TcpView view = new TcpView();
-    final TcpOptions opt = new TcpOptions();
+    /** The options of the segment being processed: parsed once, by {@link TcpView#check()}. */
+    final TcpOptions opt = view.options();
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[8]);
 
     // The segment being processed.
@@ -79,17 +80,14 @@ final class TcpInput {
             return;
         }
         view.wrap(mem, m.address(head) + ihl, length);
-        if (view.check() != WireError.NONE) {
-            drop(head, DropReason.TCP_TRUNCATED);
+        WireError err = view.check(); // also parses the options into `opt`
+        if (err != WireError.NONE) {
+            drop(head, err == WireError.BAD_OPTION ? DropReason.TCP_BAD_OPTION : DropReason.TCP_TRUNCATED);
             return;
         }
         if (!nif.checksumOffload() // the link cannot corrupt: nothing to verify (Link.checksumOffload)
                 && Checksum.finish(Chains.checksum(m, head, ihl, length, Checksum.pseudoHeaderV4(src, dst, Tcp.PROTOCOL, length))) != 0) {
             drop(head, DropReason.TCP_BAD_CHECKSUM);
-            return;
-        }
-        if (opt.parse(mem, view.optionsOffset(), view.optionsLength()) != WireError.NONE) {
-            drop(head, DropReason.TCP_BAD_OPTION);
             return;
         }
         this.src = src;
