@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 
 /** {@code ./sloop demo}: two simulated stacks over a lossy link, with memory figures. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Two stacks over a simulated lossy Ethernet: ping, UDP echo, memory figures. No root needed.")
+        description = "Two stacks over a simulated lossy Ethernet: ping, UDP echo, TCP through an echo service, memory figures. No root needed.")
 final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--seed", description = "Seed of the simulated network (same seed, same run). Default: ${DEFAULT-VALUE}")
     long seed = 1;
 
@@ -34,9 +37,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--pcap", description = "Write a capture of stack A's link to this file.")
     Path pcap;
 
+    @Option(names = "--tcp", description = "Bytes to send through B's TCP echo service and back (k and m suffixes; 0: none). Default: ${DEFAULT-VALUE}")
+    String tcp = "256k";
+
     @Override
     public Integer call() throws Exception {
-        SimDemo.Result r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap), System.out);
-        return r.atBaseline() && r.intact() ? 0 : 1;
+        long tcpBytes = Sizes.parse(tcp);
+        if (tcpBytes > Integer.MAX_VALUE - 8) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tcp: at most 2g");
+        SimDemo.Result r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap,
+                (int) tcpBytes), System.out);
+        return r.atBaseline() && r.intact() && r.tcpIntact() ? 0 : 1;
     }
 }

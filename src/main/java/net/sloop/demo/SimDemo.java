@@ -17,17 +17,24 @@ import net.sloop.udp.UdpSocket;
 import net.sloop.wire.Ipv4Address;
 
 /**
- * Two stacks over a simulated lossy Ethernet: A pings B, then sends numbered UDP datagrams that B
- * echoes back. Prints what arrived, what was lost and where, and the memory figures of both
+ * Two stacks over a simulated lossy Ethernet: A pings B, sends numbered UDP datagrams that B
+ * echoes back, then moves bytes through B's TCP echo service and back ({@link TcpEcho}). Prints
+ * what arrived, what was lost and where, what TCP did about it, and the memory figures of both
  * budgets, which end at their baselines. Runs in simulated time: the same seed, the same run.
  */
 public final class SimDemo {
     /** What the demo does. */
     public record Options(long seed, double loss, int pings, int datagrams, int payload, long budgetBytes,
-                          int blockSize, Path pcap) {}
+                          int blockSize, Path pcap, int tcpBytes) {
+        /** Without a TCP transfer (the demo of ping and UDP alone). */
+        public Options(long seed, double loss, int pings, int datagrams, int payload, long budgetBytes, int blockSize, Path pcap) {
+            this(seed, loss, pings, datagrams, payload, budgetBytes, blockSize, pcap, 0);
+        }
+    }
 
-    /** What came of it. */
-    public record Result(int pingReplies, int echoed, int duplicates, boolean intact, boolean atBaseline, long simNanos) {}
+    /** What came of it: {@code tcpIntact} is true when the TCP transfer (if any) came back byte for byte. */
+    public record Result(int pingReplies, int echoed, int duplicates, boolean intact, boolean atBaseline, long simNanos,
+                         boolean tcpIntact) {}
 
     private SimDemo() {}
 
@@ -95,7 +102,9 @@ public final class SimDemo {
             out.printf("     (the rest were lost on the way there or back: the counters below say where)%n%n");
             echo.close();
             client.close();
-            net.runFor(Time.seconds(60)); // let fragments and ARP entries expire
+
+            boolean tcpIntact = o.tcpBytes() <= 0 || TcpEcho.run(net, a, b, addrB, o.tcpBytes(), o.seed(), out);
+            net.runFor(Time.seconds(61)); // let fragments, ARP entries and TIME_WAIT records expire
             a.drain();
             b.drain();
 
@@ -110,7 +119,7 @@ public final class SimDemo {
                     a.budget().used(), a.budget().baseline(), b.budget().used(), b.budget().baseline(),
                     base ? "both back at baseline" : "NOT at baseline\n" + a.budget().leakReport() + b.budget().leakReport());
             if (o.pcap() != null) out.printf("capture of A's link written to %s%n", o.pcap());
-            return new Result(replies[0], counts[0], counts[1], counts[2] == 0, base, net.now());
+            return new Result(replies[0], counts[0], counts[1], counts[2] == 0, base, net.now(), tcpIntact);
         }
     }
 

@@ -365,6 +365,16 @@ final class TcpInput {
         if (sl == 0) ok = rcvWnd == 0 ? seq == c.rcvNxt : Seq.inWindow(seq, c.rcvNxt, c.rcvNxt + rcvWnd + 1);
         else ok = rcvWnd != 0 && (Seq.inWindow(seq, c.rcvNxt, c.rcvNxt + rcvWnd) || Seq.inWindow(seq + sl - 1, c.rcvNxt, c.rcvNxt + rcvWnd));
         if (!ok) {
+            // RFC 9293 §3.10.7.4: with a zero window "special allowance should be made to accept
+            // valid ACKs". A peer that sends its bare ACKs at SND.NXT beyond our shut window
+            // (lwIP does) still acknowledges our data: take the acknowledgment (not the window,
+            // whose SND.WL1 order such a sequence number would upset), or neither side would
+            // ever hear the other's ACKs.
+            if (rcvWnd == 0 && sl == 0 && is(TcpView.ACK) && !is(TcpView.RST) && !is(TcpView.SYN)
+                    && Seq.gt(seq, c.rcvNxt) && Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
+                ack(now, c, false);
+                if (c.has(TcpConnection.F_FREED)) return;
+            }
             if (!is(TcpView.RST)) {
                 c.set(F_ACK_NOW);
                 tcp.output.output(now, c);
@@ -430,7 +440,7 @@ final class TcpInput {
             flags &= ~TcpView.FIN; // the FIN lies beyond the window
             c.set(F_ACK_NOW);
         }
-        if (!ack(now, c)) {
+        if (!ack(now, c, true)) {
             Chains.free(m, payload);
             return;
         }
@@ -535,7 +545,7 @@ final class TcpInput {
      * The ACK field (RFC 9293 §3.10.7.4 fifth, RFC 5961 §5). Returns false if the segment must be
      * dropped (its ACK was not acceptable).
      */
-    private boolean ack(long now, TcpConnection c) {
+    private boolean ack(long now, TcpConnection c, boolean inWindow) {
         if (c.state == TcpState.SYN_RECEIVED) {
             if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
                 c.state = TcpState.ESTABLISHED;
@@ -566,7 +576,7 @@ final class TcpInput {
         boolean sackNews = false;
         if (c.has(F_SACK) && opt.sackBlockCount() > 0 && Seq.gt(c.sndMax, c.sndUna)) sackNews = sackUpdate(c);
         // Window update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2 guard against old segments).
-        if (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack))) {
+        if (inWindow && (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack)))) {
             c.sndWnd = wnd << c.sndWscale;
             c.sndWl1 = seq;
             c.sndWl2 = ack;
@@ -578,7 +588,7 @@ final class TcpInput {
             }
         }
         // Timestamps (RFC 7323 §4.3): remember the peer's clock if this segment covers Last.ACK.sent.
-        if (c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(seq, c.lastAckSent)) {
+        if (inWindow && c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(seq, c.lastAckSent)) {
             c.tsRecent = tsVal;
             c.tsRecentAt = now;
         }

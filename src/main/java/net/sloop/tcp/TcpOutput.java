@@ -187,14 +187,28 @@ final class TcpOutput {
         c.schedule();
     }
 
-    /**
-     * A bare ACK. Its sequence number is the highest we have sent (SND.MAX), not SND.NXT, which
-     * goes back after a timeout: the peer may already hold that data, and an ACK carrying an old
-     * sequence number would be dropped as unacceptable with the acknowledgement in it (both sides
-     * retransmitting after a timeout would then never hear each other). Linux does the same.
-     */
+    /** A bare ACK, at {@link #ackSeq}. */
     void sendAck(long now, TcpConnection c) {
-        segment(now, c, c.sndMax, ACK, 0);
+        segment(now, c, ackSeq(c), ACK, 0);
+    }
+
+    /**
+     * The sequence number of a bare ACK, chosen so that the peer accepts it, as Linux's
+     * tcp_acceptable_seq does:
+     * <ul>
+     *   <li>SND.MAX, the highest we have sent, not SND.NXT: a timeout rewinds SND.NXT, the peer may
+     *       already hold that data, and an ACK with an old sequence number is dropped as unacceptable
+     *       with the acknowledgment in it (both sides retransmitting would never hear each other);</li>
+     *   <li>but never beyond the peer's window: when the window has shut below what we sent, a
+     *       segment at SND.MAX is unacceptable too (RFC 9293 §3.10.7.4: with a zero window only
+     *       SEG.SEQ = RCV.NXT is), and the peer would never see our ACKs of its data. Found by the
+     *       demo: an echo server whose window shut retransmitted to a client whose every ACK it
+     *       dropped, until it gave up.</li>
+     * </ul>
+     */
+    static int ackSeq(TcpConnection c) {
+        int edge = c.sndUna + c.sndWnd;
+        return Seq.le(c.sndMax, edge) ? c.sndMax : edge;
     }
 
     /** A segment the peer must answer with an ACK: sequence one below SND.UNA, no data (keepalive, window probe). */

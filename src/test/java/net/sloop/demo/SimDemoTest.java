@@ -16,13 +16,15 @@ class SimDemoTest {
     void demoEndsAtBaselineAndItsCaptureReadsInTcpdump(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("demo.pcap");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        SimDemo.Result r = SimDemo.run(new SimDemo.Options(3, 0.10, 20, 300, 2000, 64 * 1024, 512, pcap),
+        SimDemo.Result r = SimDemo.run(new SimDemo.Options(3, 0.10, 20, 300, 2000, 64 * 1024, 512, pcap, 64 * 1024),
                 new PrintStream(text, true, StandardCharsets.UTF_8));
         String out = text.toString(StandardCharsets.UTF_8);
         assertTrue(r.atBaseline(), out);
         assertTrue(r.intact(), out);
         assertTrue(r.pingReplies() > 0 && r.echoed() > 150, out);
         assertTrue(out.contains("both back at baseline"), out);
+        assertTrue(r.tcpIntact(), out);
+        assertTrue(out.contains("65,536 bytes to B's echo service and back") && out.contains("intact (SHA-256 equal)"), out);
 
         Process p = new ProcessBuilder("tcpdump", "-r", pcap.toString(), "-nn", "-vv").redirectErrorStream(true).start();
         String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -32,6 +34,7 @@ class SimDemoTest {
         assertTrue(dump.contains("Request who-has 198.18.0.2 tell 198.18.0.1"), dump);
         assertTrue(dump.contains("198.18.0.1.5000 > 198.18.0.2.7: UDP, length 2000"), dump.substring(0, Math.min(3000, dump.length())));
         assertTrue(dump.contains("flags [+]") && dump.contains("offset 1480"), "2000-byte datagrams went out fragmented");
+        assertTrue(dump.contains("198.18.0.2.7: Flags [S]"), "the TCP handshake is in the capture");
         assertTrue(Files.size(pcap) > 100_000);
     }
 }

@@ -358,6 +358,53 @@ class TcpDataSegmentTest {
     }
 
     @Test
+    void ourAcksStayWithinThePeersWindowWhenItShutsBelowWhatWeSent() throws Exception {
+        // Linux's tcp_acceptable_seq: an ACK at SND.MAX beyond a shut window is unacceptable to
+        // the peer, which would never hear that we received its data.
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        k.socket.write(new byte[3000]);
+        p.sync();
+        assertEquals(3, p.all().size());
+        p.send(seg(ACK, k.rnxt, k.snxt + 1000).win(0)); // the first 1000 taken, and the window shuts
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt + 1000).win(0).data(100));
+        p.advanceUntilSent(Time.millis(100)); // the delayed ACK
+        Seg a = p.expect();
+        assertEquals(k.snxt + 1000, a.seq(), "at the window's right edge (SND.UNA + 0), not SND.MAX: " + a);
+        assertEquals(k.rnxt + 100, a.ack());
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
+    void withOurWindowShutAValidAckBeyondItStillAcknowledgesOurData() throws Exception {
+        // RFC 9293 §3.10.7.4: "special allowance should be made to accept valid ACKs" when
+        // RCV.WND is zero; lwIP, for one, sends bare ACKs at its SND.NXT.
+        Peer p = new Peer(Peer.config().receiveBuffer(2000).build());
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
+        int room = k.edge - k.rnxt;
+        assertTrue(room > 0 && room <= 2000, "room " + room);
+        for (int off = 0; off < room; off += 1000) { // fills our window; the application does not read
+            p.send(seg(ACK, k.rnxt + off, k.snxt).data(Math.min(1000, room - off)));
+        }
+        k.rnxt += room;
+        p.advance(Time.millis(50));
+        assertEquals(0, p.all().getLast().window(), "our window is shut");
+        k.socket.write(new byte[500]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        assertEquals(500, k.socket.unacknowledged());
+        // The peer has sent 700 more bytes we could not take, and acknowledges ours at its SND.NXT.
+        p.send(seg(ACK, k.rnxt + 700, k.snxt + 500));
+        assertEquals(0, k.socket.unacknowledged(), "the acknowledgment was taken");
+        p.expect(ACK, k.snxt + 500, k.rnxt); // and the peer is told where we are
+        p.advance(Time.seconds(5));
+        assertEquals(0, p.stack.tcp().counters().timeouts, "nothing retransmitted");
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
     void zeroWindowIsProbedWithBackoffAndTheConnectionLivesWhileThePeerAnswers() throws Exception {
         Peer p = new Peer(Peer.config().maxRetransmits(4).build());
         Conn k = warm(p, seg(SYN, RISS, 0).mss(1000));
