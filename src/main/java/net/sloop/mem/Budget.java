@@ -119,7 +119,7 @@ public final class Budget implements AutoCloseable {
             return -1;
         }
         int b = pop();
-        if (freeTop < reserveBlocks) reserveUses++;
+        if (open() < reserveBlocks) reserveUses++;
         cat[b] = (byte) c.ordinal();
         owner[b] = o;
         next[b] = -1;
@@ -187,7 +187,7 @@ public final class Budget implements AutoCloseable {
      */
     public boolean transfer(int b, Category c, Owner o) {
         if (cat[b] < 0) throw new IllegalStateException("block " + b + " is not allocated");
-        if (!c.mayUseReserve() && freeTop < reserveBlocks && Category.ALL[cat[b]].mayUseReserve()) {
+        if (!c.mayUseReserve() && open() < reserveBlocks && Category.ALL[cat[b]].mayUseReserve()) {
             fail(c, o);
             return false;
         }
@@ -197,7 +197,7 @@ public final class Budget implements AutoCloseable {
 
     /** {@link #transfer} for every block of a chain, all or nothing. */
     public boolean transferChain(int head, Category c, Owner o) {
-        if (!c.mayUseReserve() && freeTop < reserveBlocks) {
+        if (!c.mayUseReserve() && open() < reserveBlocks) {
             for (int b = head; b >= 0; b = next[b]) {
                 if (Category.ALL[cat[b]].mayUseReserve()) {
                     fail(c, o);
@@ -324,8 +324,19 @@ public final class Budget implements AutoCloseable {
      * available; the receive reserve is available only to categories that may use it.
      */
     public boolean available(Category c, int n) {
-        int open = freeTop - committed;
+        int open = open();
         return c.mayUseReserve() ? open >= n : open - n >= reserveBlocks;
+    }
+
+    /**
+     * Free blocks not promised to anyone. The receive reserve is counted in these, never in the
+     * committed ones: a commitment that is free is still spoken for, so it cannot stand in for the
+     * reserve (that mistake let out-of-order data keep the reserve's blocks while a window's
+     * commitment made the budget look free, and the segment that filled the gap could then not
+     * be received at all).
+     */
+    private int open() {
+        return freeTop - committed;
     }
 
     /** Free blocks that a category not allowed the receive reserve could take now (committed ones excluded). */

@@ -175,6 +175,7 @@ public final class Stack implements Pollable, AutoCloseable {
         if (now > time) time = now;
         for (int i = 0; i < interfaces.size(); i++) interfaces.get(i).link().poll(now);
         timers.runDue(now);
+        tcp.afterPoll();
         for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).link().pending()) return now;
         return timers.nextDeadline();
     }

@@ -430,11 +430,17 @@ public final class Tcp implements Transport {
         wakeMemoryWaiters();
     }
 
+    /** End of a {@link Stack#poll} round: memory the application freed since may serve a waiting writer. */
+    public void afterPoll() {
+        wakeMemoryWaiters();
+    }
+
     /**
      * A writer refused memory with nothing of its own in flight has no ACK to wake it: it waits
      * for memory freed by anyone. Called after work that may free blocks (a segment processed, a
-     * timer, an application read or close); if a send block could now be had, every waiting
-     * connection hears WRITABLE (and tries again, waiting again if it loses the race).
+     * timer, a poll round that follows application reads and closes), never from inside an
+     * application call, whose handler would then run re-entrantly; if a send block could now be
+     * had, every waiting connection hears WRITABLE (and tries again, waiting again if it loses).
      */
     void wakeMemoryWaiters() {
         if (memoryWaiters == 0 || !m.available(Category.SOCKET_SEND, 1)) return;

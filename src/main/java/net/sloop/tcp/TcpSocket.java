@@ -214,7 +214,6 @@ public final class TcpSocket implements AutoCloseable {
             c.recvBuf.copyOut(m, 0, dst, off, n);
             c.consumeReceived(m, n);
             if (live()) windowUpdate();
-            tcp.wakeMemoryWaiters();
             return n;
         }
         if (c.has(TcpConnection.F_FIN_RCVD) || c.has(TcpConnection.F_RCV_SHUT)) return -1;
@@ -336,8 +335,7 @@ public final class TcpSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeHandle();
-        tcp.wakeMemoryWaiters(); // what it freed may serve a writer waiting for memory
+        closeHandle(); // what it frees may serve a writer waiting for memory: woken at the stack's next poll
     }
 
     private void closeHandle() {
@@ -372,7 +370,6 @@ public final class TcpSocket implements AutoCloseable {
     /** Resets the connection and frees everything at once (linger 0). Idempotent. */
     public void abort() {
         abortHandle();
-        tcp.wakeMemoryWaiters();
     }
 
     private void abortHandle() {

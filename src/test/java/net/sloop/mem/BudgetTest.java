@@ -141,6 +141,29 @@ class BudgetTest {
     }
 
     @Test
+    void committedBlocksNeverStandInForTheReceiveReserve() {
+        // 16 blocks, reserve 2: commit 6, take 8 for a socket, then the receive path takes the
+        // last 2 open blocks (the reserve). Free blocks number 6, but all are committed: keeping
+        // the received frame would leave nothing for the next one, so it must be refused.
+        assertTrue(m.commit(6, Category.SOCKET_RECEIVE, a));
+        List<Integer> held = take(8, Category.SOCKET_SEND, a);
+        assertEquals(-1, m.alloc(Category.SOCKET_SEND, a), "the reserve is not for sockets");
+        List<Integer> frame = take(2, Category.RX, b);
+        assertEquals(6, m.freeBlocks());
+        assertFalse(m.transfer(frame.get(0), Category.OUT_OF_ORDER, a), "reserve blocks are never kept");
+        assertFalse(m.transferChain(frame.get(0), Category.OUT_OF_ORDER, a));
+        m.free(frame.get(0));
+        m.free(frame.get(1));
+        // With the reserve whole again, a received frame may be kept.
+        int f = m.alloc(Category.RX, b);
+        freeAll(held.subList(0, 1));
+        assertTrue(m.transfer(f, Category.OUT_OF_ORDER, a));
+        m.free(f);
+        freeAll(held.subList(1, held.size()));
+        m.release(6);
+    }
+
+    @Test
     void chargesAreCheckedForMisuse() {
         assertThrows(IllegalArgumentException.class, () -> m.charge(Category.RX, a, 10));
         assertThrows(IllegalArgumentException.class, () -> m.charge(Category.TIME_WAIT, a, 40), "TIME_WAIT records are kept in blocks");
