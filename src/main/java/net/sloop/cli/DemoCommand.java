@@ -44,8 +44,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long tcpBytes = Sizes.parse(tcp);
         if (tcpBytes > Integer.MAX_VALUE - 8) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tcp: at most 2g");
-        SimDemo.Result r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap,
-                (int) tcpBytes), System.out);
+        SimDemo.Result r;
+        try {
+            r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap,
+                    (int) tcpBytes), System.out);
+        } catch (IllegalArgumentException e) { // a configuration the stack refuses (a budget too small for its tables, ...)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         return r.atBaseline() && r.intact() && r.tcpIntact() ? 0 : 1;
     }
 }
