@@ -67,8 +67,15 @@ ip netns exec "$b" "$out/tcp_cps" client 198.18.250.1 5401 "$cps_seconds" > "$re
 cleanup
 trap - EXIT
 
-echo "bench tun: Linux <-> Sloop over TUN: net.sloop.bench.TunBench $bytes $cps_seconds" >&2
-"${java[@]}" -cp "$cp" net.sloop.bench.TunBench "$bytes" "$cps_seconds" "$out/tcp_cps" 1500 > "$res/tun.properties"
+# Each offload mode in turn (TunLink.Options.offload): off = plain frames, one per read/write;
+# on = virtio-net headers, GSO and checksum offload both ways. tun.properties is the last mode's.
+modes="${TUN_BENCH_MODES:-off on}"
+for mode in $modes; do
+  echo "bench tun: Linux <-> Sloop over TUN, offload $mode: net.sloop.bench.TunBench $bytes $cps_seconds" >&2
+  "${java[@]}" -cp "$cp" net.sloop.bench.TunBench "$bytes" "$cps_seconds" "$out/tcp_cps" 1500 "$mode" > "$res/tun_$mode.properties"
+  cp "$res/tun_$mode.properties" "$res/tun.properties"
+done
+echo "modes=$modes" >> "$res/machine.properties"
 echo "loadavg.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$res/machine.properties"
 
 python3 - "$res" <<'PY' | tee "$res/summary.txt"
@@ -84,7 +91,7 @@ m, tun, vcps = props('machine.properties'), props('tun.properties'), props('veth
 iperf = json.load(open(os.path.join(res, 'veth_iperf3.json')))['end']['sum_received']['bits_per_second'] / 1e9
 n, t = open(os.path.join(res, 'veth_python_receiver.txt')).read().split()
 vpy = int(n) * 8 / float(t) / 1e9
-l2s, s2l = float(tun['tun.linux_to_sloop.gbps']), float(tun['tun.sloop_to_linux.gbps'])
+modes = m.get('modes', 'default').split()
 print(f"Run {m.get('date')}, ./bench tun, MTU 1500. Machine: {m.get('cpu')}, nproc {m.get('nproc')}, Linux {m.get('kernel')}, {m.get('jdk')}")
 print(f"load average at start {m.get('loadavg.start')}, at end {m.get('loadavg.end')}")
 print()
@@ -92,12 +99,20 @@ print("| Figure | Value | Ratio to Linux -> Linux (iperf3, veth) | Ratio to Linu
 print("|---|---|---|---|")
 print(f"| Linux -> Linux over veth, iperf3 -t 10 (Gbit/s) | {iperf:.2f} | 1 | |")
 print(f"| Linux -> Linux over veth, python3 sender -> python3 receiver, {int(n):,} bytes (Gbit/s) | {vpy:.2f} | {vpy/iperf:.2f}x | 1 |")
-print(f"| Linux -> Sloop over TUN, python3 -> BlockingSocket (Gbit/s) | {l2s:.2f} | {l2s/iperf:.2f}x | {l2s/vpy:.2f}x |")
-print(f"| Sloop -> Linux over TUN, BlockingSocket -> python3 (Gbit/s) | {s2l:.2f} | {s2l/iperf:.2f}x | {s2l/vpy:.2f}x |")
+tuns = {mode: props(f'tun_{mode}.properties') if os.path.exists(os.path.join(res, f'tun_{mode}.properties')) else tun for mode in modes}
+for mode, t in tuns.items():
+    l2s, s2l = float(t['tun.linux_to_sloop.gbps']), float(t['tun.sloop_to_linux.gbps'])
+    gso = f", {int(t['tun.link.gso_received']):,} GSO frames in" if int(t.get('tun.link.gso_received', 0)) else ""
+    print(f"| Linux -> Sloop over TUN, offload {mode}, python3 -> BlockingSocket (Gbit/s{gso}) | {l2s:.2f} | {l2s/iperf:.2f}x | {l2s/vpy:.2f}x |")
+    print(f"| Sloop -> Linux over TUN, offload {mode}, BlockingSocket -> python3 (Gbit/s) | {s2l:.2f} | {s2l/iperf:.2f}x | {s2l/vpy:.2f}x |")
 print(f"| Linux -> Linux over veth, tcp_cps client -> tcp_cps server (connections/s) | {float(vcps['tcp.cps']):,.0f} | | |")
-print(f"| Linux -> Sloop over TUN, tcp_cps client -> Sloop discard service (connections/s) | {float(tun['tun.cps']):,.0f} | {float(tun['tun.cps'])/float(vcps['tcp.cps']):.2f}x (of veth cps) | |")
+for mode, t in tuns.items():
+    if 'tun.cps' in t:
+        print(f"| Linux -> Sloop over TUN, offload {mode}, tcp_cps client -> Sloop discard service (connections/s) | {float(t['tun.cps']):,.0f} | {float(t['tun.cps'])/float(vcps['tcp.cps']):.2f}x (of veth cps) | |")
 target = iperf / 2
 print()
-print(f"Target: Linux -> Sloop >= half of Linux -> Linux over veth ({target:.2f} Gbit/s): "
-      + ("met" if l2s >= target else f"missed: {l2s:.2f} Gbit/s is {l2s/iperf*100:.0f}% of veth, {l2s/target*100:.0f}% of the target ({target/l2s:.1f}x short)"))
+for mode, t in tuns.items():
+    l2s = float(t['tun.linux_to_sloop.gbps'])
+    print(f"Target, offload {mode}: Linux -> Sloop >= half of Linux -> Linux over veth ({target:.2f} Gbit/s): "
+          + ("met: " + f"{l2s:.2f} Gbit/s is {l2s/iperf*100:.0f}% of veth" if l2s >= target else f"missed: {l2s:.2f} Gbit/s is {l2s/iperf*100:.0f}% of veth, {l2s/target*100:.0f}% of the target ({target/l2s:.1f}x short)"))
 PY

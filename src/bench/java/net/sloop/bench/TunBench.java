@@ -67,13 +67,24 @@ public final class TunBench {
         double cpsSeconds = Double.parseDouble(args[1]);
         String tcpCps = args[2];
         int mtu = args.length > 3 ? Integer.parseInt(args[3]) : 1500;
+        // off: plain frames; on: virtio-net headers, GSO/checksum offload both ways; rx: offload, but
+        // Sloop fills its own checksums; default: TunLink.DEFAULT_OFFLOAD
+        String offload = args.length > 4 ? args[4] : "default";
+        TunLink.Options opts = TunLink.Options.defaults().mtu(mtu);
+        opts = switch (offload) {
+            case "off" -> opts.offload(false);
+            case "on" -> opts.offload(true);
+            case "rx" -> opts.offload(true).transmitChecksumOffload(false);
+            case "default" -> opts;
+            default -> throw new IllegalArgumentException("offload mode off|on|rx|default, was " + offload);
+        };
         PrintStream out = System.out;
         String ns = "sloop-bench-" + ProcessHandle.current().pid();
         HostNet.createNamespace(ns);
         Stack stack = null;
         StackRunner runner = null;
         try {
-            TunLink link = TunLink.open("sloopb0", TunLink.Mode.TUN, mtu, 0);
+            TunLink link = TunLink.open("sloopb0", TunLink.Mode.TUN, opts);
             HostNet.configureHostSide(ns, link.name(), mtu, HOST + "/24");
             // Many client TIME_WAITs in the connection test: let Linux reuse them (its namespace only).
             HostNet.exec(ns, 10, "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=10000 65000");
@@ -83,8 +94,9 @@ public final class TunBench {
             stack.addInterface(link, SLOOP + "/24");
             runner = StackRunner.start(stack);
             BlockingTcp tcp = new BlockingTcp(runner, stack);
-            out.printf(Locale.ROOT, "# Sloop: budget %d MiB, blocks %d, send/receive buffers %d KiB, MTU %d%n",
-                    cfg.budgetBytes() >> 20, cfg.blockSize(), BUFFER >> 10, mtu);
+            out.printf(Locale.ROOT, "# Sloop: budget %d MiB, blocks %d, send/receive buffers %d KiB, MTU %d, link %s%n",
+                    cfg.budgetBytes() >> 20, cfg.blockSize(), BUFFER >> 10, mtu, opts);
+            out.printf(Locale.ROOT, "tun.offload=%s%n", link.offload() ? (link.transmitChecksumPartial() ? "on" : "rx") : "off");
 
             // warm-up: 1/10 of the transfer each way (JIT), not reported
             linuxToSloop(ns, tcp, bytes / 10, 5101);
@@ -100,6 +112,9 @@ public final class TunBench {
             Stack st = stack;
             runner.lock();
             try {
+                out.printf(Locale.ROOT, "tun.link.received=%d%ntun.link.gso_received=%d%ntun.link.checksum_trusted=%d%n"
+                        + "tun.link.transmitted=%d%ntun.link.transmit_dropped=%d%n", link.received(), link.gsoFramesReceived(),
+                        link.checksumTrustedReceived(), link.transmitted(), link.transmitDropped());
                 for (String line : st.report().split("\n")) out.println("# " + line);
             } finally {
                 runner.unlock();

@@ -63,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Capture the device's frames to this pcap file.")
     Path pcap;
 
+    @Option(names = "--offload", negatable = true,
+            description = "Virtio-net headers with checksum and TCP segmentation offload on the device (Linux hands over 64 KiB"
+                    + " segments); --no-offload for plain frames. Default: ${DEFAULT-VALUE}")
+    boolean offload = net.sloop.tun.TunLink.DEFAULT_OFFLOAD;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -71,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
-                    durationSeconds, pcap);
+                    durationSeconds, pcap, offload);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());
             err.flush();

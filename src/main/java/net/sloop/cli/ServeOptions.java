@@ -35,13 +35,22 @@ import net.sloop.tun.TunLink;
  * @param idleTimeoutSeconds a TCP connection idle this long is reset (0: never)
  * @param durationNanos stop after this long (0: only on a signal)
  * @param pcap the capture file, or null
+ * @param offload virtio-net headers with checksum and TCP segmentation offload on the device ({@link TunLink.Options#offload})
  */
 record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
-        int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap) {
+        int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap,
+        boolean offload) {
 
     /** Validates the command line's values; every message starts with the option it is about. */
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap) {
+        return of(netns, device, tap, address, hostAddress, budget, mtu, services, maxConnections, idleTimeoutSeconds, durationSeconds, pcap,
+                TunLink.DEFAULT_OFFLOAD);
+    }
+
+    /** As above, with {@code --offload} or {@code --no-offload}. */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload) {
         if (netns != null) {
             if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
                     || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
@@ -88,7 +97,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
         ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
-                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap);
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload);
         o.tryInMemory(budget);
         return o;
     }

@@ -108,7 +108,7 @@ final class ServeSession {
             if (HostNet.run(List.of("ip", "link", "show", "dev", dev), HostNet.TIMEOUT_SECONDS).ok())
                 throw new IOException("device " + dev + " exists in this network namespace: its name is taken (pick another --tun)");
         }
-        device = TunLink.open(dev, o.mode(), o.mtu(), 0); // down, unconfigured: sends nothing
+        device = TunLink.open(dev, o.mode(), TunLink.Options.defaults().mtu(o.mtu()).offload(o.offload())); // down, unconfigured: sends nothing
         if (o.netns() != null) {
             String ns = o.netns();
             if (HostNet.namespaceExists(ns)) {

@@ -16,6 +16,10 @@ public final class NetIf {
     private final int prefixLength;
     private final Owner owner;
     private final boolean checksumOffload;
+    private final boolean receiveOffload;
+    private final boolean transmitChecksumPartial;
+    private final int maxFrameIn;
+    private boolean frameChecksumTrusted;
 
     public NetIf(int index, Link link, int mtu, int address, int prefixLength) {
         if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix length " + prefixLength);
@@ -26,6 +30,9 @@ public final class NetIf {
         this.prefixLength = prefixLength;
         this.owner = new Owner("if", link.name());
         this.checksumOffload = link.checksumOffload();
+        this.receiveOffload = link.receiveOffload();
+        this.transmitChecksumPartial = link.transmitChecksumPartial();
+        this.maxFrameIn = (receiveOffload ? 65535 : mtu) + linkHeaderLength();
     }
 
     public int index() {
@@ -83,6 +90,40 @@ public final class NetIf {
      */
     public boolean checksumOffload() {
         return checksumOffload;
+    }
+
+    /**
+     * True if the link may deliver frames larger than the MTU and frames whose transport checksum
+     * it vouches for ({@link Link#receiveOffload}, read once).
+     */
+    public boolean receiveOffload() {
+        return receiveOffload;
+    }
+
+    /** The longest frame accepted from the link: MTU plus link header, or 65,535 plus link header with {@link #receiveOffload}. */
+    public int maxFrameIn() {
+        return maxFrameIn;
+    }
+
+    /**
+     * True if unfragmented TCP and UDP packets sent here leave their checksum partial (the folded
+     * pseudo-header sum) for the link to complete ({@link Link#transmitChecksumPartial}, read once).
+     */
+    public boolean transmitChecksumPartial() {
+        return transmitChecksumPartial;
+    }
+
+    /**
+     * True if the TCP or UDP checksum of the frame being processed must not be verified: the link
+     * offloads checksums, or it flagged this frame as trusted (set by the stack for each frame).
+     */
+    public boolean skipTransportChecksum() {
+        return checksumOffload || frameChecksumTrusted;
+    }
+
+    /** Set by the stack around each received frame (and cleared for reassembled datagrams). */
+    public void frameChecksumTrusted(boolean trusted) {
+        this.frameChecksumTrusted = trusted;
     }
 
     /** The owner received frames are charged to until a protocol keeps or frees them. */

@@ -87,6 +87,14 @@ public final class Gather {
         return sum == 0 && csumZeroAsOnes ? 0xFFFF : sum;
     }
 
+    /**
+     * The field value of a partial checksum (Linux's {@code CHECKSUM_PARTIAL}): the folded
+     * pseudo-header sum, not complemented, for whoever completes the sum over the message.
+     */
+    int partialValue() {
+        return Checksum.fold(csumSeed);
+    }
+
     /** Computes the checksum left to the IP layer and stores it in the header (before the header is copied). */
     void fillChecksum() {
         headSeg.set(BE16, headOff + csumAt, (short) checksumValue(checksum(0)));

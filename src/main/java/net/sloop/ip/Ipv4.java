@@ -101,6 +101,7 @@ public final class Ipv4 {
         }
         int protocol = view.protocol();
         if (view.isFragment()) {
+            nif.frameChecksumTrusted(false); // a reassembled datagram is verified whole
             head = reassembly.add(now, head, ihl, view.identification(), src, dst, protocol,
                     view.fragmentOffset(), view.moreFragments(), total - ihl);
             if (head < 0) return; // kept for later, or dropped and counted
@@ -161,7 +162,10 @@ public final class Ipv4 {
         // One fragment: summed where it was just copied to (in cache). Several: the first carries
         // the transport header, so the whole message is summed before anything is copied.
         int csumAt = g.checksumField();
-        boolean fill = csumAt >= 0 && !nif.checksumOffload();
+        // A link that completes checksums itself (Link.transmitChecksumPartial: the kernel behind
+        // a TUN with virtio-net headers) gets the pseudo-header sum only, on unfragmented packets.
+        boolean partial = csumAt >= 0 && perFragment == length && nif.transmitChecksumPartial();
+        boolean fill = csumAt >= 0 && !nif.checksumOffload() && !partial;
         if (fill && perFragment < length) {
             g.fillChecksum();
             fill = false;
@@ -190,7 +194,8 @@ public final class Ipv4 {
             int fragmentWord = (dontFragment ? 0x4000 : 0) | (more ? 0x2000 : 0) | ((pos >>> 3) & 0x1FFF);
             out.setHeaderChecksum(Checksum.finish(fixedSum + (HEADER + n) + fragmentWord));
             g.copy(pos, fmem, f + HEADER, n);
-            if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
+            if (partial) Gather.putField(fmem, f + HEADER + csumAt, g.partialValue());
+            else if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
             ok &= at >= 0 ? stack.commitTransmit(now, nif, at, HEADER + n) : stack.linkOutput(now, nif, nextHop, HEADER + n);

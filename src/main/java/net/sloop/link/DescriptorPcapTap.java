@@ -65,6 +65,17 @@ public final class DescriptorPcapTap implements DescriptorLink {
         return inner.name();
     }
 
+    /** The tapped link's (a capture of a GSO frame holds it whole, up to 65,535 bytes; a partial checksum shows as wrong). */
+    @Override
+    public boolean receiveOffload() {
+        return inner.receiveOffload();
+    }
+
+    @Override
+    public boolean transmitChecksumPartial() {
+        return inner.transmitChecksumPartial();
+    }
+
     @Override
     public void attach(FrameReceiver receiver) {
         inner.attach(receiver == null ? null : new Recording(writer, offsetNanos, receiver));
@@ -100,6 +111,12 @@ public final class DescriptorPcapTap implements DescriptorLink {
         public void receive(long now, MemorySegment src, long off, int len) {
             writer.write(now + offsetNanos, src, off, len);
             next.receive(now, src, off, len);
+        }
+
+        @Override
+        public void receive(long now, MemorySegment src, long off, int len, boolean checksumTrusted) {
+            writer.write(now + offsetNanos, src, off, len);
+            next.receive(now, src, off, len, checksumTrusted);
         }
     }
 }

@@ -93,6 +93,31 @@ public interface Link extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Receive offload: true if this link may deliver (1) a frame carrying one IPv4 packet larger
+     * than {@link #mtu()}, up to 65,535 bytes, that the sending kernel left unsegmented (a TCP
+     * segment of several MSS: GSO, as a TUN or TAP device opened with {@code IFF_VNET_HDR} and
+     * {@code TUNSETOFFLOAD} hands it over), and (2) frames flagged {@code checksumTrusted}
+     * ({@link FrameReceiver#receive(long, MemorySegment, long, int, boolean)}). A stack then
+     * accepts frames up to 65,535 bytes plus the link header on this link (dropping them only if
+     * its budget cannot hold them) instead of dropping everything longer than the MTU. Read once
+     * when the link is attached; false by default.
+     */
+    default boolean receiveOffload() {
+        return false;
+    }
+
+    /**
+     * Transmit checksum offload: true if this link completes the TCP and UDP checksums of
+     * unfragmented IPv4 packets itself (or has the kernel complete them: virtio-net's {@code
+     * NEEDS_CSUM}). A stack then stores in each such packet's checksum field only the folded
+     * pseudo-header sum (as Linux does for {@code CHECKSUM_PARTIAL}) and never sums the payload;
+     * fragments and ICMP are sent complete. Read once when the link is attached; false by default.
+     */
+    default boolean transmitChecksumPartial() {
+        return false;
+    }
+
     /** A short name for figures and captures ("sim0", "tun0", "lo"). */
     String name();
 

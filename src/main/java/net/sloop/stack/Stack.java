@@ -11,6 +11,7 @@ import net.sloop.ip.Gather;
 import net.sloop.ip.Icmp;
 import net.sloop.ip.Ipv4;
 import net.sloop.ip.Reassembly;
+import net.sloop.link.FrameReceiver;
 import net.sloop.link.Link;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
@@ -111,7 +112,17 @@ public final class Stack implements Pollable, AutoCloseable {
         NetIf nif = new NetIf(interfaces.size(), link, Math.min(link.mtu(), config.maxMtu()), address, prefixLength);
         interfaces.add(nif);
         routes.add(address, prefixLength, 0, nif);
-        link.attach((now, src, off, len) -> receive(now, nif, src, off, len));
+        link.attach(new FrameReceiver() {
+            @Override
+            public void receive(long now, MemorySegment src, long off, int len) {
+                Stack.this.receive(now, nif, src, off, len, false);
+            }
+
+            @Override
+            public void receive(long now, MemorySegment src, long off, int len, boolean checksumTrusted) {
+                Stack.this.receive(now, nif, src, off, len, checksumTrusted);
+            }
+        });
         return nif;
     }
 
@@ -136,10 +147,22 @@ public final class Stack implements Pollable, AutoCloseable {
      * and counted, and nothing else happens.
      */
     public void receive(long now, NetIf nif, MemorySegment src, long off, int len) {
+        receive(now, nif, src, off, len, false);
+    }
+
+    /**
+     * As {@link #receive(long, NetIf, MemorySegment, long, int)}; {@code checksumTrusted}: the link
+     * vouches for the frame's TCP or UDP checksum (virtio-net NEEDS_CSUM or DATA_VALID), which is
+     * then not verified. Honoured only on an interface whose link declares
+     * {@link Link#receiveOffload}, which may also deliver frames longer than the MTU (GSO, up to
+     * 65,535 bytes of IP packet): such a frame takes as many receive blocks as it needs, or is
+     * dropped and counted ({@code LINK_NO_MEMORY}) if the budget cannot give them.
+     */
+    public void receive(long now, NetIf nif, MemorySegment src, long off, int len, boolean checksumTrusted) {
         if (closed) return;
         if (now > time) time = now;
         stats.received(Proto.LINK);
-        if (len > nif.mtu() + nif.linkHeaderLength()) {
+        if (len > nif.maxFrameIn()) {
             stats.drop(DropReason.LINK_TOO_LONG);
             return;
         }
@@ -155,8 +178,10 @@ public final class Stack implements Pollable, AutoCloseable {
             stats.drop(DropReason.LINK_NO_MEMORY);
             return;
         }
+        nif.frameChecksumTrusted(checksumTrusted && nif.receiveOffload());
         if (nif.ethernet()) arp.input(now, nif, head);
         else ipv4.input(now, nif, head);
+        nif.frameChecksumTrusted(false);
     }
 
     /** An IPv6 packet: IP version 6 on an IP link (TUN), EtherType 0x86DD on Ethernet (TAP). */

@@ -85,7 +85,7 @@ final class TcpInput {
             drop(head, err == WireError.BAD_OPTION ? DropReason.TCP_BAD_OPTION : DropReason.TCP_TRUNCATED);
             return;
         }
-        if (!nif.checksumOffload() // the link cannot corrupt: nothing to verify (Link.checksumOffload)
+        if (!nif.skipTransportChecksum() // the link cannot corrupt, or vouches for this frame (NetIf.skipTransportChecksum)
                 && Checksum.finish(Chains.checksum(m, head, ihl, length, Checksum.pseudoHeaderV4(src, dst, Tcp.PROTOCOL, length))) != 0) {
             drop(head, DropReason.TCP_BAD_CHECKSUM);
             return;
@@ -816,7 +816,7 @@ final class TcpInput {
             c.set(F_ACK_NOW); // filling a gap is acknowledged at once
         }
         // Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second full segment.
-        c.segsUnacked++;
+        c.segsUnacked += len > c.smss ? 2 : 1; // a segment of several MSS (GSO through TUN) counts as two
         if (is(TcpView.PSH) && len < c.smss) c.set(TcpConnection.F_ACK_PUSHED);
         if (c.quickAcks > 0) {
             c.quickAcks--;

@@ -52,6 +52,8 @@ final class Libc {
     private static final MethodHandle READ = find("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
     // ssize_t write(int fd, const void *buf, size_t count)
     private static final MethodHandle WRITE = find("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE);
+    // ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+    private static final MethodHandle WRITEV = find("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE);
     // int close(int fd)
     private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     // int eventfd(unsigned int initval, int flags)
@@ -116,6 +118,15 @@ final class Libc {
     static long write(MemorySegment state, int fd, long address, long count) {
         try {
             return (long) WRITE.invokeExact(state, fd, address, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** writev(2) of {@code count} struct iovec (16 bytes each: base, length) at the native {@code iov}. */
+    static long writev(MemorySegment state, int fd, long iov, int count) {
+        try {
+            return (long) WRITEV.invokeExact(state, fd, iov, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }

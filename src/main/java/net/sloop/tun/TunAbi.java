@@ -1,7 +1,7 @@
 package net.sloop.tun;
 
 /**
- * Constants from linux/if_tun.h (and the _IOW/_IOR encoding of asm-generic/ioctl.h, shared by
+ * Constants from linux/if_tun.h (the virtio-net header's own are in {@link VnetHeader}; and the _IOW/_IOR encoding of asm-generic/ioctl.h, shared by
  * x86-64 and arm64: dir in bits 30-31, size in 16-29, type in 8-15, number in 0-7).
  */
 final class TunAbi {
@@ -20,6 +20,8 @@ final class TunAbi {
     static final long TUNGETIFF = 0x800454d2L;
     /** _IOW('T', 216, int): size of the virtio-net header in front of each frame. */
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** _IOW('T', 220, int): virtio-net headers little-endian (1) whatever the host (CONFIG_TUN_VNET_CROSS_LE). */
+    static final long TUNSETVNETLE = 0x400454dcL;
     /** SIOCGIFHWADDR (linux/sockios.h): the TUN fd answers it with the device's MAC. */
     static final long SIOCGIFHWADDR = 0x8927L;
 
@@ -31,4 +33,15 @@ final class TunAbi {
     static final int IFF_NO_PI = 0x1000;
     /** IFF_VNET_HDR: a struct virtio_net_hdr in front of frames (offloads). */
     static final int IFF_VNET_HDR = 0x4000;
+
+    /** TUN_F_CSUM (TUNSETOFFLOAD): the reader takes frames with a partial checksum (NEEDS_CSUM). */
+    static final int TUN_F_CSUM = 0x01;
+    /** TUN_F_TSO4: the reader takes TCP/IPv4 GSO frames (needs TUN_F_CSUM). */
+    static final int TUN_F_TSO4 = 0x02;
+    /** TUN_F_TSO6: TCP/IPv6 GSO frames. */
+    static final int TUN_F_TSO6 = 0x04;
+    /** TUN_F_TSO_ECN: GSO frames with CWR set. */
+    static final int TUN_F_TSO_ECN = 0x08;
+    /** TUN_F_UFO: UDP fragmentation offload. */
+    static final int TUN_F_UFO = 0x10;
 }

@@ -147,7 +147,7 @@ public final class Udp implements Transport {
             return;
         }
         int udpLength = view.length();
-        if (view.checksum() != 0 && !nif.checksumOffload()
+        if (view.checksum() != 0 && !nif.skipTransportChecksum()
                 && Checksum.finish(Chains.checksum(m, head, ihl, udpLength, Checksum.pseudoHeaderV4(src, dst, PROTOCOL, udpLength))) != 0) {
             drop(head, DropReason.UDP_BAD_CHECKSUM);
             return;

@@ -41,13 +41,18 @@ public final class TunRig implements AutoCloseable {
      * in a namespace "PREFIX-PID-N" with subnet 198.18.(base + N).0/24 (see {@link Netns}).
      */
     public TunRig(TunLink.Mode mode, StackConfig config, String prefix, int base) throws IOException {
+        this(mode, config, prefix, base, TunLink.Options.defaults());
+    }
+
+    /** As {@link #TunRig(TunLink.Mode, StackConfig, String, int)}, the device opened with {@code options} (its MTU replaced by the config's). */
+    public TunRig(TunLink.Mode mode, StackConfig config, String prefix, int base, TunLink.Options options) throws IOException {
         Netns.assumeDevices();
         this.mtu = config.maxMtu();
         Netns n = Netns.create(prefix, base);
         TunLink l = null;
         Stack s = null;
         try {
-            l = TunLink.open(n.dev(mode == TunLink.Mode.TAP ? "slp" : "slt"), mode, mtu, 0);
+            l = TunLink.open(n.dev(mode == TunLink.Mode.TAP ? "slp" : "slt"), mode, options.mtu(mtu));
             HostNet.configureHostSide(n.name, l.name(), mtu, n.cidr(1));
             s = new Stack(config);
             LeakCheck.track(s.budget());
