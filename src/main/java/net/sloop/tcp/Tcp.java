@@ -34,6 +34,8 @@ public final class Tcp implements Transport {
     final Budget m;
     final Stats stats;
     final TcpConfig cfg;
+    /** The RTO bounds of every connection's estimator, from the configuration. */
+    final RttEstimator.Limits rttLimits;
     final TcpStats counters = new TcpStats();
     final Owner owner = new Owner("tcp layer");
     private final TimerQueue timerQueue;
@@ -65,6 +67,8 @@ public final class Tcp implements Transport {
         this.m = stack.budget();
         this.stats = stack.stats();
         this.cfg = stack.config().tcp();
+        // G is the tick of the timestamp clock that RTT samples are taken with (TcpOutput.tsClock).
+        this.rttLimits = new RttEstimator.Limits(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
         this.timerQueue = stack.timers();
         long secret = cfg.secret() != 0 ? cfg.secret() : new SecureRandom().nextLong();
         SplittableRandom keys = new SplittableRandom(secret);

@@ -137,7 +137,7 @@ public final class TcpConnection extends Timer {
     TcpConnection(Tcp tcp, TcpConfig cfg) {
         this.tcp = tcp;
         this.owner = new Owner("tcp", this);
-        this.rtt = new RttEstimator(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
+        this.rtt = new RttEstimator(tcp.rttLimits);
         this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments(), false, true)
                 : new NewReno(cfg.initialWindowSegments(), false);
         this.sendLimit = cfg.sendBuffer();

@@ -30,7 +30,7 @@ class TcpChargeTest {
         p.run(Time.seconds(1)); // idle: everything sent, acknowledged and read
         TcpConnection conn = c.connection();
         Object[] shared = {p.a.tcp(), p.a, p.a.budget(), p.a.budget().memory(), p.a.config(), p.a.config().tcp(), p.a.stats(),
-                p.a.timers(), TcpState.ESTABLISHED, TcpError.NONE, l};
+                p.a.timers(), p.a.tcp().rttLimits, TcpState.ESTABLISHED, TcpError.NONE, l};
         long retained = retainedBytes(conn, shared);
         assertChargeCovers("idle TCP connection with its handle", conn, TcpConnection.CHARGE, shared);
         assertEquals(0, conn.owner.used(Category.SOCKET_SEND) + conn.owner.used(Category.SOCKET_RECEIVE) + conn.owner.used(Category.OUT_OF_ORDER),
