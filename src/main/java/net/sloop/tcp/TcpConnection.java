@@ -79,11 +79,10 @@ public final class TcpConnection extends Timer {
 
     // Send sequence space (RFC 9293 §3.3.1). sndMax: highest sequence sent (sndNxt goes back after an RTO).
     int iss, sndUna, sndNxt, sndMax, sndWnd, sndWl1, sndWl2, maxSndWnd;
-    int sndWscale, rcvWscale;
+    byte sndWscale, rcvWscale; // RFC 7323 shift counts, at most 14
     int smss; // bytes of data per segment we send (peer's MSS, our MTU, minus options)
     int peerMss;
-    int finSeq; // sequence number of our FIN, once queued
-    int bufSeq; // sequence number of the first byte in sendBuf
+    int bufSeq; // sequence number of the first byte in sendBuf; see sendEnd()
     long lastSent;
     final StreamBuffer sendBuf = new StreamBuffer();
     int sendLimit;
@@ -95,7 +94,6 @@ public final class TcpConnection extends Timer {
     int rcvCommit;
     final StreamBuffer recvBuf = new StreamBuffer();
     int oooHead = -1;
-    int oooBlocks;
     int lastOooSeq;
     int segsUnacked;
     /**
@@ -129,7 +127,7 @@ public final class TcpConnection extends Timer {
     long unackedSince = OFF;
     int probes; // keepalive or window probes sent since the last segment received
     int persistProbes; // window probes sent while the window stayed shut (the probe backoff)
-    int softError; // last ICMP soft error (a TcpError ordinal), reported if the connection times out
+    TcpError softError = TcpError.NONE; // last ICMP soft error, reported if the connection times out
     long userTimeoutNanos;
     long keepIdleNanos, keepIntervalNanos;
     int keepCount;
@@ -161,6 +159,15 @@ public final class TcpConnection extends Timer {
 
     public TcpState state() {
         return state;
+    }
+
+    /**
+     * The sequence number after the last byte queued to send. Once the FIN is queued
+     * ({@link #F_FIN_QUEUED}) nothing more is written, and acknowledged bytes leave the queue as
+     * {@link #bufSeq} passes them, so this is then the FIN's sequence number.
+     */
+    int sendEnd() {
+        return bufSeq + sendBuf.length;
     }
 
     // ------------------------------------------------------------------ send memory

@@ -311,8 +311,7 @@ public final class TcpSocket implements AutoCloseable {
             case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
             default -> { return; }
         }
-        c.set(TcpConnection.F_FIN_QUEUED);
-        c.finSeq = c.bufSeq + c.sendBuf.length;
+        c.set(TcpConnection.F_FIN_QUEUED); // at sendEnd()
         tcp.output.output(tcp.now(), c);
     }
 
