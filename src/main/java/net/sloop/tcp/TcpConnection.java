@@ -181,7 +181,7 @@ public final class TcpConnection extends Timer {
     int sendSpace() {
         Budget m = tcp.budget();
         int bs = m.blockSize();
-        long held = (long) sendBuf.blocks * bs - sendBuf.tailRoom(m); // from the head block's start to the last byte
+        int held = sendBuf.span(m); // from the head block's start to the last byte
         long cap = (long) ((sendLimit + bs - 1) / bs) * bs;
         return (int) Math.max(0, Math.min(sendLimit - sendBuf.length, cap - held));
     }
@@ -203,7 +203,7 @@ public final class TcpConnection extends Timer {
     void freeSendBlocks(Budget m, int chain) {
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (sendBuf.blocks + sendCommit < 1) {
+            if (!sendBuf.holdsBlocks() && sendCommit == 0) {
                 m.freeToCommitted(chain);
                 sendCommit++;
             } else {
@@ -242,7 +242,7 @@ public final class TcpConnection extends Timer {
         int chain = recvBuf.consume(m, n);
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (!has(F_FREED) && ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1)) {
+            if (!has(F_FREED) && ((wasTail && nx < 0) || (!recvBuf.holdsBlocks() && rcvCommit == 0))) {
                 m.freeToCommitted(chain);
                 rcvCommit++;
             } else {

@@ -91,7 +91,7 @@ final class TcpOutput {
         }
         if (want < cur) want = cur; // the right edge never moves left
         int excess = (int) ((cover - want) / bs);
-        int floor = c.recvBuf.blocks > 0 ? 0 : 1;
+        int floor = c.recvBuf.holdsBlocks() ? 0 : 1;
         excess = Math.min(excess, c.rcvCommit - floor);
         if (excess > 0) {
             m.release(excess);
