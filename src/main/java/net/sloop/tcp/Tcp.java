@@ -36,6 +36,8 @@ public final class Tcp implements Transport {
     final TcpConfig cfg;
     /** The RTO bounds of every connection's estimator, from the configuration. */
     final RttEstimator.Limits rttLimits;
+    /** CONTROL bytes each connection is charged ({@link TcpConnection#chargeFor}). */
+    final int connectionCharge;
     final TcpStats counters = new TcpStats();
     final Owner owner = new Owner("tcp layer");
     private final TimerQueue timerQueue;
@@ -69,6 +71,7 @@ public final class Tcp implements Transport {
         this.cfg = stack.config().tcp();
         // G is the tick of the timestamp clock that RTT samples are taken with (TcpOutput.tsClock).
         this.rttLimits = new RttEstimator.Limits(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
+        this.connectionCharge = TcpConnection.chargeFor(cfg);
         this.timerQueue = stack.timers();
         long secret = cfg.secret() != 0 ? cfg.secret() : new SecureRandom().nextLong();
         SplittableRandom keys = new SplittableRandom(secret);
@@ -261,7 +264,7 @@ public final class Tcp implements Transport {
     }
 
     String admissionDetail() {
-        return "needs " + TcpConnection.CHARGE + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
+        return "needs " + connectionCharge + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
                 + " blocks free beyond the receive reserve and commitments, " + admitted + " of " + maxConnections + " connections";
     }
 
@@ -274,15 +277,15 @@ public final class Tcp implements Transport {
      */
     boolean canAdmit() {
         if (admitted >= maxConnections) return false;
-        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE)) return true;
-        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE);
+        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge)) return true;
+        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge);
     }
 
     /** Charges the control block and commits the guaranteed minimum; reclaims first if needed. */
     boolean admit(TcpConnection c) {
         for (int attempt = 0; attempt < 2; attempt++) {
             if (admitted < maxConnections) {
-                if (m.charge(Category.CONTROL, c.owner, TcpConnection.CHARGE)) {
+                if (m.charge(Category.CONTROL, c.owner, connectionCharge)) {
                     if (m.commit(2, Category.SOCKET_SEND, c.owner)) {
                         c.sendCommit = 1;
                         c.rcvCommit = 1;
@@ -290,7 +293,7 @@ public final class Tcp implements Transport {
                         admitted++;
                         return true;
                     }
-                    m.uncharge(Category.CONTROL, c.owner, TcpConnection.CHARGE);
+                    m.uncharge(Category.CONTROL, c.owner, connectionCharge);
                 }
             }
             if (attempt == 0 && !reclaim()) break;
