@@ -239,7 +239,7 @@ public final class Tcp implements Transport {
         c.raddr = raddr;
         c.lport = lport;
         c.rport = rport;
-        TcpSocket s = new TcpSocket(this, c);
+        TcpSocket s = new TcpSocket(c);
         if (options != null) options.applyTo(c);
         if (!admit(c)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
         long t = now();

@@ -35,14 +35,14 @@ import net.sloop.time.TimerQueue;
 public final class TcpConnection extends Timer {
     /**
      * CONTROL bytes charged per connection with NewReno (the default): the control block with its
-     * estimator, controller, owner, buffer heads and the application's handle. JOL measures 616
-     * bytes with compressed oops and 720 without them (heaps over 32 GiB); the charge covers both
-     * (TcpChargeTest). TcpConnection itself is 328 of the 616, its Owner 104 (object 48, int[9]
-     * 56), the estimator 48, the two buffer heads 64, NewReno 40, the handle 32.
+     * estimator, controller, owner, buffer heads and the application's handle. JOL measures 608
+     * bytes with compressed oops and 704 without them (heaps over 32 GiB); the charge covers both
+     * (TcpChargeTest). Of the 608, TcpConnection itself is 328, its Owner 104 (object 48, int[9]
+     * 56), the estimator 48, the two buffer heads 64, NewReno 40, the handle 24.
      */
-    public static final int CHARGE = 720;
-    /** The same with CUBIC, whose state (doubles for W_max, K and the epoch) is 80 bytes larger: 696 and 800 bytes. */
-    public static final int CUBIC_CHARGE = 800;
+    public static final int CHARGE = 704;
+    /** The same with CUBIC, whose state (doubles for W_max, K and the epoch) is 80 bytes larger: 688 and 784 bytes. */
+    public static final int CUBIC_CHARGE = 784;
 
     /** What each connection of a TCP so configured is charged. */
     static int chargeFor(TcpConfig cfg) {
