@@ -109,6 +109,11 @@ public final class Tcp implements Transport {
         return owner;
     }
 
+    /** The RTO bounds that every connection's estimator shares (not part of any one connection's heap). */
+    public RttEstimator.Limits rttLimits() {
+        return rttLimits;
+    }
+
     // ------------------------------------------------------------------ accessors used by the parts
 
     Budget budget() {

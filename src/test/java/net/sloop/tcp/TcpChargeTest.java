@@ -35,7 +35,7 @@ class TcpChargeTest {
         p.run(Time.seconds(1)); // idle: everything sent, acknowledged and read
         TcpConnection conn = c.connection();
         Object[] shared = {p.a.tcp(), p.a, p.a.budget(), p.a.budget().memory(), p.a.config(), p.a.config().tcp(), p.a.stats(),
-                p.a.timers(), p.a.tcp().rttLimits, TcpState.ESTABLISHED, TcpError.NONE, l};
+                p.a.timers(), p.a.tcp().rttLimits(), TcpState.ESTABLISHED, TcpError.NONE, l};
         long retained = retainedBytes(conn, shared);
         int charge = TcpConnection.chargeFor(tcp);
         assertEquals(congestionControl.equals("cubic") ? TcpConnection.CUBIC_CHARGE : TcpConnection.CHARGE, charge);
