@@ -103,7 +103,7 @@ public final class Measure {
             for (int side = 0; side < 2; side++) {
                 Stack st = side == 0 ? p.a : p.b;
                 String k = "idle." + (side == 0 ? "client" : "server");
-                long heap = retained(s[side], st, st.tcp(), st.budget(), st.timers(), p.listener);
+                long heap = retained(s[side], st, st.tcp(), st.tcp().rttLimits(), st.budget(), st.timers(), p.listener);
                 long committed = st.budget().committedBlocks() - (side == 0 ? ca0 : cb0);
                 long used = st.budget().used() - (side == 0 ? ua0 : ub0);
                 out(k + ".state", s[side].state());

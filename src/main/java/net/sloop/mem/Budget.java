@@ -26,6 +26,12 @@ import java.util.Map;
  * figures may be read from another thread for display; they are then approximate.
  */
 public final class Budget implements AutoCloseable {
+    /**
+     * Largest arena: 2 GiB - 1 bytes, so that an owner's figures, which never exceed the arena,
+     * fit in ints (an {@link Owner} is part of every connection's control block).
+     */
+    public static final long MAX_CAPACITY = Integer.MAX_VALUE;
+
     private static final byte FREE = -1;
     private static final byte SLAB = -2;
 
@@ -65,7 +71,7 @@ public final class Budget implements AutoCloseable {
     // A fresh budget's baseline is empty: nothing held.
     private long baselineUsed = 0;
     private int baselineCommitted = 0;
-    private Map<Owner, long[]> baseline = Map.of();
+    private Map<Owner, int[]> baseline = Map.of();
 
     /**
      * @param capacityBytes size of the arena; rounded down to whole blocks
@@ -78,9 +84,9 @@ public final class Budget implements AutoCloseable {
                     + Chains.MIN_BLOCK_SIZE + " (headers of a frame must fit in its first block)");
         }
         long blocks = capacityBytes / blockSize;
-        if (blocks < 4 || blocks > Integer.MAX_VALUE / 2) {
+        if (blocks < 4 || blocks * blockSize > MAX_CAPACITY) {
             throw new IllegalArgumentException("budget of " + capacityBytes + " bytes gives " + blocks
-                    + " blocks of " + blockSize + "; need between 4 and " + Integer.MAX_VALUE / 2);
+                    + " blocks of " + blockSize + "; need at least 4 blocks and at most " + MAX_CAPACITY + " bytes");
         }
         if (reserveBlocks < 0 || reserveBlocks >= blocks) {
             throw new IllegalArgumentException("receive reserve of " + reserveBlocks + " blocks must be >= 0 and less than the "
@@ -428,18 +434,18 @@ public final class Budget implements AutoCloseable {
         if (o != null) o.failures++;
     }
 
-    private void account(Owner o, int c, long delta) {
+    private void account(Owner o, int c, int delta) {
         long u = catUsed[c] += delta;
         if (u > catPeak[c]) catPeak[c] = u;
         o.used[c] += delta;
-        long t = o.total += delta;
+        int before = o.total;
+        int t = o.total = before + delta;
         if (t > o.peak) o.peak = t;
-        if (t != 0 && !o.active) link(o);
-        else if (t == 0 && o.active) unlink(o);
+        if (before == 0 && t != 0) link(o);
+        else if (before != 0 && t == 0) unlink(o);
     }
 
     private void link(Owner o) {
-        o.active = true;
         o.prev = null;
         o.next = activeHead;
         if (activeHead != null) activeHead.prev = o;
@@ -447,7 +453,6 @@ public final class Budget implements AutoCloseable {
     }
 
     private void unlink(Owner o) {
-        o.active = false;
         if (o.prev != null) o.prev.next = o.next;
         else activeHead = o.next;
         if (o.next != null) o.next.prev = o.prev;
@@ -544,7 +549,7 @@ public final class Budget implements AutoCloseable {
     public void markBaseline() {
         baselineUsed = used();
         baselineCommitted = committed;
-        Map<Owner, long[]> snap = new IdentityHashMap<>();
+        Map<Owner, int[]> snap = new IdentityHashMap<>();
         for (Owner o = activeHead; o != null; o = o.next) snap.put(o, o.used.clone());
         baseline = snap;
     }
@@ -562,15 +567,15 @@ public final class Budget implements AutoCloseable {
     public List<Leak> leaks() {
         List<Leak> out = new ArrayList<>();
         for (Owner o = activeHead; o != null; o = o.next) {
-            long[] base = baseline.get(o);
+            int[] base = baseline.get(o);
             for (int c = 0; c < Category.COUNT; c++) {
                 long d = o.used[c] - (base == null ? 0 : base[c]);
                 if (d != 0) out.add(new Leak(o.toString(), Category.ALL[c], d));
             }
         }
-        for (Map.Entry<Owner, long[]> e : baseline.entrySet()) {
+        for (Map.Entry<Owner, int[]> e : baseline.entrySet()) {
             Owner o = e.getKey();
-            if (o.active) continue;
+            if (o.total != 0) continue; // still active: compared above
             for (int c = 0; c < Category.COUNT; c++) {
                 if (e.getValue()[c] != 0) out.add(new Leak(o.toString(), Category.ALL[c], -e.getValue()[c]));
             }

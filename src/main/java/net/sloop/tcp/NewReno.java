@@ -46,8 +46,8 @@ public final class NewReno implements CongestionControl {
     private int iw;
     private int cwnd;
     private int ssthresh;
-    /** Bytes acknowledged in congestion avoidance since cwnd last grew (RFC 3465 bytes_acked). */
-    private long bytesAcked;
+    /** Bytes acknowledged in congestion avoidance since cwnd last grew (RFC 3465 bytes_acked); below cwnd between ACKs. */
+    private int bytesAcked;
     private boolean inRecovery;
     /** The timer expired and no new data has been acknowledged since. */
     private boolean timedOut;
@@ -145,12 +145,13 @@ public final class NewReno implements CongestionControl {
             rest = acked - room; // left over beyond ssthresh: counts toward congestion avoidance
             if (rest <= 0) return;
         }
-        bytesAcked += rest;
-        if (bytesAcked >= cwnd) {
-            long n = bytesAcked / cwnd;
-            bytesAcked -= n * cwnd;
+        long counted = bytesAcked + rest; // below cwnd + acked: may exceed an int until reduced
+        if (counted >= cwnd) {
+            long n = counted / cwnd;
+            counted -= n * cwnd;
             cwnd = cap(cwnd + n * mss);
         }
+        bytesAcked = (int) counted; // below the old cwnd, at most MAX_CWND
     }
 
     @Override

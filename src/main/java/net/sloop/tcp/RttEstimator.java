@@ -1,5 +1,6 @@
 package net.sloop.tcp;
 
+import java.util.Objects;
 import net.sloop.time.Time;
 
 /**
@@ -40,10 +41,29 @@ public final class RttEstimator {
 
     private static final int K = 4;
 
-    private final long granularity;
-    private final long minRto;
-    private final long maxRto;
-    private final long initialRto;
+    /**
+     * The clock granularity and RTO bounds an estimator works within. They are the same for every
+     * connection of a stack, so one instance is shared ({@code Tcp} makes it from its
+     * configuration) and an estimator holds only its own state.
+     *
+     * @param granularity clock granularity G in ns (RFC 6298 §2: the RTO is at least SRTT + G)
+     * @param minRto lower bound of the RTO (RFC 6298 §2.4 recommends 1 s; Linux uses 200 ms)
+     * @param maxRto upper bound of the RTO, also of a backed-off one (RFC 6298 §2.5 wants it at
+     *     least 60 s; smaller values are accepted for simulations)
+     * @param initialRto RTO before the first sample (RFC 6298 §2.1: 1 s); within [minRto, maxRto]
+     */
+    public record Limits(long granularity, long minRto, long maxRto, long initialRto) {
+        public Limits {
+            if (granularity < 0) throw new IllegalArgumentException("granularity " + granularity + " < 0");
+            if (minRto <= 0) throw new IllegalArgumentException("minRto " + minRto + " must be positive");
+            if (maxRto < minRto) throw new IllegalArgumentException("maxRto " + maxRto + " < minRto " + minRto);
+            if (initialRto < minRto || initialRto > maxRto) {
+                throw new IllegalArgumentException("initialRto " + initialRto + " outside [" + minRto + ", " + maxRto + "]");
+            }
+        }
+    }
+
+    private final Limits limits;
 
     private long srtt;
     private long rttvar;
@@ -57,24 +77,14 @@ public final class RttEstimator {
         this(granularity, DEFAULT_MIN_RTO, DEFAULT_MAX_RTO, DEFAULT_INITIAL_RTO);
     }
 
-    /**
-     * @param granularity clock granularity G in ns (RFC 6298 §2: the RTO is at least SRTT + G)
-     * @param minRto lower bound of the RTO (RFC 6298 §2.4 recommends 1 s; Linux uses 200 ms)
-     * @param maxRto upper bound of the RTO, also of a backed-off one (RFC 6298 §2.5 wants it at
-     *     least 60 s; smaller values are accepted for simulations)
-     * @param initialRto RTO before the first sample (RFC 6298 §2.1: 1 s); within [minRto, maxRto]
-     */
+    /** An estimator with limits of its own (see {@link Limits} for the arguments). */
     public RttEstimator(long granularity, long minRto, long maxRto, long initialRto) {
-        if (granularity < 0) throw new IllegalArgumentException("granularity " + granularity + " < 0");
-        if (minRto <= 0) throw new IllegalArgumentException("minRto " + minRto + " must be positive");
-        if (maxRto < minRto) throw new IllegalArgumentException("maxRto " + maxRto + " < minRto " + minRto);
-        if (initialRto < minRto || initialRto > maxRto) {
-            throw new IllegalArgumentException("initialRto " + initialRto + " outside [" + minRto + ", " + maxRto + "]");
-        }
-        this.granularity = granularity;
-        this.minRto = minRto;
-        this.maxRto = maxRto;
-        this.initialRto = initialRto;
+        this(new Limits(granularity, minRto, maxRto, initialRto));
+    }
+
+    /** An estimator within shared {@code limits}. */
+    public RttEstimator(Limits limits) {
+        this.limits = Objects.requireNonNull(limits);
         reset();
     }
 
@@ -83,7 +93,7 @@ public final class RttEstimator {
         srtt = 0;
         rttvar = 0;
         hasSample = false;
-        baseRto = initialRto;
+        baseRto = limits.initialRto;
         backoffs = 0;
     }
 
@@ -118,8 +128,8 @@ public final class RttEstimator {
             rttvar = ((4 * n - 1) * rttvar + delta) / (4 * n);
             srtt = ((8 * n - 1) * srtt + r) / (8 * n);
         }
-        long rto = srtt + Math.max(granularity, K * rttvar); // fits: both below 2^41
-        baseRto = Math.clamp(rto, minRto, maxRto); // (2.4), (2.5)
+        long rto = srtt + Math.max(limits.granularity, K * rttvar); // fits: both below 2^41
+        baseRto = Math.clamp(rto, limits.minRto, limits.maxRto); // (2.4), (2.5)
         backoffs = 0;
     }
 
@@ -161,13 +171,14 @@ public final class RttEstimator {
      */
     public void reinitializeAfterSynTimeout() {
         backoffs = 0;
-        long three = Math.min(SYN_TIMEOUT_RTO, maxRto);
+        long three = Math.min(SYN_TIMEOUT_RTO, limits.maxRto);
         if (baseRto < three) baseRto = three;
     }
 
     /** The current RTO in ns: the base RTO doubled once per backoff, at most maxRto. */
     public long rto() {
         if (backoffs == 0) return baseRto;
+        long maxRto = limits.maxRto;
         if (backoffs >= 62 || baseRto > (maxRto >> backoffs)) return maxRto;
         return Math.min(baseRto << backoffs, maxRto);
     }
@@ -186,20 +197,24 @@ public final class RttEstimator {
         return hasSample;
     }
 
+    public Limits limits() {
+        return limits;
+    }
+
     public long granularity() {
-        return granularity;
+        return limits.granularity;
     }
 
     public long minRto() {
-        return minRto;
+        return limits.minRto;
     }
 
     public long maxRto() {
-        return maxRto;
+        return limits.maxRto;
     }
 
     public long initialRto() {
-        return initialRto;
+        return limits.initialRto;
     }
 
     @Override

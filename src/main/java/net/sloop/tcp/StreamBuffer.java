@@ -15,11 +15,24 @@ final class StreamBuffer {
     int head = -1;
     int tail = -1;
     int length;
-    int blocks;
     // Cursor: the block holding stream offset cursorPos (a block boundary), to find a segment's
     // bytes without walking from the head each time.
     private int cursorBlock = -1;
     private int cursorPos;
+
+    /** Whether any block is linked (perhaps one still empty). */
+    boolean holdsBlocks() {
+        return head >= 0;
+    }
+
+    /**
+     * Bytes from the start of the head block to the last byte: the buffer's length plus what has
+     * been consumed from the head block. As every block but the last is full, this is the blocks
+     * held times the block size, less the tail room.
+     */
+    int span(Budget m) {
+        return head < 0 ? 0 : m.off(head) + length;
+    }
 
     /** Free room at the end of the last block. */
     int tailRoom(Budget m) {
@@ -33,7 +46,6 @@ final class StreamBuffer {
         if (tail < 0) head = b;
         else m.next(tail, b);
         tail = b;
-        blocks++;
     }
 
     /** Copies up to {@code n} bytes into the tail room; returns how many. */
@@ -110,7 +122,6 @@ final class StreamBuffer {
             int b = head;
             head = m.next(b);
             m.next(b, -1);
-            blocks--;
             if (freed < 0) freed = b;
             else m.next(freedTail, b);
             freedTail = b;
@@ -128,7 +139,6 @@ final class StreamBuffer {
         int h = head;
         head = tail = -1;
         length = 0;
-        blocks = 0;
         cursorBlock = -1;
         return h;
     }

@@ -34,6 +34,10 @@ public final class Tcp implements Transport {
     final Budget m;
     final Stats stats;
     final TcpConfig cfg;
+    /** The RTO bounds of every connection's estimator, from the configuration. */
+    final RttEstimator.Limits rttLimits;
+    /** CONTROL bytes each connection is charged ({@link TcpConnection#chargeFor}). */
+    final int connectionCharge;
     final TcpStats counters = new TcpStats();
     final Owner owner = new Owner("tcp layer");
     private final TimerQueue timerQueue;
@@ -65,6 +69,9 @@ public final class Tcp implements Transport {
         this.m = stack.budget();
         this.stats = stack.stats();
         this.cfg = stack.config().tcp();
+        // G is the tick of the timestamp clock that RTT samples are taken with (TcpOutput.tsClock).
+        this.rttLimits = new RttEstimator.Limits(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
+        this.connectionCharge = TcpConnection.chargeFor(cfg);
         this.timerQueue = stack.timers();
         long secret = cfg.secret() != 0 ? cfg.secret() : new SecureRandom().nextLong();
         SplittableRandom keys = new SplittableRandom(secret);
@@ -100,6 +107,11 @@ public final class Tcp implements Transport {
 
     public Owner owner() {
         return owner;
+    }
+
+    /** The RTO bounds that every connection's estimator shares (not part of any one connection's heap). */
+    public RttEstimator.Limits rttLimits() {
+        return rttLimits;
     }
 
     // ------------------------------------------------------------------ accessors used by the parts
@@ -232,7 +244,7 @@ public final class Tcp implements Transport {
         c.raddr = raddr;
         c.lport = lport;
         c.rport = rport;
-        TcpSocket s = new TcpSocket(this, c);
+        TcpSocket s = new TcpSocket(c);
         if (options != null) options.applyTo(c);
         if (!admit(c)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
         long t = now();
@@ -257,7 +269,7 @@ public final class Tcp implements Transport {
     }
 
     String admissionDetail() {
-        return "needs " + TcpConnection.CHARGE + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
+        return "needs " + connectionCharge + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
                 + " blocks free beyond the receive reserve and commitments, " + admitted + " of " + maxConnections + " connections";
     }
 
@@ -270,15 +282,15 @@ public final class Tcp implements Transport {
      */
     boolean canAdmit() {
         if (admitted >= maxConnections) return false;
-        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE)) return true;
-        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(TcpConnection.CHARGE);
+        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge)) return true;
+        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge);
     }
 
     /** Charges the control block and commits the guaranteed minimum; reclaims first if needed. */
     boolean admit(TcpConnection c) {
         for (int attempt = 0; attempt < 2; attempt++) {
             if (admitted < maxConnections) {
-                if (m.charge(Category.CONTROL, c.owner, TcpConnection.CHARGE)) {
+                if (m.charge(Category.CONTROL, c.owner, connectionCharge)) {
                     if (m.commit(2, Category.SOCKET_SEND, c.owner)) {
                         c.sendCommit = 1;
                         c.rcvCommit = 1;
@@ -286,7 +298,7 @@ public final class Tcp implements Transport {
                         admitted++;
                         return true;
                     }
-                    m.uncharge(Category.CONTROL, c.owner, TcpConnection.CHARGE);
+                    m.uncharge(Category.CONTROL, c.owner, connectionCharge);
                 }
             }
             if (attempt == 0 && !reclaim()) break;

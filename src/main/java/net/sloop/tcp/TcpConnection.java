@@ -15,7 +15,8 @@ import net.sloop.time.TimerQueue;
  *
  * <p>Memory (the point of the project):
  * <ul>
- *   <li>The control block is charged ({@link #CHARGE} bytes of CONTROL) when admitted.
+ *   <li>The control block is charged ({@link #CHARGE} bytes of CONTROL, {@link #CUBIC_CHARGE}
+ *       with CUBIC) when admitted.
  *   <li>A guaranteed minimum of one block each way is committed at admission ({@link
  *       Budget#commit}): the connection can always queue one block to send and store one block
  *       received, so once admitted it can always make progress.
@@ -33,12 +34,20 @@ import net.sloop.time.TimerQueue;
  */
 public final class TcpConnection extends Timer {
     /**
-     * CONTROL bytes charged per connection: the control block with its estimator, controller,
-     * owner, buffer heads and the application's handle. JOL measures 736 bytes with compressed
-     * oops (TcpChargeTest); this leaves room for 8-byte references. Slimming it toward the
-     * 384-byte goal (an Owner with int counters, inlined buffers and estimator) is open work.
+     * CONTROL bytes charged per connection with NewReno (the default): the control block with its
+     * estimator, controller, owner, buffer heads and the application's handle. JOL measures 608
+     * bytes with compressed oops and 704 without them (heaps over 32 GiB); the charge covers both
+     * (TcpChargeTest). Of the 608, TcpConnection itself is 328, its Owner 104 (object 48, int[9]
+     * 56), the estimator 48, the two buffer heads 64, NewReno 40, the handle 24.
      */
-    public static final int CHARGE = 896;
+    public static final int CHARGE = 704;
+    /** The same with CUBIC, whose state (doubles for W_max, K and the epoch) is 80 bytes larger: 688 and 784 bytes. */
+    public static final int CUBIC_CHARGE = 784;
+
+    /** What each connection of a TCP so configured is charged. */
+    static int chargeFor(TcpConfig cfg) {
+        return "cubic".equals(cfg.congestionControl()) ? CUBIC_CHARGE : CHARGE;
+    }
 
     // Flags.
     static final int F_SACK = 1;
@@ -79,11 +88,10 @@ public final class TcpConnection extends Timer {
 
     // Send sequence space (RFC 9293 §3.3.1). sndMax: highest sequence sent (sndNxt goes back after an RTO).
     int iss, sndUna, sndNxt, sndMax, sndWnd, sndWl1, sndWl2, maxSndWnd;
-    int sndWscale, rcvWscale;
+    byte sndWscale, rcvWscale; // RFC 7323 shift counts, at most 14
     int smss; // bytes of data per segment we send (peer's MSS, our MTU, minus options)
     int peerMss;
-    int finSeq; // sequence number of our FIN, once queued
-    int bufSeq; // sequence number of the first byte in sendBuf
+    int bufSeq; // sequence number of the first byte in sendBuf; see sendEnd()
     long lastSent;
     final StreamBuffer sendBuf = new StreamBuffer();
     int sendLimit;
@@ -95,7 +103,6 @@ public final class TcpConnection extends Timer {
     int rcvCommit;
     final StreamBuffer recvBuf = new StreamBuffer();
     int oooHead = -1;
-    int oooBlocks;
     int lastOooSeq;
     int segsUnacked;
     /**
@@ -129,7 +136,7 @@ public final class TcpConnection extends Timer {
     long unackedSince = OFF;
     int probes; // keepalive or window probes sent since the last segment received
     int persistProbes; // window probes sent while the window stayed shut (the probe backoff)
-    int softError; // last ICMP soft error (a TcpError ordinal), reported if the connection times out
+    TcpError softError = TcpError.NONE; // last ICMP soft error, reported if the connection times out
     long userTimeoutNanos;
     long keepIdleNanos, keepIntervalNanos;
     int keepCount;
@@ -137,7 +144,7 @@ public final class TcpConnection extends Timer {
     TcpConnection(Tcp tcp, TcpConfig cfg) {
         this.tcp = tcp;
         this.owner = new Owner("tcp", this);
-        this.rtt = new RttEstimator(net.sloop.time.Time.MILLIS, cfg.minRtoNanos(), cfg.maxRtoNanos(), cfg.initialRtoNanos());
+        this.rtt = new RttEstimator(tcp.rttLimits);
         this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments(), false, true)
                 : new NewReno(cfg.initialWindowSegments(), false);
         this.sendLimit = cfg.sendBuffer();
@@ -163,6 +170,15 @@ public final class TcpConnection extends Timer {
         return state;
     }
 
+    /**
+     * The sequence number after the last byte queued to send. Once the FIN is queued
+     * ({@link #F_FIN_QUEUED}) nothing more is written, and acknowledged bytes leave the queue as
+     * {@link #bufSeq} passes them, so this is then the FIN's sequence number.
+     */
+    int sendEnd() {
+        return bufSeq + sendBuf.length;
+    }
+
     // ------------------------------------------------------------------ send memory
 
     /**
@@ -174,7 +190,7 @@ public final class TcpConnection extends Timer {
     int sendSpace() {
         Budget m = tcp.budget();
         int bs = m.blockSize();
-        long held = (long) sendBuf.blocks * bs - sendBuf.tailRoom(m); // from the head block's start to the last byte
+        int held = sendBuf.span(m); // from the head block's start to the last byte
         long cap = (long) ((sendLimit + bs - 1) / bs) * bs;
         return (int) Math.max(0, Math.min(sendLimit - sendBuf.length, cap - held));
     }
@@ -196,7 +212,7 @@ public final class TcpConnection extends Timer {
     void freeSendBlocks(Budget m, int chain) {
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (sendBuf.blocks + sendCommit < 1) {
+            if (!sendBuf.holdsBlocks() && sendCommit == 0) {
                 m.freeToCommitted(chain);
                 sendCommit++;
             } else {
@@ -235,7 +251,7 @@ public final class TcpConnection extends Timer {
         int chain = recvBuf.consume(m, n);
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (!has(F_FREED) && ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < 1)) {
+            if (!has(F_FREED) && ((wasTail && nx < 0) || (!recvBuf.holdsBlocks() && rcvCommit == 0))) {
                 m.freeToCommitted(chain);
                 rcvCommit++;
             } else {
@@ -287,7 +303,7 @@ public final class TcpConnection extends Timer {
             clear(F_ADMITTED);
             m.release(sendCommit + rcvCommit);
             sendCommit = rcvCommit = 0;
-            m.uncharge(Category.CONTROL, owner, CHARGE);
+            m.uncharge(Category.CONTROL, owner, tcp.connectionCharge);
             tcp.admitted--;
         }
     }

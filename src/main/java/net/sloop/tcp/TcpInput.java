@@ -305,7 +305,7 @@ final class TcpInput {
         c.peerMss = peerMss;
         if (peerWs >= 0) {
             c.set(F_WSCALE);
-            c.sndWscale = Math.min(peerWs, TcpOptions.MAX_WINDOW_SCALE);
+            c.sndWscale = (byte) Math.min(peerWs, TcpOptions.MAX_WINDOW_SCALE);
             c.rcvWscale = TcpOutput.scaleFor(c.rcvLimit);
         }
         if (sackOk) c.set(F_SACK);
@@ -494,7 +494,7 @@ final class TcpInput {
         c.peerMss = opt.mss() > 0 ? opt.mss() : 536;
         if (tcp.cfg.windowScaling() && opt.windowScale() >= 0) {
             c.set(F_WSCALE);
-            c.sndWscale = Math.min(opt.windowScale(), TcpOptions.MAX_WINDOW_SCALE);
+            c.sndWscale = (byte) Math.min(opt.windowScale(), TcpOptions.MAX_WINDOW_SCALE);
         } else {
             c.rcvWscale = 0;
         }
@@ -671,7 +671,7 @@ final class TcpInput {
             TcpTimers.capByUserTimeout(c);
         }
         // Our FIN acknowledged?
-        if (c.has(F_FIN_QUEUED) && Seq.gt(ack, c.finSeq)) finAcked(now, c);
+        if (c.has(F_FIN_QUEUED) && Seq.gt(ack, c.sendEnd())) finAcked(now, c);
         if (!c.has(TcpConnection.F_FREED) && c.socket != null && c.has(TcpConnection.F_WANT_WRITE) && c.sendSpace() > 0) {
             c.clear(TcpConnection.F_WANT_WRITE);
             c.socket.writable();
@@ -740,7 +740,8 @@ final class TcpInput {
 
     /** FIN if a retransmission of {@code n} bytes at {@code s} ends where the FIN we already sent was. */
     private static int resentFin(TcpConnection c, int s, int n) {
-        return c.has(F_FIN_QUEUED) && s + n == c.finSeq && Seq.gt(c.sndMax, c.finSeq) ? TcpView.FIN : 0;
+        int fin = c.sendEnd();
+        return c.has(F_FIN_QUEUED) && s + n == fin && Seq.gt(c.sndMax, fin) ? TcpView.FIN : 0;
     }
 
     /**
@@ -897,6 +898,6 @@ final class TcpInput {
         // RFC 1122 §4.2.3.9 / RFC 5927: in SYN-SENT the error ends the attempt; later it is a soft error,
         // reported if the connection times out.
         if (c.state == TcpState.SYN_SENT) tcp.timers.abort(c, code == 2 || code == 3 ? TcpError.REFUSED : e, false);
-        else c.softError = e.ordinal();
+        else c.softError = e;
     }
 }

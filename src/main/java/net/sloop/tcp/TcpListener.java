@@ -80,7 +80,7 @@ public final class TcpListener implements AutoCloseable {
         TcpConnection c = head;
         if (c == null) return null;
         remove(c);
-        return new TcpSocket(tcp, c);
+        return new TcpSocket(c);
     }
 
     void enqueue(TcpConnection c) {

@@ -38,8 +38,8 @@ final class TcpOutput {
     }
 
     /** Smallest window scale that lets a window of {@code bytes} be advertised (RFC 7323 §2.3). */
-    static int scaleFor(int bytes) {
-        int s = 0;
+    static byte scaleFor(int bytes) {
+        byte s = 0;
         while (s < TcpOptions.MAX_WINDOW_SCALE && (65535L << s) < bytes) s++;
         return s;
     }
@@ -91,7 +91,7 @@ final class TcpOutput {
         }
         if (want < cur) want = cur; // the right edge never moves left
         int excess = (int) ((cover - want) / bs);
-        int floor = c.recvBuf.blocks > 0 ? 0 : 1;
+        int floor = c.recvBuf.holdsBlocks() ? 0 : 1;
         excess = Math.min(excess, c.rcvCommit - floor);
         if (excess > 0) {
             m.release(excess);
@@ -251,7 +251,7 @@ final class TcpOutput {
                     continue;
                 }
                 int usable = win - flight;
-                boolean finPending = c.has(TcpConnection.F_FIN_QUEUED) && Seq.le(c.sndNxt, c.finSeq);
+                boolean finPending = c.has(TcpConnection.F_FIN_QUEUED) && Seq.le(c.sndNxt, c.sendEnd());
                 if (unsent > 0 && usable > 0) {
                     int len = Math.min(Math.min(unsent, c.smss), usable);
                     boolean all = len == unsent;
@@ -264,14 +264,14 @@ final class TcpOutput {
                         if (!sws) break;
                     }
                     int flags = ACK | (all ? PSH : 0);
-                    boolean fin = all && finPending && c.sndNxt + len == c.finSeq;
+                    boolean fin = all && finPending && c.sndNxt + len == c.sendEnd();
                     if (fin) flags |= FIN;
                     sendData(now, c, c.sndNxt, len, flags);
                     c.sndNxt += len + (fin ? 1 : 0);
                     sent = true;
                     continue;
                 }
-                if (unsent == 0 && finPending && c.sndNxt == c.finSeq) {
+                if (unsent == 0 && finPending && c.sndNxt == c.sendEnd()) {
                     sendData(now, c, c.sndNxt, 0, ACK | FIN);
                     c.sndNxt += 1;
                     sent = true;

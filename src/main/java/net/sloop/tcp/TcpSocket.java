@@ -50,15 +50,13 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    private final Tcp tcp;
+    // The connection points back at its handle until the handle is closed (c.socket), and is
+    // flagged F_FREED once the protocol is done with it: the handle keeps no copy of either.
     private final TcpConnection c;
-    private boolean closed;
-    private boolean ended;
     private Listener listener;
     private int lingerSeconds = -1;
 
-    TcpSocket(Tcp tcp, TcpConnection c) {
-        this.tcp = tcp;
+    TcpSocket(TcpConnection c) {
         this.c = c;
         c.socket = this;
     }
@@ -79,12 +77,12 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed;
+        return c.socket != this;
     }
 
     /** True once the protocol has finished with the connection (closed, reset, timed out, TIME_WAIT). */
     public boolean isEnded() {
-        return ended || c.has(TcpConnection.F_FREED);
+        return c.has(TcpConnection.F_FREED);
     }
 
     public int localAddress() { return c.laddr; }
@@ -119,7 +117,7 @@ public final class TcpSocket implements AutoCloseable {
         open();
         if (on) c.set(TcpConnection.F_NODELAY);
         else c.clear(TcpConnection.F_NODELAY);
-        if (on && live()) tcp.output.output(tcp.now(), c);
+        if (on && live()) c.tcp.output.output(c.tcp.now(), c);
     }
 
     public boolean noDelay() {
@@ -131,7 +129,7 @@ public final class TcpSocket implements AutoCloseable {
         open();
         if (on) c.set(TcpConnection.F_KEEPALIVE);
         else c.clear(TcpConnection.F_KEEPALIVE);
-        if (live()) tcp.timers.armKeepalive(tcp.now(), c);
+        if (live()) c.tcp.timers.armKeepalive(c.tcp.now(), c);
     }
 
     /** Enables keepalive: first probe after {@code idleNanos} of silence, then every {@code intervalNanos}, abort after {@code count}. */
@@ -190,7 +188,7 @@ public final class TcpSocket implements AutoCloseable {
         open();
         if (bytes < 1) throw new IllegalArgumentException("receive buffer must be positive");
         c.rcvLimit = bytes;
-        if (live()) tcp.output.output(tcp.now(), c);
+        if (live()) c.tcp.output.output(c.tcp.now(), c);
     }
 
     public int receiveBuffer() {
@@ -210,7 +208,7 @@ public final class TcpSocket implements AutoCloseable {
         if (len < 0) throw new IllegalArgumentException("negative length");
         int n = Math.min(len, c.recvBuf.length);
         if (n > 0) {
-            Budget m = tcp.budget();
+            Budget m = c.tcp.budget();
             c.recvBuf.copyOut(m, 0, dst, off, n);
             c.consumeReceived(m, n);
             if (live()) windowUpdate();
@@ -244,7 +242,7 @@ public final class TcpSocket implements AutoCloseable {
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
         if (drainedPushed || space - adv >= Math.min(c.rcvLimit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
-            tcp.output.output(tcp.now(), c);
+            c.tcp.output.output(c.tcp.now(), c);
         }
     }
 
@@ -264,7 +262,7 @@ public final class TcpSocket implements AutoCloseable {
             c.set(TcpConnection.F_WANT_WRITE);
             return 0; // not connected yet: the listener hears CONNECTED
         }
-        Budget m = tcp.budget();
+        Budget m = c.tcp.budget();
         int want = Math.min(len, c.sendSpace());
         int done = 0;
         while (done < want) {
@@ -273,7 +271,7 @@ public final class TcpSocket implements AutoCloseable {
                 if (b < 0) {
                     if (!c.has(TcpConnection.F_WAIT_MEMORY)) {
                         c.set(TcpConnection.F_WAIT_MEMORY);
-                        tcp.memoryWaiters++;
+                        c.tcp.memoryWaiters++;
                     }
                     break;
                 }
@@ -282,7 +280,7 @@ public final class TcpSocket implements AutoCloseable {
             done += c.sendBuf.fill(m, src, off + done, want - done);
         }
         if (done < len) c.set(TcpConnection.F_WANT_WRITE);
-        if (done > 0) tcp.output.output(tcp.now(), c);
+        if (done > 0) c.tcp.output.output(c.tcp.now(), c);
         return done;
     }
 
@@ -310,9 +308,8 @@ public final class TcpSocket implements AutoCloseable {
             case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
             default -> { return; }
         }
-        c.set(TcpConnection.F_FIN_QUEUED);
-        c.finSeq = c.bufSeq + c.sendBuf.length;
-        tcp.output.output(tcp.now(), c);
+        c.set(TcpConnection.F_FIN_QUEUED); // at sendEnd()
+        c.tcp.output.output(c.tcp.now(), c);
     }
 
     /** Discards data received from now on (it is still acknowledged) and frees what is unread. Idempotent. */
@@ -324,8 +321,8 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void dropUnread() {
-        if (c.recvBuf.length > 0) c.consumeReceived(tcp.budget(), c.recvBuf.length);
-        tcp.ooo.clear(c);
+        if (c.recvBuf.length > 0) c.consumeReceived(c.tcp.budget(), c.recvBuf.length);
+        c.tcp.ooo.clear(c);
     }
 
     /**
@@ -339,24 +336,23 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void closeHandle() {
-        if (closed) return;
-        closed = true;
+        if (isClosed()) return;
         listener = null;
         c.socket = null;
         if (c.has(TcpConnection.F_FREED)) {
-            net.sloop.mem.Chains.free(tcp.budget(), c.recvBuf.takeAll()); // unread data kept for this handle
+            net.sloop.mem.Chains.free(c.tcp.budget(), c.recvBuf.takeAll()); // unread data kept for this handle
             return;
         }
         if (lingerSeconds == 0 || c.recvBuf.length > 0) {
-            tcp.timers.abort(c, TcpError.ABORTED, true);
+            c.tcp.timers.abort(c, TcpError.ABORTED, true);
             return;
         }
         c.set(TcpConnection.F_ORPHAN);
         switch (c.state) {
-            case SYN_SENT -> tcp.timers.abort(c, TcpError.ABORTED, false);
+            case SYN_SENT -> c.tcp.timers.abort(c, TcpError.ABORTED, false);
             case ESTABLISHED, SYN_RECEIVED, CLOSE_WAIT -> queueFin();
             case FIN_WAIT_2 -> {
-                c.finWait2At = tcp.now() + tcp.cfg.finWait2Nanos();
+                c.finWait2At = c.tcp.now() + c.tcp.cfg.finWait2Nanos();
                 c.schedule();
             }
             default -> {}
@@ -373,13 +369,12 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void abortHandle() {
-        if (!closed) {
-            closed = true;
+        if (!isClosed()) {
             listener = null;
             c.socket = null;
         }
-        if (c.has(TcpConnection.F_FREED)) net.sloop.mem.Chains.free(tcp.budget(), c.recvBuf.takeAll());
-        tcp.timers.abort(c, TcpError.ABORTED, true);
+        if (c.has(TcpConnection.F_FREED)) net.sloop.mem.Chains.free(c.tcp.budget(), c.recvBuf.takeAll());
+        c.tcp.timers.abort(c, TcpError.ABORTED, true);
     }
 
     // ------------------------------------------------------------------ from the protocol
@@ -398,7 +393,6 @@ public final class TcpSocket implements AutoCloseable {
 
     /** The protocol is done with the connection (ended or failed): readers and writers must look. */
     void ended() {
-        ended = true;
         fire(CLOSED | READABLE | WRITABLE);
     }
 
@@ -412,7 +406,7 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     private void open() {
-        if (closed) throw new IllegalStateException("socket " + this + " is closed");
+        if (isClosed()) throw new IllegalStateException("socket " + this + " is closed");
     }
 
     /** The protocol state behind this handle (for tests and reports). */

@@ -95,7 +95,7 @@ final class TcpTimers {
     }
 
     private static TcpError softOr(TcpConnection c, TcpError e) {
-        return c.softError != 0 ? TcpError.values()[c.softError] : e;
+        return c.softError != TcpError.NONE ? c.softError : e;
     }
 
     /** Interval before the next window probe: the RTO, doubled per probe sent while the window stays shut, capped at the maximum RTO. */

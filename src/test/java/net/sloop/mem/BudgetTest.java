@@ -287,6 +287,8 @@ class BudgetTest {
         assertThrows(IllegalArgumentException.class, () -> new Budget(4096, 100, 0));
         assertThrows(IllegalArgumentException.class, () -> new Budget(3 * 256, 256, 0));
         assertThrows(IllegalArgumentException.class, () -> new Budget(4 * 256, 256, 4));
+        // An owner's figures are ints: the arena stays below 2 GiB (checked before anything is allocated).
+        assertThrows(IllegalArgumentException.class, () -> new Budget(2L << 30, 4096, 0));
         assertThrows(IllegalArgumentException.class, () -> m.window(m.alloc(Category.TX, a), 200, 57));
         m.free(0);
     }

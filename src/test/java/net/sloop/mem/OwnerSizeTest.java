@@ -14,7 +14,7 @@ class OwnerSizeTest {
         // The label belongs to whoever names the owner; the kind is a constant shared by all owners of that kind.
         long measured = ChargeSizes.retainedBytes(o, kind, label);
         System.out.println("Owner retains " + measured + " heap bytes; Owner.HEAP_BYTES = " + Owner.HEAP_BYTES);
-        assertTrue(measured >= 64, "an Owner and its long[] cannot be smaller than 64 bytes: " + measured);
+        assertTrue(measured >= 64, "an Owner and its int[] cannot be smaller than 64 bytes: " + measured);
         ChargeSizes.assertChargeCovers("Owner", o, Owner.HEAP_BYTES, kind, label);
     }
 
