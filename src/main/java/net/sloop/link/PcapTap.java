@@ -7,16 +7,27 @@ import java.lang.foreign.MemorySegment;
  * each frame the stack transmits (recorded before the inner link sees it, so frames the inner link
  * then drops are still in the capture) and each frame the inner link delivers. Everything else is
  * delegated. Closing the tap closes the writer, then the inner link. Timestamps are the
- * {@code now} (nanoseconds) passed to {@link #transmit} and to the receiver.
+ * {@code now} (nanoseconds) passed to {@link #transmit} and to the receiver, plus an offset.
+ * {@link DescriptorPcapTap} is the same tap for a device a runner waits on.
  */
-public final class PcapTap implements Link {
+public class PcapTap implements Link {
     private final Link inner;
     private final PcapWriter writer;
+    private final long offsetNanos;
 
     public PcapTap(Link inner, PcapWriter writer) {
+        this(inner, writer, 0);
+    }
+
+    /**
+     * @param offsetNanos added to the stack's time to make each frame's timestamp (for a runner on
+     *     {@code Clock.system()}: the wall-clock epoch nanoseconds at its zero; 0 to keep the stack's)
+     */
+    public PcapTap(Link inner, PcapWriter writer, long offsetNanos) {
         if (inner == null || writer == null) throw new IllegalArgumentException("tap needs a link and a writer");
         this.inner = inner;
         this.writer = writer;
+        this.offsetNanos = offsetNanos;
     }
 
     /** The tapped link. */
@@ -67,12 +78,12 @@ public final class PcapTap implements Link {
 
     @Override
     public void attach(FrameReceiver receiver) {
-        inner.attach(receiver == null ? null : new Recording(writer, receiver));
+        inner.attach(receiver == null ? null : new Recording(writer, offsetNanos, receiver));
     }
 
     @Override
     public boolean transmit(long now, MemorySegment frame, long off, int len) {
-        writer.write(now, frame, off, len);
+        writer.write(now + offsetNanos, frame, off, len);
         return inner.transmit(now, frame, off, len);
     }
 
@@ -95,16 +106,16 @@ public final class PcapTap implements Link {
         }
     }
 
-    private record Recording(PcapWriter writer, FrameReceiver next) implements FrameReceiver {
+    private record Recording(PcapWriter writer, long offsetNanos, FrameReceiver next) implements FrameReceiver {
         @Override
         public void receive(long now, MemorySegment src, long off, int len) {
-            writer.write(now, src, off, len);
+            writer.write(now + offsetNanos, src, off, len);
             next.receive(now, src, off, len);
         }
 
         @Override
         public void receive(long now, MemorySegment src, long off, int len, boolean checksumTrusted) {
-            writer.write(now, src, off, len);
+            writer.write(now + offsetNanos, src, off, len);
             next.receive(now, src, off, len, checksumTrusted);
         }
     }
