@@ -281,7 +281,7 @@ public final class Cubic implements CongestionControl {
         wMax = fastConvergence && w < wMax ? w * (1 + BETA) / 2 : w; // §4.7
         cwndPrior = w;
         ssthresh = reducedFlight(flight);
-        cwnd = sack ? cap(ssthresh) : cap((long) ssthresh + 3L * mss);
+        cwnd = RecoveryWindow.onEnter(ssthresh, mss, sack);
         frac = 0;
         epochValid = false;
         afterTimeout = false; // the next CA stage follows this loss, not the earlier timeout
@@ -291,23 +291,19 @@ public final class Cubic implements CongestionControl {
 
     @Override
     public void onDuplicateAckInRecovery(long now) {
-        if (!sack) cwnd = cap((long) cwnd + mss);
+        cwnd = RecoveryWindow.onDuplicateAck(cwnd, mss, sack);
     }
 
     @Override
     public void onPartialAck(long now, int acked) {
         if (acked <= 0) return;
         timedOut = false;
-        if (sack) return;
-        long w = (long) cwnd - acked;
-        if (acked >= mss) w += mss;
-        cwnd = cap(w);
+        cwnd = RecoveryWindow.onPartialAck(cwnd, acked, mss, sack);
     }
 
     @Override
     public void onExitRecovery(long now, int flight) {
-        long f = Math.max(flight, mss);
-        cwnd = cap(Math.min(ssthresh, f + mss));
+        cwnd = RecoveryWindow.onExit(ssthresh, flight, mss);
         frac = 0;
         inRecovery = false;
         timedOut = false;
@@ -342,7 +338,7 @@ public final class Cubic implements CongestionControl {
     }
 
     private int cap(long w) {
-        return Math.clamp(w, mss, InitialWindow.MAX_CWND);
+        return RecoveryWindow.cap(w, mss);
     }
 
     @Override

@@ -157,7 +157,7 @@ public final class NewReno implements CongestionControl {
     @Override
     public void onEnterRecovery(long now, int flight) {
         ssthresh = halfFlight(flight, mss);
-        cwnd = sack ? cap(ssthresh) : cap((long) ssthresh + 3L * mss);
+        cwnd = RecoveryWindow.onEnter(ssthresh, mss, sack);
         bytesAcked = 0;
         inRecovery = true;
     }
@@ -165,7 +165,7 @@ public final class NewReno implements CongestionControl {
     /** NewReno: cwnd += SMSS (RFC 6582 §3.2 step 3, RFC 5681 §3.2 step 4). SACK mode: nothing. */
     @Override
     public void onDuplicateAckInRecovery(long now) {
-        if (!sack) cwnd = cap((long) cwnd + mss);
+        cwnd = RecoveryWindow.onDuplicateAck(cwnd, mss, sack);
     }
 
     /**
@@ -176,17 +176,13 @@ public final class NewReno implements CongestionControl {
     public void onPartialAck(long now, int acked) {
         if (acked <= 0) return;
         timedOut = false;
-        if (sack) return;
-        long w = (long) cwnd - acked;
-        if (acked >= mss) w += mss;
-        cwnd = cap(w);
+        cwnd = RecoveryWindow.onPartialAck(cwnd, acked, mss, sack);
     }
 
     /** cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (RFC 6582 §3.2 step 3, option 1). */
     @Override
     public void onExitRecovery(long now, int flight) {
-        long f = Math.max(flight, mss);
-        cwnd = cap(Math.min(ssthresh, f + mss));
+        cwnd = RecoveryWindow.onExit(ssthresh, flight, mss);
         bytesAcked = 0;
         inRecovery = false;
         timedOut = false;
@@ -218,7 +214,7 @@ public final class NewReno implements CongestionControl {
     }
 
     private int cap(long w) {
-        return Math.clamp(w, mss, InitialWindow.MAX_CWND);
+        return RecoveryWindow.cap(w, mss);
     }
 
     @Override
