@@ -162,16 +162,13 @@ public final class NewReno implements CongestionControl {
         inRecovery = true;
     }
 
-    /** NewReno: cwnd += SMSS (RFC 6582 §3.2 step 3, RFC 5681 §3.2 step 4). SACK mode: nothing. */
+    /** {@link RecoveryWindow#onDuplicateAck}. */
     @Override
     public void onDuplicateAckInRecovery(long now) {
         cwnd = RecoveryWindow.onDuplicateAck(cwnd, mss, sack);
     }
 
-    /**
-     * NewReno: cwnd -= acked, then += SMSS if acked >= SMSS (RFC 6582 §3.2 step 4), never below
-     * SMSS. SACK mode: nothing.
-     */
+    /** {@link RecoveryWindow#onPartialAck}. */
     @Override
     public void onPartialAck(long now, int acked) {
         if (acked <= 0) return;
@@ -179,7 +176,7 @@ public final class NewReno implements CongestionControl {
         cwnd = RecoveryWindow.onPartialAck(cwnd, acked, mss, sack);
     }
 
-    /** cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (RFC 6582 §3.2 step 3, option 1). */
+    /** {@link RecoveryWindow#onExit}. */
     @Override
     public void onExitRecovery(long now, int flight) {
         cwnd = RecoveryWindow.onExit(ssthresh, flight, mss);

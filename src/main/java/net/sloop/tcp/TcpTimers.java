@@ -21,12 +21,8 @@ final class TcpTimers {
         this.tcp = tcp;
     }
 
+    /** Timers run inside Stack.poll, whose end (Tcp.afterPoll) wakes writers waiting for memory an abort here freed. */
     void fire(TcpConnection c, long now) {
-        due(c, now);
-        tcp.wakeMemoryWaiters(); // an abort may have freed memory another writer waits for
-    }
-
-    private void due(TcpConnection c, long now) {
         if (c.delackAt <= now) {
             c.delackAt = OFF;
             c.set(F_ACK_NOW);

@@ -283,6 +283,20 @@ final class Peer {
         return new Conn(s, RISS + 1, sa.seq() + 1);
     }
 
+    /** The application closes {@code k}: its FIN goes out at once (FIN_WAIT_1). */
+    void closeExpectingFin(Conn k) {
+        k.socket.close();
+        sync();
+        expect(FIN | ACK, k.snxt, k.rnxt);
+    }
+
+    /** The application closes {@code k} and the peer answers with FIN+ACK: TIME_WAIT, our last ACK sent. */
+    void closeIntoTimeWait(Conn k) {
+        closeExpectingFin(k);
+        send(seg(FIN | ACK, k.rnxt, k.snxt + 1));
+        expect(ACK, k.snxt + 1, k.rnxt + 1);
+    }
+
     /** {@link #accepted(Out)} with a SYN offering MSS 1460 and nothing else. */
     Conn accepted() {
         return accepted(seg(SYN, RISS, 0).mss(1460));

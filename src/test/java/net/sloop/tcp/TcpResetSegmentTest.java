@@ -1,7 +1,6 @@
 package net.sloop.tcp;
 
 import static net.sloop.tcp.Peer.ACK;
-import static net.sloop.tcp.Peer.FIN;
 import static net.sloop.tcp.Peer.PSH;
 import static net.sloop.tcp.Peer.REMOTE;
 import static net.sloop.tcp.Peer.RISS;
@@ -157,11 +156,7 @@ class TcpResetSegmentTest {
     void aResetDoesNotEndTimeWaitEarly() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
-        p.send(seg(FIN | ACK, k.rnxt, k.snxt + 1));
-        p.expect(ACK, k.snxt + 1, k.rnxt + 1);
+        p.closeIntoTimeWait(k);
         // RFC 1337: TIME_WAIT assassination; the record stays.
         p.send(seg(RST, k.rnxt + 1, 0));
         p.nothing();
@@ -174,11 +169,7 @@ class TcpResetSegmentTest {
         Peer p = new Peer();
         Conn k = p.accepted();
         TcpListener l = p.stack.tcp().listen(0, Peer.SLOOP_PORT);
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
-        p.send(seg(FIN | ACK, k.rnxt, k.snxt + 1));
-        p.expect(ACK, k.snxt + 1, k.rnxt + 1);
+        p.closeIntoTimeWait(k);
         // RFC 9293 §3.10.7.4 / RFC 6191: a SYN with a higher sequence number may start a new incarnation.
         p.send(seg(SYN, k.rnxt + 100_000, 0).mss(1460));
         Seg sa = p.expect();

@@ -232,9 +232,7 @@ class TcpStateSegmentTest {
     void activeCloseThroughFinWait1FinWait2AndTimeWait() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.closeExpectingFin(k);
         assertEquals(TcpState.FIN_WAIT_1, k.socket.state());
         p.send(seg(ACK, k.rnxt, k.snxt + 1));
         p.nothing();
@@ -282,9 +280,7 @@ class TcpStateSegmentTest {
     void finWait1ToTimeWaitWhenFinAndAckArriveTogether() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.closeExpectingFin(k);
         p.send(seg(FIN | ACK, k.rnxt, k.snxt + 1));
         p.expect(ACK, k.snxt + 1, k.rnxt + 1);
         assertEquals(TcpState.TIME_WAIT, k.socket.state());
@@ -296,9 +292,7 @@ class TcpStateSegmentTest {
     void simultaneousCloseThroughClosing() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.closeExpectingFin(k);
         // The peer's FIN crossed ours: it does not acknowledge our FIN.
         p.send(seg(FIN | ACK, k.rnxt, k.snxt));
         p.expect(ACK, k.snxt + 1, k.rnxt + 1);
@@ -340,9 +334,7 @@ class TcpStateSegmentTest {
     void finWait2TimesOutWhenThePeerNeverCloses() throws Exception {
         Peer p = new Peer(Peer.config().finWait2Nanos(Time.seconds(30)).build());
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.closeExpectingFin(k);
         p.send(seg(ACK, k.rnxt, k.snxt + 1));
         assertEquals(TcpState.FIN_WAIT_2, k.socket.state());
         p.advance(Time.seconds(29));
@@ -358,9 +350,7 @@ class TcpStateSegmentTest {
     void finRetransmittedUntilAcknowledged() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        k.socket.close();
-        p.sync();
-        p.expect(FIN | ACK, k.snxt, k.rnxt);
+        p.closeExpectingFin(k);
         long t1 = p.advanceUntilSent(Time.seconds(5));
         p.expect(FIN | ACK, k.snxt, k.rnxt);
         long t2 = p.advanceUntilSent(Time.seconds(10));
