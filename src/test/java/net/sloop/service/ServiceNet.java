@@ -1,5 +1,6 @@
 package net.sloop.service;
 
+import net.sloop.testing.SimRun;
 import java.util.function.BooleanSupplier;
 import net.sloop.link.Link;
 import net.sloop.sim.Impairments;
@@ -77,14 +78,7 @@ final class ServiceNet {
 
     /** Runs until {@code done} (which may act as applications do), polling the stacks again after it acts. */
     boolean runUntil(BooleanSupplier done, long forNanos) {
-        boolean ok = net.runUntil(() -> {
-            sync();
-            boolean d = done.getAsBoolean();
-            if (!d) net.poke();
-            return d;
-        }, net.now() + forNanos);
-        sync();
-        return ok;
+        return SimRun.until(net, this::sync, done, forNanos);
     }
 
     void run(long nanos) {

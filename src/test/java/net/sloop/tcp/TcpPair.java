@@ -1,5 +1,6 @@
 package net.sloop.tcp;
 
+import net.sloop.testing.SimRun;
 import java.io.ByteArrayOutputStream;
 import java.util.function.BooleanSupplier;
 import net.sloop.link.Link;
@@ -59,14 +60,7 @@ final class TcpPair {
      * runs, the stacks are polled again so that timers it armed are known to the simulator.
      */
     boolean runUntil(BooleanSupplier done, long forNanos) {
-        boolean ok = net.runUntil(() -> {
-            sync();
-            boolean d = done.getAsBoolean();
-            if (!d) net.poke();
-            return d;
-        }, net.now() + forNanos);
-        sync();
-        return ok;
+        return SimRun.until(net, this::sync, done, forNanos);
     }
 
     void run(long nanos) {
