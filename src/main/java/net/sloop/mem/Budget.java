@@ -66,6 +66,10 @@ public final class Budget implements AutoCloseable {
     // advertised window): free, but no one else may take them.
     private int committed;
     private int peakCommitted;
+    /** Highest count of blocks used or committed at once: what the budget could not give an uncommitted request. */
+    private int peakTaken;
+    /** Lowest count of free blocks not committed (the receive reserve included) ever seen. */
+    private int minOpen = Integer.MAX_VALUE;
 
     private Owner activeHead;
     // A fresh budget's baseline is empty: nothing held.
@@ -368,6 +372,7 @@ public final class Budget implements AutoCloseable {
         }
         committed += n;
         if (committed > peakCommitted) peakCommitted = committed;
+        noteTaken();
         return true;
     }
 
@@ -399,6 +404,7 @@ public final class Budget implements AutoCloseable {
         free(b);
         committed++;
         if (committed > peakCommitted) peakCommitted = committed;
+        noteTaken();
     }
 
     /** Blocks committed now (free, promised to holders). */
@@ -411,6 +417,21 @@ public final class Budget implements AutoCloseable {
         return peakCommitted;
     }
 
+    /** Blocks used or committed now: what an uncommitted request cannot have. */
+    public int takenBlocks() {
+        return blockCount - freeTop + committed;
+    }
+
+    /** Highest {@link #takenBlocks()} ever (used and committed at the same moment, unlike the two peaks added). */
+    public int peakTakenBlocks() {
+        return peakTaken;
+    }
+
+    /** Lowest count of free blocks not committed ever seen, the receive reserve included. */
+    public int minUncommittedFreeBlocks() {
+        return minOpen == Integer.MAX_VALUE ? freeTop - committed : minOpen;
+    }
+
     private int pop() {
         int b = freeStack[--freeTop];
         noteLow();
@@ -421,6 +442,13 @@ public final class Budget implements AutoCloseable {
         if (freeTop < minFreeBlocks) minFreeBlocks = freeTop;
         int usedBlocks = blockCount - freeTop;
         if (usedBlocks > peakUsedBlocks) peakUsedBlocks = usedBlocks;
+        noteTaken();
+    }
+
+    private void noteTaken() {
+        int open = freeTop - committed;
+        if (open < minOpen) minOpen = open;
+        if (blockCount - open > peakTaken) peakTaken = blockCount - open;
     }
 
     /** Counts a refusal decided by the caller (for example a multi-block request that cannot be met). */

@@ -10,6 +10,11 @@ public final class MemoryReport {
                 b.capacity(), b.blockCount(), b.blockSize(), b.reserveBlocks()));
         sb.append(String.format("  used %d  free %d  peak %d  min-ever-free %d  failures %d  baseline %d%n",
                 b.used(), b.free(), b.peak(), b.minFree(), b.failures(), b.baseline()));
+        // Committed blocks count as free above, but only their holders can take them: shown apart.
+        sb.append(String.format("  committed %d  uncommitted free %d (receive reserve %d)  peak used+committed %d  min-ever uncommitted free %d%n",
+                (long) b.committedBlocks() * b.blockSize(), (long) (b.freeBlocks() - b.committedBlocks()) * b.blockSize(),
+                (long) b.reserveBlocks() * b.blockSize(), (long) b.peakTakenBlocks() * b.blockSize(),
+                (long) b.minUncommittedFreeBlocks() * b.blockSize()));
         sb.append(String.format("  %-15s %10s %10s %9s%n", "category", "used", "peak", "failures"));
         for (Category c : Category.ALL) {
             if (b.used(c) == 0 && b.peak(c) == 0 && b.failures(c) == 0) continue;

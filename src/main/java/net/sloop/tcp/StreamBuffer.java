@@ -15,6 +15,11 @@ final class StreamBuffer {
     int head = -1;
     int tail = -1;
     int length;
+    /**
+     * Blocks linked; maintained by {@link #link} and {@link #takeAll}, and by the owner as it
+     * frees the chain {@link #consume} returns (it counts them as it frees them).
+     */
+    int blocks;
     // Cursor: the block holding stream offset cursorPos (a block boundary), to find a segment's
     // bytes without walking from the head each time.
     private int cursorBlock = -1;
@@ -46,6 +51,7 @@ final class StreamBuffer {
         if (tail < 0) head = b;
         else m.next(tail, b);
         tail = b;
+        blocks++;
     }
 
     /** Copies up to {@code n} bytes into the tail room; returns how many. */
@@ -139,6 +145,7 @@ final class StreamBuffer {
         int h = head;
         head = tail = -1;
         length = 0;
+        blocks = 0;
         cursorBlock = -1;
         return h;
     }

@@ -146,7 +146,7 @@ public final class SynQueue extends Timer {
         TcpListener l = listener[e];
         int ws = peerWs[e] >= 0 ? TcpOutput.scaleFor(l.receiveBuffer) : -1;
         boolean ts = (flags[e] & FLAG_TS) != 0;
-        int window = (int) Math.min(65535, Math.min(l.receiveBuffer, tcp.budget().blockSize()));
+        int window = tcp.synWindow(l.receiveBuffer); // what the guaranteed minimum backs
         tcp.output.control(now, laddr[e], ports[e] >>> 16, raddr[e], ports[e] & 0xFFFF, iss[e], irs[e] + 1,
                 net.sloop.wire.TcpView.SYN | net.sloop.wire.TcpView.ACK, window, tcp.output.ourMss(raddr[e]), ws,
                 (flags[e] & FLAG_SACK) != 0, ts, TcpOutput.tsClock(now) + tcp.tsOffset(laddr[e], ports[e] >>> 16, raddr[e], ports[e] & 0xFFFF),

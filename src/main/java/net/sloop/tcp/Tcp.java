@@ -17,10 +17,24 @@ import net.sloop.time.TimerQueue;
  * the parts each concern lives in ({@link TcpInput}, {@link TcpOutput}, {@link TcpTimers},
  * {@link OutOfOrderQueue}, {@link SynQueue}, {@link TimeWaitTable}).
  *
- * <p>Admission (the memory promise): a connection is admitted only if the budget can hold its
- * control block and commit one block each way; before refusing, TCP reclaims in a fixed order:
- * TIME_WAIT records, then out-of-order data, then it refuses new work. An admitted connection is
- * never broken to make room.
+ * <p>The memory rule (docs/ARCHITECTURE.md, "TCP and its memory"):
+ * <ul>
+ *   <li><b>A guaranteed minimum.</b> A connection is admitted only if the budget can charge its
+ *       control block and commit {@link #floorBlocks} blocks each way (about two full segments):
+ *       once admitted it can always make progress.
+ *   <li><b>Headroom for the next SYN.</b> Growth beyond the minimum (send queues, windows) never
+ *       takes the last {@link #headroomBlocks} uncommitted blocks, which admit one more
+ *       connection, so a new SYN is always judged on its merits.
+ *   <li><b>Growth on demand, under a fair share.</b> A receive window grows past the minimum only
+ *       as the peer fills it ({@code TcpConnection.rcvGrant}), and above the pressure threshold no
+ *       connection holds more than a fair share of the pool ({@link #mayGrow}).
+ *   <li><b>Taken back under pressure.</b> Before a SYN is refused, {@link #reclaim} frees, in
+ *       order: TIME_WAIT records, orphans (reset, oldest first), commitments that back windows
+ *       nobody is filling (the window shrinks), and out-of-order data. An admitted connection's
+ *       minimum is never taken.
+ *   <li><b>Orphans are bounded</b> in number ({@link #maxOrphans}; one more is reset) and in
+ *       lifetime ({@code TcpConfig.orphanTimeoutNanos}), and hold no commitment.
+ * </ul>
  */
 public final class Tcp implements Transport {
     public static final int PROTOCOL = 6;
@@ -55,6 +69,14 @@ public final class Tcp implements Transport {
     private int scoreboardsFree;
     TcpListener listeners;
     int admitted;
+    /** Connections the application closed that the protocol has not finished (flag F_ORPHAN). */
+    int orphans;
+    /** Blocks committed each way to every admitted connection: its guaranteed minimum. */
+    final int floorBlocks;
+    /** Uncommitted blocks that growth beyond the minimum never takes: the cost of admitting one more connection. */
+    final int headroomBlocks;
+    /** Orphans kept at once; one more is reset (Linux's tcp_max_orphans). */
+    final int maxOrphans;
     /** Connections whose writer the budget refused a block (flag F_WAIT_MEMORY). */
     int memoryWaiters;
     final int maxConnections;
@@ -91,6 +113,10 @@ public final class Tcp implements Transport {
         for (int i = 0; i < scoreboards.length; i++) scoreboards[i] = new SackScoreboard(cfg.sackRanges());
         this.scoreboardsFree = scoreboards.length;
         this.maxConnections = stack.config().tcpConnectionTimers();
+        this.floorBlocks = floorBlocks(stack.config());
+        this.headroomBlocks = admissionBlocks(stack.config());
+        this.maxOrphans = cfg.maxOrphans() > 0 ? cfg.maxOrphans()
+                : Math.max(4, Math.min(maxConnections, (m.blockCount() - m.reserveBlocks()) / Math.max(1, headroomBlocks)) / 2);
         this.challengeInterval = net.sloop.time.Time.SECONDS / 1000; // 1000 challenge ACKs per second, like Linux
     }
 
@@ -103,6 +129,43 @@ public final class Tcp implements Transport {
     /** Heap bytes of one scoreboard: the object and its two arrays of range edges (checked in ChargeSizeTest). */
     static int scoreboardBytes(int ranges) {
         return 64 + 2 * (16 + 8 * ranges);
+    }
+
+    /**
+     * Blocks each way an admitted connection is guaranteed: {@code TcpConfig.guaranteedBytes}, or
+     * by default two full segments (RFC 5681's delayed ACK then always has its second segment),
+     * no more than the default buffers can use, scaled down on budgets too small for that to one
+     * block in forty, but never below two.
+     */
+    public static int floorBlocks(net.sloop.stack.StackConfig sc) {
+        TcpConfig t = sc.tcp();
+        int bs = sc.blockSize();
+        if (t.guaranteedBytes() > 0) return (t.guaranteedBytes() + bs - 1) / bs;
+        int segment = Math.min(t.maxSegment(), sc.maxMtu() - 40);
+        int full = (2 * segment + bs - 1) / bs;
+        // Never more than the default buffers can use: their blocks, and one for a partly filled block.
+        int buffers = (Math.min(t.sendBuffer(), t.receiveBuffer()) + bs - 1) / bs + 1;
+        return Math.max(2, Math.min(Math.min(full, buffers), sc.blocks() / 40));
+    }
+
+    /** Blocks one admission takes from the uncommitted pool: the control charge (rounded up) and the minimum each way. */
+    public static int admissionBlocks(net.sloop.stack.StackConfig sc) {
+        int bs = sc.blockSize();
+        return (TcpConnection.chargeFor(sc.tcp()) + bs - 1) / bs + 2 * floorBlocks(sc);
+    }
+
+    /** The window a SYN-ACK offers: what the guaranteed minimum backs, within the listener's buffer. */
+    int synWindow(int receiveBuffer) {
+        return (int) Math.min(65535, Math.min(receiveBuffer, (long) floorBlocks * m.blockSize()));
+    }
+
+    /** Orphans now. */
+    public int orphans() {
+        return orphans;
+    }
+
+    public int maxOrphans() {
+        return maxOrphans;
     }
 
     public Owner owner() {
@@ -269,31 +332,36 @@ public final class Tcp implements Transport {
     }
 
     String admissionDetail() {
-        return "needs " + connectionCharge + " bytes of control and 2 committed blocks; " + m.uncommittedFreeBlocks()
+        return "needs " + connectionCharge + " bytes of control and " + 2 * floorBlocks + " committed blocks; " + m.uncommittedFreeBlocks()
                 + " blocks free beyond the receive reserve and commitments, " + admitted + " of " + maxConnections + " connections";
     }
 
     // ------------------------------------------------------------------ admission and pressure
 
+    /** Uncommitted blocks one admission needs now (the control charge may fit in blocks already set aside). */
+    private int admissionNeed() {
+        return 2 * floorBlocks + m.blocksToCharge(connectionCharge);
+    }
+
     /**
      * Could a connection be admitted now? Checked when a SYN arrives, so that half-open entries
      * are only made for connections that could complete; nothing is set aside until the
-     * handshake's last ACK.
+     * handshake's last ACK. Reclaims (see {@link #reclaim}) before saying no.
      */
     boolean canAdmit() {
         if (admitted >= maxConnections) return false;
-        if (m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge)) return true;
-        return reclaim() && m.uncommittedFreeBlocks() >= 2 + m.blocksToCharge(connectionCharge);
+        return m.uncommittedFreeBlocks() >= admissionNeed() || reclaim(admissionNeed());
     }
 
-    /** Charges the control block and commits the guaranteed minimum; reclaims first if needed. */
+    /** Charges the control block and commits the guaranteed minimum each way; reclaims first if needed. */
     boolean admit(TcpConnection c) {
         for (int attempt = 0; attempt < 2; attempt++) {
             if (admitted < maxConnections) {
                 if (m.charge(Category.CONTROL, c.owner, connectionCharge)) {
-                    if (m.commit(2, Category.SOCKET_SEND, c.owner)) {
-                        c.sendCommit = 1;
-                        c.rcvCommit = 1;
+                    if (m.commit(2 * floorBlocks, Category.SOCKET_SEND, c.owner)) {
+                        c.sendCommit = floorBlocks;
+                        c.rcvCommit = floorBlocks;
+                        c.rcvGrant = floorBlocks * m.blockSize();
                         c.set(TcpConnection.F_ADMITTED);
                         admitted++;
                         return true;
@@ -301,50 +369,121 @@ public final class Tcp implements Transport {
                     m.uncharge(Category.CONTROL, c.owner, connectionCharge);
                 }
             }
-            if (attempt == 0 && !reclaim()) break;
+            if (attempt == 0 && !reclaim(admissionNeed())) break;
         }
         counters.admissionsRefused++;
         return false;
     }
 
     /**
-     * Frees memory that no admitted connection needs, in the fixed order of the design: TIME_WAIT
-     * records, then out-of-order data. Returns true if anything was freed.
+     * Frees memory that no admitted connection needs until {@code want} blocks are uncommitted and
+     * free, in the fixed order of the design, each step only if the one before did not suffice:
+     * <ol>
+     *   <li>TIME_WAIT records (they hold no buffers; the oldest go first);
+     *   <li>orphans, reset oldest first (Linux's tcp_out_of_resources does the same under memory
+     *       pressure): their application is gone, and what they hold is unacknowledged data;
+     *   <li>commitments beyond the guaranteed minimum that back windows nobody is filling, from
+     *       idle connections first: the advertised window shrinks, as Linux's tcp_shrink_window
+     *       allows and RFC 9293 §3.8.6.2.2 requires senders to cope with; data that then arrives
+     *       beyond the new edge is dropped and counted, and its sender retransmits;
+     *   <li>out-of-order data (the sender still holds it).
+     * </ol>
+     * An admitted connection's minimum and its queued data are never taken. Returns true if
+     * {@code want} blocks are now free.
      */
-    boolean reclaim() {
+    boolean reclaim(int want) {
+        if (m.uncommittedFreeBlocks() >= want) return true;
         boolean any = false;
-        for (int i = 0; i < 64 && timeWait.reclaimOldest(); i++) any = true;
-        if (any) {
-            counters.reclaimedTimeWait++;
-            return true;
+        for (int i = 0; i < 64 && m.uncommittedFreeBlocks() < want && timeWait.reclaimOldest(); i++) any = true;
+        if (any) counters.reclaimedTimeWait++;
+        while (m.uncommittedFreeBlocks() < want && orphans > 0) {
+            counters.orphansReclaimed++;
+            timers.abort(oldestOrphan(), TcpError.NONE, true);
         }
-        for (TcpConnection c : buckets) {
-            for (; c != null; c = c.hashNext) {
-                if (c.oooHead >= 0) {
-                    ooo.clear(c);
-                    counters.reclaimedOutOfOrder++;
-                    any = true;
+        // Idle connections first (nothing received for a second), then any.
+        for (int pass = 0; pass < 2 && m.uncommittedFreeBlocks() < want; pass++) {
+            long idleBefore = now() - net.sloop.time.Time.SECONDS;
+            for (TcpConnection c : buckets) {
+                for (; c != null && m.uncommittedFreeBlocks() < want; c = c.hashNext) {
+                    if (pass == 0 && c.lastReceived - idleBefore > 0) continue;
+                    if (output.shrinkWindow(c)) counters.windowsShrunk++;
                 }
             }
         }
-        return any;
+        if (m.uncommittedFreeBlocks() < want) {
+            for (TcpConnection c : buckets) {
+                for (; c != null; c = c.hashNext) {
+                    if (c.oooHead >= 0) {
+                        ooo.clear(c);
+                        counters.reclaimedOutOfOrder++;
+                    }
+                }
+            }
+        }
+        return m.uncommittedFreeBlocks() >= want;
+    }
+
+    /** The orphan orphaned longest ago (there is one: {@link #orphans} is positive). */
+    private TcpConnection oldestOrphan() {
+        TcpConnection oldest = null;
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                if (c.has(TcpConnection.F_ORPHAN) && (oldest == null || c.orphanedAt - oldest.orphanedAt < 0)) oldest = c;
+            }
+        }
+        return oldest;
+    }
+
+    /** Frees memory no admitted connection needs (see {@link #reclaim(int)}) until one more connection could be admitted. */
+    boolean reclaim() {
+        return reclaim(headroomBlocks);
     }
 
     /**
-     * May connection {@code c} take {@code n} more blocks from the common pool? Yes below the
-     * pressure threshold (a share of the budget, like Linux's tcp_mem); above it, only up to a
-     * fair share of what the budget can give connections, so one cannot starve the others.
+     * May connection {@code c} take {@code n} more blocks beyond its guaranteed minimum? Never
+     * into the admission headroom. Below the pressure threshold (a share of the budget, like
+     * Linux's tcp_mem) yes; above it, only up to a fair share of the pool, so one cannot starve
+     * the others: the pool divided among the connections admitted and the one the headroom is
+     * kept for.
      */
     boolean mayGrow(TcpConnection c, int n) {
+        if (canGrow(c, n)) return true;
+        counters.pressureRefusals++;
+        return false;
+    }
+
+    /** {@link #mayGrow} without counting a refusal. */
+    private boolean canGrow(TcpConnection c, int n) {
+        if (m.uncommittedFreeBlocks() - n < headroomBlocks) return false;
         int usable = m.blockCount() - m.reserveBlocks();
         int taken = m.blockCount() - m.freeBlocks() + m.committedBlocks();
         if (taken + n <= (long) usable * cfg.pressurePercent() / 100) return true;
-        int share = Math.max(2, (usable - baselineBlocks()) / Math.max(1, admitted));
-        int held = (int) ((c.owner.used(Category.SOCKET_SEND) + c.owner.used(Category.SOCKET_RECEIVE)
-                + c.owner.used(Category.OUT_OF_ORDER)) / m.blockSize()) + c.sendCommit + c.rcvCommit;
-        if (held + n <= share) return true;
-        counters.pressureRefusals++;
-        return false;
+        int share = Math.max(2 * floorBlocks, (usable - baselineBlocks() - headroomBlocks) / Math.max(1, admitted + 1));
+        return c.blocksHeld(m) + n <= share;
+    }
+
+    /**
+     * The application closed {@code c} before the protocol finished it: it becomes an orphan. It
+     * needs no receive memory (what arrives is answered with a reset) and may write nothing more,
+     * so its commitments go back to the pool; it lives at most {@code orphanTimeoutNanos}. Beyond
+     * {@link #maxOrphans} the oldest orphan is reset (Linux resets the newest, "too many orphaned
+     * sockets"; the oldest has had longest to finish, and a peer holding one open goes first).
+     */
+    void orphaned(TcpConnection c) {
+        c.set(TcpConnection.F_ORPHAN);
+        orphans++;
+        long t = now();
+        c.orphanedAt = t;
+        if (orphans > maxOrphans) { // the oldest has had the longest to finish (a peer holding it open goes first)
+            counters.orphansReset++;
+            timers.abort(oldestOrphan(), TcpError.NONE, true);
+            if (c.has(TcpConnection.F_FREED)) return; // it was the oldest (orphaned in the same instant)
+        }
+        m.release(c.rcvCommit + c.sendCommit); // it stores nothing more, and writes nothing more (a FIN needs no block)
+        c.rcvCommit = c.sendCommit = 0;
+        long deadline = t + cfg.orphanTimeoutNanos();
+        if (c.finWait2At == TcpConnection.OFF || deadline < c.finWait2At) c.finWait2At = deadline;
+        c.schedule();
     }
 
     private int baselineBlocks() {
@@ -449,17 +588,18 @@ public final class Tcp implements Transport {
 
     /**
      * A writer refused memory with nothing of its own in flight has no ACK to wake it: it waits
-     * for memory freed by anyone. Called after work that may free blocks (a segment processed, a
+     * for memory freed by anyone, and is woken only when {@link #mayGrow} would now give it a
+     * block (a wake-up that must fail would make a blocking writer spin). Called after work that may free blocks (a segment processed, a
      * timer, a poll round that follows application reads and closes), never from inside an
      * application call, whose handler would then run re-entrantly; if a send block could now be
      * had, every waiting connection hears WRITABLE (and tries again, waiting again if it loses).
      */
     void wakeMemoryWaiters() {
-        if (memoryWaiters == 0 || !m.available(Category.SOCKET_SEND, 1)) return;
+        if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < headroomBlocks) return;
         for (int i = 0; i < buckets.length && memoryWaiters > 0; i++) {
             for (TcpConnection c = buckets[i]; c != null; ) {
                 TcpConnection nx = c.hashNext;
-                if (c.has(TcpConnection.F_WAIT_MEMORY)) {
+                if (c.has(TcpConnection.F_WAIT_MEMORY) && canGrow(c, 1)) { // woken only if it would now get a block
                     c.clear(TcpConnection.F_WAIT_MEMORY);
                     memoryWaiters--;
                     if (c.socket != null) c.socket.writable();

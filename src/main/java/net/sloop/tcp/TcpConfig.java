@@ -24,6 +24,14 @@ import static net.sloop.time.Time.seconds;
  * @param keepIntervalNanos time between unanswered keepalive probes
  * @param keepCount unanswered probes before the connection is aborted
  * @param finWait2Nanos how long a connection the application closed may wait in FIN_WAIT_2 for the peer's FIN
+ * @param guaranteedBytes bytes each way every admitted connection is guaranteed (committed at admission, in whole
+ *     blocks): enough to make progress. 0 derives it: two full segments each way, less on budgets too small for that
+ *     (at least two blocks). Windows beyond it are backed on demand from the shared pool.
+ * @param maxOrphans connections the application has closed but the protocol has not finished (FIN_WAIT_1/2, CLOSING,
+ *     LAST_ACK) kept at once, like Linux's tcp_max_orphans; beyond it the oldest is reset. 0 derives it: half the
+ *     connections the budget can admit (at least 4).
+ * @param orphanTimeoutNanos longest an orphan lives, whatever its peer answers (like Linux's tcp_orphan_retries): a peer
+ *     that keeps its window shut, or never sends its FIN, cannot hold an orphan's memory past it
  * @param outOfOrderBlocks blocks a connection may hold for data received ahead of a gap; pruned first under pressure
  * @param pressurePercent share of the budget beyond which connections are held to a fair share of the rest (like Linux tcp_mem)
  * @param sackScoreboards SACK scoreboards shared by the connections in loss recovery (charged at start-up)
@@ -55,6 +63,9 @@ public record TcpConfig(
         long keepIntervalNanos,
         int keepCount,
         long finWait2Nanos,
+        int guaranteedBytes,
+        int maxOrphans,
+        long orphanTimeoutNanos,
         int outOfOrderBlocks,
         int pressurePercent,
         int sackScoreboards,
@@ -94,6 +105,9 @@ public record TcpConfig(
         b.keepIntervalNanos = keepIntervalNanos;
         b.keepCount = keepCount;
         b.finWait2Nanos = finWait2Nanos;
+        b.guaranteedBytes = guaranteedBytes;
+        b.maxOrphans = maxOrphans;
+        b.orphanTimeoutNanos = orphanTimeoutNanos;
         b.outOfOrderBlocks = outOfOrderBlocks;
         b.pressurePercent = pressurePercent;
         b.sackScoreboards = sackScoreboards;
@@ -127,6 +141,9 @@ public record TcpConfig(
         private long keepIntervalNanos = seconds(75);
         private int keepCount = 9;
         private long finWait2Nanos = seconds(60);
+        private int guaranteedBytes = 0;
+        private int maxOrphans = 0;
+        private long orphanTimeoutNanos = seconds(120);
         private int outOfOrderBlocks = 32;
         private int pressurePercent = 50;
         private int sackScoreboards = 4;
@@ -156,6 +173,9 @@ public record TcpConfig(
         public Builder keepIntervalNanos(long v) { keepIntervalNanos = v; return this; }
         public Builder keepCount(int v) { keepCount = v; return this; }
         public Builder finWait2Nanos(long v) { finWait2Nanos = v; return this; }
+        public Builder guaranteedBytes(int v) { guaranteedBytes = v; return this; }
+        public Builder maxOrphans(int v) { maxOrphans = v; return this; }
+        public Builder orphanTimeoutNanos(long v) { orphanTimeoutNanos = v; return this; }
         public Builder outOfOrderBlocks(int v) { outOfOrderBlocks = v; return this; }
         public Builder pressurePercent(int v) { pressurePercent = v; return this; }
         public Builder sackScoreboards(int v) { sackScoreboards = v; return this; }
@@ -181,6 +201,9 @@ public record TcpConfig(
             need(delayedAckNanos >= 0 && delayedAckNanos < millis(500), "tcp delayedAckNanos must be under 500 ms (RFC 9293 §3.8.6.3)");
             need(keepIdleNanos > 0 && keepIntervalNanos > 0 && keepCount >= 1, "tcp keepalive times and count must be positive");
             need(finWait2Nanos > 0, "tcp finWait2Nanos must be positive");
+            need(guaranteedBytes >= 0 && guaranteedBytes <= (1 << 20), "tcp guaranteedBytes must be 0..1 MiB (0: derived)");
+            need(maxOrphans >= 0, "tcp maxOrphans must be >= 0 (0: derived)");
+            need(orphanTimeoutNanos >= seconds(1), "tcp orphanTimeoutNanos must be at least 1 s");
             need(outOfOrderBlocks >= 0, "tcp outOfOrderBlocks must be >= 0");
             need(pressurePercent >= 1 && pressurePercent <= 100, "tcp pressurePercent must be 1..100");
             need(sackScoreboards >= 0 && sackRanges >= 1, "tcp sackScoreboards >= 0 and sackRanges >= 1");
@@ -190,7 +213,7 @@ public record TcpConfig(
             need(maxSegment >= 64 && maxSegment <= 65495, "tcp maxSegment must be 64..65495");
             return new TcpConfig(sendBuffer, receiveBuffer, synQueue, synCookies, acceptBacklog, timeWaitRecords, timeWaitNanos,
                     initialRtoNanos, minRtoNanos, maxRtoNanos, maxRetransmits, synRetries, delayedAckNanos, keepIdleNanos,
-                    keepIntervalNanos, keepCount, finWait2Nanos, outOfOrderBlocks, pressurePercent, sackScoreboards, sackRanges,
+                    keepIntervalNanos, keepCount, finWait2Nanos, guaranteedBytes, maxOrphans, orphanTimeoutNanos, outOfOrderBlocks, pressurePercent, sackScoreboards, sackRanges,
                     initialWindowSegments, congestionControl, windowScaling, timestamps, sack, maxSegment, secret);
         }
 

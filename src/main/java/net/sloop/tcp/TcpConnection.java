@@ -17,14 +17,17 @@ import net.sloop.time.TimerQueue;
  * <ul>
  *   <li>The control block is charged ({@link #CHARGE} bytes of CONTROL, {@link #CUBIC_CHARGE}
  *       with CUBIC) when admitted.
- *   <li>A guaranteed minimum of one block each way is committed at admission ({@link
- *       Budget#commit}): the connection can always queue one block to send and store one block
- *       received, so once admitted it can always make progress.
+ *   <li>A guaranteed minimum of {@code Tcp.floorBlocks} blocks each way (about two full
+ *       segments) is committed at admission ({@link Budget#commit}) and topped up again as blocks
+ *       are freed: the connection can always queue and receive that much, so once admitted it can
+ *       always make progress.
  *   <li>Send blocks are taken when the application writes and freed when acknowledged; receive
  *       blocks are taken as data arrives in order and freed as the application reads.
  *   <li>The advertised receive window is always backed: blocks are committed for every byte of
  *       it beyond the room in the last receive block, so a peer that sends what we allowed is
- *       never dropped for lack of memory.
+ *       never dropped for lack of memory. It grows past the minimum only as the peer fills it
+ *       ({@link #rcvGrant}), and under pressure what backs an unused window is taken back
+ *       (the window shrinks).
  *   <li>Out-of-order data is kept in the blocks it arrived in (OUT_OF_ORDER), bounded, and the
  *       first thing pruned under pressure.
  * </ul>
@@ -101,6 +104,16 @@ public final class TcpConnection extends Timer {
     int irs, rcvNxt, rcvAdv; // rcvAdv: right edge of the window advertised (never moves left)
     int rcvLimit;
     int rcvCommit;
+    /**
+     * The window this connection has earned, in bytes: the guaranteed minimum at first, doubled
+     * each time the peer fills half of it (a sender that uses its window gets more, an idle one
+     * never grows), never beyond {@link #rcvLimit}; back to the minimum when reclaimed.
+     */
+    int rcvGrant;
+    /** In-order bytes received since {@link #rcvGrant} last grew. */
+    int rcvFilled;
+    /** When the application closed its handle (meaningful with F_ORPHAN). */
+    long orphanedAt;
     final StreamBuffer recvBuf = new StreamBuffer();
     int oooHead = -1;
     int lastOooSeq;
@@ -208,11 +221,13 @@ public final class TcpConnection extends Timer {
         return m.alloc(Category.SOCKET_SEND, owner);
     }
 
-    /** Frees acknowledged send blocks, keeping the guaranteed minimum committed. */
+    /** Frees acknowledged send blocks, keeping the guaranteed minimum committed (an orphan writes no more: none). */
     void freeSendBlocks(Budget m, int chain) {
+        int floor = has(F_ORPHAN) ? 0 : tcp.floorBlocks;
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (!sendBuf.holdsBlocks() && sendCommit == 0) {
+            sendBuf.blocks--;
+            if (sendBuf.blocks + sendCommit < floor) {
                 m.freeToCommitted(chain);
                 sendCommit++;
             } else {
@@ -222,7 +237,17 @@ public final class TcpConnection extends Timer {
         }
     }
 
+    /** Budget blocks this connection holds or has committed (send, receive, out-of-order), its share of the pool. */
+    int blocksHeld(Budget m) {
+        return sendBuf.blocks + recvBuf.blocks + (int) (owner.used(Category.OUT_OF_ORDER) / m.blockSize()) + sendCommit + rcvCommit;
+    }
+
     // ------------------------------------------------------------------ receive memory
+
+    /** The receive window's bound now: the buffer, within the window earned ({@link #rcvGrant}); input shut down: the buffer (nothing is stored). */
+    int windowLimit() {
+        return has(F_RCV_SHUT) ? rcvLimit : Math.min(rcvLimit, rcvGrant);
+    }
 
     /** Bytes that may arrive in order without new commitments: the last block's room plus committed blocks. */
     long receiveCoverage(Budget m) {
@@ -248,16 +273,34 @@ public final class TcpConnection extends Timer {
      */
     void consumeReceived(Budget m, int n) {
         boolean wasTail = n == recvBuf.length;
+        int floor = has(F_RCV_SHUT) ? 0 : tcp.floorBlocks;
         int chain = recvBuf.consume(m, n);
         while (chain >= 0) {
             int nx = m.next(chain);
-            if (!has(F_FREED) && ((wasTail && nx < 0) || (!recvBuf.holdsBlocks() && rcvCommit == 0))) {
+            recvBuf.blocks--;
+            // The emptied tail's room backed part of the window: keep it committed (window() lets
+            // go of what the window no longer needs); keep the guaranteed minimum too.
+            if (!has(F_FREED) && ((wasTail && nx < 0) || recvBuf.blocks + rcvCommit < floor)) {
                 m.freeToCommitted(chain);
                 rcvCommit++;
             } else {
                 m.free(chain);
             }
             chain = nx;
+        }
+    }
+
+    /**
+     * Receive-window autotuning in its simplest form: {@code n} more bytes arrived in order. Once
+     * the peer has filled half the window it earned, the window doubles (up to the receive
+     * buffer), so a sender that uses its window is never held to the minimum, and a connection
+     * that sends a byte now and then never grows.
+     */
+    void filled(int n) {
+        rcvFilled += n;
+        if (rcvFilled >= rcvGrant / 2 && rcvGrant < rcvLimit) {
+            rcvGrant = (int) Math.min(rcvLimit, 2L * rcvGrant);
+            rcvFilled = 0;
         }
     }
 
@@ -293,6 +336,7 @@ public final class TcpConnection extends Timer {
         tcp.timerQueue().cancel(this);
         rtxAt = delackAt = keepAt = finWait2At = OFF;
         Chains.free(m, sendBuf.takeAll());
+        if (has(F_ORPHAN)) tcp.orphans--;
         // Data received in order stays readable while the application holds its handle: it is
         // freed as it is read, or when the handle is closed. An error discards it.
         if (socket == null || error != TcpError.NONE) Chains.free(m, recvBuf.takeAll());

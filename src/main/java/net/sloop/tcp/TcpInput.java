@@ -244,7 +244,7 @@ final class TcpInput {
                 int cookie = tcp.cookies.make(now, dst, dport, src, sport, seq, Math.min(peerMss, tcp.output.ourMss(src)));
                 tcp.counters.cookiesSent++;
                 tcp.output.control(now, dst, dport, src, sport, cookie, seq + 1, TcpView.SYN | TcpView.ACK,
-                        (int) Math.min(65535, m.blockSize()), tcp.output.ourMss(src), -1, false, false, 0, 0);
+                        tcp.synWindow(l.receiveBuffer), tcp.output.ourMss(src), -1, false, false, 0, 0);
                 return null;
             }
             tcp.synQueue.evictOldest();
@@ -300,7 +300,7 @@ final class TcpInput {
         c.sndUna = c.sndNxt = c.sndMax = iss + 1;
         c.bufSeq = iss + 1;
         c.rcvNxt = irs + 1;
-        c.rcvAdv = c.rcvNxt + m.blockSize(); // what the SYN-ACK advertised: the committed block
+        c.rcvAdv = c.rcvNxt + tcp.synWindow(l.receiveBuffer); // what the SYN-ACK advertised: the guaranteed minimum
         c.lastAckSent = c.rcvNxt; // the SYN-ACK acknowledged the SYN (RFC 7323 §4.3 Last.ACK.sent)
         c.peerMss = peerMss;
         if (peerWs >= 0) {
@@ -429,6 +429,7 @@ final class TcpInput {
         }
         int room = c.rcvAdv - seq;
         if (len > room) {
+            tcp.counters.dataBeyondWindow++; // a window shrunk under pressure, or a peer that overruns it
             int keep = Math.max(0, room);
             if (keep == 0) {
                 Chains.free(m, payload);
@@ -685,8 +686,8 @@ final class TcpInput {
                 // Everything we sent, FIN included, is acknowledged: output is done. Tell the
                 // handle (a lingering close waits for this), as poll(2) reports POLLOUT then.
                 if (c.socket != null) c.socket.writable();
-                if (c.has(F_ORPHAN)) {
-                    c.finWait2At = now + tcp.cfg.finWait2Nanos();
+                if (c.has(F_ORPHAN)) { // within the orphan's own deadline
+                    c.finWait2At = Math.min(c.finWait2At, now + tcp.cfg.finWait2Nanos());
                     c.schedule();
                 }
             }
@@ -838,6 +839,7 @@ final class TcpInput {
             }
             done += c.recvBuf.fillFromChain(m, chain, from + done, n - done);
         }
+        c.filled(done);
         return done;
     }
 

@@ -63,45 +63,92 @@ final class TcpOutput {
 
     /**
      * The window to advertise, already scaled, and the right edge recorded. The right edge never
-     * moves left (RFC 9293 §3.8.6), it moves right only by a worthwhile amount (receiver SWS
-     * avoidance, §3.8.6.2.2), and every byte of it is backed by committed blocks, so the peer is
-     * never invited to send what the budget could not hold.
+     * moves left (RFC 9293 §3.8.6) except when {@link #shrinkWindow} takes its backing back under
+     * pressure; it moves right only by a worthwhile amount (receiver SWS avoidance,
+     * §3.8.6.2.2) and only as far as the window the connection has earned
+     * ({@link TcpConnection#windowLimit}); and every byte of it is backed by committed blocks, so
+     * the peer is never invited to send what the budget could not hold. Input shut down: what
+     * arrives is discarded, so the window costs nothing and nothing is committed for it.
      */
     int window(TcpConnection c) {
         int bs = m.blockSize();
         long cur = Math.max(0, c.rcvAdv - c.rcvNxt);
-        long want = c.has(TcpConnection.F_RCV_SHUT) ? c.rcvLimit : Math.max(0, (long) c.rcvLimit - c.recvBuf.length);
         long max = 65535L << c.rcvWscale;
-        if (want > max) want = max;
-        int mss = c.smss > 0 ? c.smss : 536;
-        if (want > cur && want - cur < Math.min(c.rcvLimit / 2, mss) && want < max) want = cur;
-        long cover = c.receiveCoverage(m);
-        if (want > cover) {
-            int need = (int) ((want - cover + bs - 1) / bs);
-            int got = 0;
-            // A window held back for want of memory is not a failure: only commit what is free.
-            while (got < need && m.uncommittedFreeBlocks() > 0 && tcp.mayGrow(c, 1)
-                    && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
-            c.rcvCommit += got;
-            cover += (long) got * bs;
+        long want;
+        if (c.has(TcpConnection.F_RCV_SHUT)) {
+            want = Math.min(c.rcvLimit, max);
+            releaseReceiveMemory(c);
+        } else {
+            int limit = c.windowLimit();
+            want = Math.min(Math.max(0, (long) limit - c.recvBuf.length), max);
+            int mss = c.smss > 0 ? c.smss : 536;
+            if (want > cur && want - cur < Math.min(limit / 2, mss) && want < max) want = cur;
+            long cover = c.receiveCoverage(m);
+            int floorKeep = Math.max(0, tcp.floorBlocks - c.recvBuf.blocks);
             if (want > cover) {
-                want = cover;
-                tcp.counters.windowsLimitedByMemory++;
+                int need = (int) ((want - cover + bs - 1) / bs);
+                int got = 0;
+                // A window held back for want of memory is not a failure: only commit what is free,
+                // the guaranteed minimum first, then growth within the rules of Tcp.mayGrow.
+                while (got < need && (c.rcvCommit + got < floorKeep || tcp.mayGrow(c, 1))
+                        && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
+                c.rcvCommit += got;
+                cover += (long) got * bs;
+                if (want > cover) {
+                    want = cover;
+                    tcp.counters.windowsLimitedByMemory++;
+                }
+            }
+            if (want < cur) want = cur; // the right edge never moves left
+            int excess = (int) Math.min((cover - want) / bs, c.rcvCommit - floorKeep);
+            if (excess > 0) {
+                m.release(excess);
+                c.rcvCommit -= excess;
             }
         }
-        if (want < cur) want = cur; // the right edge never moves left
-        int excess = (int) ((cover - want) / bs);
-        int floor = c.recvBuf.holdsBlocks() ? 0 : 1;
-        excess = Math.min(excess, c.rcvCommit - floor);
-        if (excess > 0) {
-            m.release(excess);
-            c.rcvCommit -= excess;
-        }
+        if (want < cur) want = cur;
         long scaled = want >> c.rcvWscale;
         if (scaled > 65535) scaled = 65535;
         int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
         if (Seq.gt(edge, c.rcvAdv)) c.rcvAdv = edge;
         return (int) scaled;
+    }
+
+    /** Input shut down (or the handle closed): nothing will be stored, so nothing needs backing. */
+    void releaseReceiveMemory(TcpConnection c) {
+        if (c.has(TcpConnection.F_RCV_SHUT) && c.rcvCommit > 0 && !c.has(TcpConnection.F_FREED)) {
+            m.release(c.rcvCommit);
+            c.rcvCommit = 0;
+        }
+    }
+
+    /**
+     * Memory pressure: takes back the commitments beyond the guaranteed minimum that back a
+     * window the peer has not filled, and moves the advertised right edge back to what is still
+     * backed. Shrinking a window is discouraged but allowed (RFC 9293 §3.8.6.2.2 requires a sender
+     * to cope; Linux does it with net.ipv4.tcp_shrink_window); the new window is sent at once.
+     * Data the peer had already sent beyond the new edge is dropped and counted
+     * (dataBeyondWindow); the peer retransmits it. The window earned goes back to the minimum.
+     * Returns true if anything was released.
+     */
+    boolean shrinkWindow(TcpConnection c) {
+        if (c.has(TcpConnection.F_FREED) || !c.has(TcpConnection.F_ADMITTED)) return false;
+        c.rcvGrant = Math.max(1, tcp.floorBlocks * m.blockSize());
+        c.rcvFilled = 0;
+        int floorKeep = c.has(TcpConnection.F_RCV_SHUT) ? 0 : Math.max(0, tcp.floorBlocks - c.recvBuf.blocks);
+        int excess = c.rcvCommit - floorKeep;
+        if (excess <= 0) return false;
+        m.release(excess);
+        c.rcvCommit -= excess;
+        if (c.state.synchronizedState() && !c.has(TcpConnection.F_RCV_SHUT)) {
+            long scaled = Math.min(65535, c.receiveCoverage(m) >> c.rcvWscale);
+            int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
+            if (Seq.lt(edge, c.rcvAdv)) {
+                c.rcvAdv = edge;
+                sendAck(tcp.now(), c);
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ segments of a connection

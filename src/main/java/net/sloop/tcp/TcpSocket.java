@@ -237,10 +237,11 @@ public final class TcpSocket implements AutoCloseable {
      * usually short of buffer (or done), and waiting 40 ms for the delayed ACK would stall it.
      */
     private void windowUpdate() {
-        int space = c.rcvLimit - c.recvBuf.length;
+        int limit = c.windowLimit();
+        int space = limit - c.recvBuf.length;
         int adv = Math.max(0, c.rcvAdv - c.rcvNxt);
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
-        if (drainedPushed || space - adv >= Math.min(c.rcvLimit / 2, Math.max(c.smss, 1))) {
+        if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
             c.tcp.output.output(c.tcp.now(), c);
         }
@@ -323,6 +324,7 @@ public final class TcpSocket implements AutoCloseable {
     private void dropUnread() {
         if (c.recvBuf.length > 0) c.consumeReceived(c.tcp.budget(), c.recvBuf.length);
         c.tcp.ooo.clear(c);
+        c.tcp.output.releaseReceiveMemory(c); // discarded input needs no window backing
     }
 
     /**
@@ -347,7 +349,6 @@ public final class TcpSocket implements AutoCloseable {
             c.tcp.timers.abort(c, TcpError.ABORTED, true);
             return;
         }
-        c.set(TcpConnection.F_ORPHAN);
         switch (c.state) {
             case SYN_SENT -> c.tcp.timers.abort(c, TcpError.ABORTED, false);
             case ESTABLISHED, SYN_RECEIVED, CLOSE_WAIT -> queueFin();
@@ -358,8 +359,9 @@ public final class TcpSocket implements AutoCloseable {
             default -> {}
         }
         if (!c.has(TcpConnection.F_FREED)) {
-            dropUnread();
             c.set(TcpConnection.F_RCV_SHUT);
+            dropUnread();
+            c.tcp.orphaned(c); // bounded in number and lifetime; its commitments go back to the pool
         }
     }
 

@@ -9,6 +9,7 @@ public final class TcpStats {
     public long cookiesSent, cookiesAccepted, synEvicted, synTimeouts;
     public long admissionsRefused, pressureRefusals, windowsLimitedByMemory, receiveOverruns;
     public long reclaimedTimeWait, reclaimedOutOfOrder, timeWaitDropped, timeWaitReused;
+    public long windowsShrunk, dataBeyondWindow, orphansReclaimed, orphansReset, orphanTimeouts, framesOnLoan;
     public long outOfOrderSegments, scoreboardsExhausted, icmpErrors, pmtuUpdates;
 
     /** One line per non-zero counter, for people. */

@@ -39,8 +39,13 @@ final class TcpTimers {
         if (c.has(TcpConnection.F_FREED)) return;
         if (c.finWait2At <= now) {
             c.finWait2At = OFF;
-            tcp.counters.finWait2Timeouts++;
-            abort(c, TcpError.NONE, false);
+            if (c.state == TcpState.FIN_WAIT_2) {
+                tcp.counters.finWait2Timeouts++;
+                abort(c, TcpError.NONE, false);
+            } else { // an orphan past its lifetime (TcpConfig.orphanTimeoutNanos), whatever its peer answers
+                tcp.counters.orphanTimeouts++;
+                abort(c, TcpError.NONE, true);
+            }
             return;
         }
         c.schedule();

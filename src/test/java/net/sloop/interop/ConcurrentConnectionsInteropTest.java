@@ -7,6 +7,7 @@ import net.sloop.service.ServiceConfig;
 import net.sloop.service.ServiceKind;
 import net.sloop.service.ServiceStats;
 import net.sloop.service.Services;
+import net.sloop.tcp.Tcp;
 import net.sloop.tcp.TcpConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,14 +47,15 @@ class ConcurrentConnectionsInteropTest {
 
     /**
      * What one echo connection can hold at most: its control block ({@link TcpConnection#CHARGE}),
-     * the service's slot (64 bytes), and in blocks the committed send minimum, the receive window's
-     * commitment (buffer / block, and one more for a partly filled block), echo's spill block, and
-     * send buffer blocks up to the buffer.
+     * the service's slot (64 bytes), and in blocks: each way the larger of the guaranteed minimum
+     * ({@link Tcp#floorBlocks}) and what the buffer can hold (the receive window's blocks and one
+     * more for a partly filled block; the send buffer's blocks), and echo's spill block.
      */
     static long perConnection() {
-        int windowBlocks = BUFFER / BLOCK + 1;
-        int sendBlocks = BUFFER / BLOCK;
-        return TcpConnection.CHARGE + 64 + (long) (1 + windowBlocks + 1 + sendBlocks) * BLOCK;
+        int floor = Tcp.floorBlocks(InteropRig.config(64 * 1024 + CONNECTIONS * 8192L, BLOCK, BUFFER));
+        int windowBlocks = Math.max(floor, BUFFER / BLOCK + 1);
+        int sendBlocks = Math.max(floor, BUFFER / BLOCK);
+        return TcpConnection.CHARGE + 64 + (long) (windowBlocks + 1 + sendBlocks) * BLOCK;
     }
 
     @Test
@@ -63,8 +65,7 @@ class ConcurrentConnectionsInteropTest {
         try (InteropRig r = InteropRig.open(InteropRig.config(budget, BLOCK, BUFFER))) {
             Services svc = r.startServices(ServiceConfig.builder().tcp(ServiceKind.ECHO).udp()
                     .maxConnections(CONNECTIONS).backlog(16).buffers(BUFFER, BUFFER).build());
-            long before = r.budget().used();
-            int committedBefore = r.budget().committedBlocks();
+            int takenBefore = r.budget().takenBlocks();
             String out = r.python(60, CLIENT, r.sloop(), "7", Integer.toString(CONNECTIONS));
             assertEquals("ok " + CONNECTIONS, out.strip());
             r.assertAtBaseline();
@@ -74,8 +75,8 @@ class ConcurrentConnectionsInteropTest {
             assertEquals(0, st.refused(), st::line);
             assertEquals(0, st.errors(), st::line);
             assertEquals(0, r.budget().failures(), r::report);
-            // Committed blocks count as free in used(): add the peak commitment (an upper bound of the peak held).
-            long peak = r.budget().peak() - before + (long) (r.budget().peakCommittedBlocks() - committedBefore) * BLOCK;
+            // Committed blocks count as free in used(): the peak of used and committed together.
+            long peak = (long) (r.budget().peakTakenBlocks() - takenBefore) * BLOCK;
             System.out.printf("interop: %d connections, budget %,d bytes (%,d per connection at most), peak used + committed above idle %,d bytes (%,d per connection)%n",
                     CONNECTIONS, budget, perConnection(), peak, peak / CONNECTIONS);
             assertTrue(peak <= CONNECTIONS * perConnection(), r::report);

@@ -147,7 +147,8 @@ class SeedScenariosTest {
         }, net.now() + Time.seconds(600));
         assertTrue(done, "received " + pump.received + " of " + data.length + "\n" + dev.report());
         assertArrayEquals(Pump.sha256(data), pump.receivedHash());
-        assertTrue(sentStorm[0] > 10_000, "storm frames: " + sentStorm[0]);
+        // The storm ran throughout the transfer, at its rate (the transfer itself takes well under a second).
+        assertTrue(sentStorm[0] >= net.now() / period - 1 && sentStorm[0] > 5_000, "storm frames: " + sentStorm[0]);
         assertTrue(maxStall[0] <= 2 * maxRto[0], "longest stall " + maxStall[0] / 1e6 + " ms, RTO up to " + maxRto[0] / 1e6 + " ms");
         System.out.printf("seed 001: 2 MB sent from 32 blocks through %,d broadcast frames in %.2f s; longest stall %.1f ms (RTO %.0f ms); device min-ever-free %d bytes, failures %d%n",
                 sentStorm[0], net.now() / 1e9, maxStall[0] / 1e6, maxRto[0] / 1e6, dev.budget().minFree(), dev.budget().failures());
