@@ -80,7 +80,7 @@ final class OutOfOrderQueue {
             return;
         }
         int blocks = Chains.blocks(m, chain);
-        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || !tcp.mayGrow(c, blocks)
+        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || !tcp.mayGrow(c, blocks, false)
                 || !m.transferChain(chain, Category.OUT_OF_ORDER, c.owner)) {
             Chains.free(m, chain);
             link(c, prev, after);

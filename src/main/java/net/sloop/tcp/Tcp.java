@@ -23,8 +23,10 @@ import net.sloop.time.TimerQueue;
  *       control block and commit {@link #floorBlocks} blocks each way (about two full segments):
  *       once admitted it can always make progress.
  *   <li><b>Headroom for the next SYN.</b> Growth beyond the minimum (send queues, windows) never
- *       takes the last {@link #headroomBlocks} uncommitted blocks, which admit one more
- *       connection, so a new SYN is always judged on its merits.
+ *       takes the uncommitted blocks that {@link #guaranteedConnections} admissions need (less
+ *       those admitted, never fewer than one: {@link #headroom}), so a new SYN is judged on its
+ *       merits, and memory a peer pins (unread data, a window it keeps shut) is growth, never
+ *       another connection's minimum.
  *   <li><b>Growth on demand, under a fair share.</b> A receive window grows past the minimum only
  *       as the peer fills it ({@code TcpConnection.rcvGrant}), and above the pressure threshold no
  *       connection holds more than a fair share of the pool ({@link #mayGrow}).
@@ -73,8 +75,10 @@ public final class Tcp implements Transport {
     int orphans;
     /** Blocks committed each way to every admitted connection: its guaranteed minimum. */
     final int floorBlocks;
-    /** Uncommitted blocks that growth beyond the minimum never takes: the cost of admitting one more connection. */
-    final int headroomBlocks;
+    /** Uncommitted blocks one admission takes: the control charge (rounded up) and the minimum each way. */
+    final int admissionBlocks;
+    /** Connections the budget is kept able to admit at their minimum, whatever the others hold (see {@link #headroom}). */
+    final int guaranteedConnections;
     /** Orphans kept at once; one more is reset (Linux's tcp_max_orphans). */
     final int maxOrphans;
     /** Connections whose writer the budget refused a block (flag F_WAIT_MEMORY). */
@@ -114,9 +118,10 @@ public final class Tcp implements Transport {
         this.scoreboardsFree = scoreboards.length;
         this.maxConnections = stack.config().tcpConnectionTimers();
         this.floorBlocks = floorBlocks(stack.config());
-        this.headroomBlocks = admissionBlocks(stack.config());
-        this.maxOrphans = cfg.maxOrphans() > 0 ? cfg.maxOrphans()
-                : Math.max(4, Math.min(maxConnections, (m.blockCount() - m.reserveBlocks()) / Math.max(1, headroomBlocks)) / 2);
+        this.admissionBlocks = admissionBlocks(stack.config());
+        int admittable = Math.min(maxConnections, (m.blockCount() - m.reserveBlocks()) / admissionBlocks);
+        this.guaranteedConnections = cfg.guaranteedConnections() > 0 ? cfg.guaranteedConnections() : Math.max(1, admittable / 4);
+        this.maxOrphans = cfg.maxOrphans() > 0 ? cfg.maxOrphans() : Math.max(4, admittable / 2);
         this.challengeInterval = net.sloop.time.Time.SECONDS / 1000; // 1000 challenge ACKs per second, like Linux
     }
 
@@ -436,30 +441,49 @@ public final class Tcp implements Transport {
 
     /** Frees memory no admitted connection needs (see {@link #reclaim(int)}) until one more connection could be admitted. */
     boolean reclaim() {
-        return reclaim(headroomBlocks);
+        return reclaim(admissionBlocks);
+    }
+
+    /**
+     * Uncommitted blocks growth beyond the minimum leaves alone: what the admissions still
+     * guaranteed need ({@link #guaranteedConnections} less those admitted), and never less than
+     * one admission.
+     */
+    int headroom() {
+        return Math.max(1, guaranteedConnections - admitted) * admissionBlocks;
+    }
+
+    public int guaranteedConnections() {
+        return guaranteedConnections;
     }
 
     /**
      * May connection {@code c} take {@code n} more blocks beyond its guaranteed minimum? Never
      * into the admission headroom. Below the pressure threshold (a share of the budget, like
-     * Linux's tcp_mem) yes; above it, only up to a fair share of the pool, so one cannot starve
-     * the others: the pool divided among the connections admitted and the one the headroom is
-     * kept for.
+     * Linux's tcp_mem) yes; above it, only up to a fair share each way, so one cannot starve the
+     * others: what the budget holds beyond its baseline and the headroom, divided among the
+     * connections admitted (the headroom already keeps the minimum of those still to come), half
+     * for each direction ({@code send}: the send queue; else the receive window, queue and
+     * out-of-order data).
      */
-    boolean mayGrow(TcpConnection c, int n) {
-        if (canGrow(c, n)) return true;
+    boolean mayGrow(TcpConnection c, int n, boolean send) {
+        if (canGrow(c, n, send)) return true;
         counters.pressureRefusals++;
         return false;
     }
 
-    /** {@link #mayGrow} without counting a refusal. */
-    private boolean canGrow(TcpConnection c, int n) {
-        if (m.uncommittedFreeBlocks() - n < headroomBlocks) return false;
+    /**
+     * {@link #mayGrow} without counting a refusal. The fair share is split between the two
+     * directions, so that data a peer pushes in cannot take the room its own replies need (an
+     * echo whose unread input filled the share could otherwise send only its minimum).
+     */
+    private boolean canGrow(TcpConnection c, int n, boolean send) {
+        if (m.uncommittedFreeBlocks() - n < headroom()) return false;
         int usable = m.blockCount() - m.reserveBlocks();
         int taken = m.blockCount() - m.freeBlocks() + m.committedBlocks();
         if (taken + n <= (long) usable * cfg.pressurePercent() / 100) return true;
-        int share = Math.max(2 * floorBlocks, (usable - baselineBlocks() - headroomBlocks) / Math.max(1, admitted + 1));
-        return c.blocksHeld(m) + n <= share;
+        int share = Math.max(floorBlocks, (usable - baselineBlocks() - headroom()) / Math.max(1, admitted) / 2);
+        return (send ? c.sendBlocksHeld() : c.receiveBlocksHeld(m)) + n <= share;
     }
 
     /**
@@ -595,11 +619,11 @@ public final class Tcp implements Transport {
      * had, every waiting connection hears WRITABLE (and tries again, waiting again if it loses).
      */
     void wakeMemoryWaiters() {
-        if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < headroomBlocks) return;
+        if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < headroom()) return;
         for (int i = 0; i < buckets.length && memoryWaiters > 0; i++) {
             for (TcpConnection c = buckets[i]; c != null; ) {
                 TcpConnection nx = c.hashNext;
-                if (c.has(TcpConnection.F_WAIT_MEMORY) && canGrow(c, 1)) { // woken only if it would now get a block
+                if (c.has(TcpConnection.F_WAIT_MEMORY) && canGrow(c, 1, true)) { // woken only if it would now get a block
                     c.clear(TcpConnection.F_WAIT_MEMORY);
                     memoryWaiters--;
                     if (c.socket != null) c.socket.writable();
@@ -636,7 +660,45 @@ public final class Tcp implements Transport {
 
     /** A report of TCP's counters and tables, for people. */
     public String report() {
-        return "  tcp connections " + admitted + " (limit " + maxConnections + "), TIME_WAIT records " + timeWait.size()
-                + " in " + timeWait.blocksHeld() + " blocks, half-open " + synQueue.size() + "\n" + counters.report();
+        return "  tcp connections " + admitted + " (limit " + maxConnections + ", " + guaranteedConnections + " guaranteed, "
+                + floorBlocks + " blocks each way guaranteed to each), orphans " + orphans + " (limit " + maxOrphans
+                + "), TIME_WAIT records " + timeWait.size() + " in " + timeWait.blocksHeld() + " blocks, half-open "
+                + synQueue.size() + "\n" + connectionsReport(16) + counters.report();
+    }
+
+    /**
+     * Up to {@code max} connections, one line each in the spirit of {@code ss -tmi}: addresses,
+     * state, queues, the memory each holds and has committed, windows and timers.
+     */
+    public String connectionsReport(int max) {
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        long t = now();
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                if (n++ >= max) continue;
+                sb.append("  tcp ").append(c).append(' ').append(c.state);
+                if (c.has(TcpConnection.F_ORPHAN)) sb.append(" orphan");
+                if (c.has(TcpConnection.F_RCV_SHUT)) sb.append(" rcv-shut");
+                sb.append(" send-q ").append(c.sendBuf.length).append(" (unacked ").append(c.sndMax - c.sndUna)
+                        .append(") recv-q ").append(c.recvBuf.length)
+                        .append(" blocks held ").append(c.sendBuf.blocks).append('+').append(c.recvBuf.blocks)
+                        .append(" committed ").append(c.sendCommit).append('+').append(c.rcvCommit)
+                        .append(" rwnd ").append(Math.max(0, c.rcvAdv - c.rcvNxt)).append(" (earned ").append(c.windowLimit())
+                        .append(") swnd ").append(c.sndWnd).append(" cwnd ").append(c.cc.cwnd())
+                        .append(" rto ").append(c.rtt.rto() / 1_000_000).append("ms retrans ").append(c.retransmits);
+                if (c.rtxAt != TcpConnection.OFF) sb.append(c.has(TcpConnection.F_PERSIST) ? " persist " : " rtx ").append(ms(c.rtxAt - t));
+                if (c.delackAt != TcpConnection.OFF) sb.append(" delack ").append(ms(c.delackAt - t));
+                if (c.keepAt != TcpConnection.OFF) sb.append(" keepalive ").append(ms(c.keepAt - t));
+                if (c.finWait2At != TcpConnection.OFF) sb.append(c.state == TcpState.FIN_WAIT_2 ? " fin-wait-2 " : " orphan-ends ").append(ms(c.finWait2At - t));
+                sb.append('\n');
+            }
+        }
+        if (n > max) sb.append("  tcp ... and ").append(n - max).append(" more connections\n");
+        return sb.toString();
+    }
+
+    private static String ms(long nanos) {
+        return nanos / 1_000_000 + "ms";
     }
 }

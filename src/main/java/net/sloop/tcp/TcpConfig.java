@@ -27,6 +27,9 @@ import static net.sloop.time.Time.seconds;
  * @param guaranteedBytes bytes each way every admitted connection is guaranteed (committed at admission, in whole
  *     blocks): enough to make progress. 0 derives it: two full segments each way, less on budgets too small for that
  *     (at least two blocks). Windows beyond it are backed on demand from the shared pool.
+ * @param guaranteedConnections connections the budget is kept able to admit at their guaranteed minimum whatever the
+ *     others hold: growth beyond the minimum never takes the memory that many admissions need (less those admitted,
+ *     and always at least one). 0 derives it: a quarter of what the budget could admit at the minimum.
  * @param maxOrphans connections the application has closed but the protocol has not finished (FIN_WAIT_1/2, CLOSING,
  *     LAST_ACK) kept at once, like Linux's tcp_max_orphans; beyond it the oldest is reset. 0 derives it: half the
  *     connections the budget can admit (at least 4).
@@ -64,6 +67,7 @@ public record TcpConfig(
         int keepCount,
         long finWait2Nanos,
         int guaranteedBytes,
+        int guaranteedConnections,
         int maxOrphans,
         long orphanTimeoutNanos,
         int outOfOrderBlocks,
@@ -106,6 +110,7 @@ public record TcpConfig(
         b.keepCount = keepCount;
         b.finWait2Nanos = finWait2Nanos;
         b.guaranteedBytes = guaranteedBytes;
+        b.guaranteedConnections = guaranteedConnections;
         b.maxOrphans = maxOrphans;
         b.orphanTimeoutNanos = orphanTimeoutNanos;
         b.outOfOrderBlocks = outOfOrderBlocks;
@@ -142,6 +147,7 @@ public record TcpConfig(
         private int keepCount = 9;
         private long finWait2Nanos = seconds(60);
         private int guaranteedBytes = 0;
+        private int guaranteedConnections = 0;
         private int maxOrphans = 0;
         private long orphanTimeoutNanos = seconds(120);
         private int outOfOrderBlocks = 32;
@@ -174,6 +180,7 @@ public record TcpConfig(
         public Builder keepCount(int v) { keepCount = v; return this; }
         public Builder finWait2Nanos(long v) { finWait2Nanos = v; return this; }
         public Builder guaranteedBytes(int v) { guaranteedBytes = v; return this; }
+        public Builder guaranteedConnections(int v) { guaranteedConnections = v; return this; }
         public Builder maxOrphans(int v) { maxOrphans = v; return this; }
         public Builder orphanTimeoutNanos(long v) { orphanTimeoutNanos = v; return this; }
         public Builder outOfOrderBlocks(int v) { outOfOrderBlocks = v; return this; }
@@ -202,6 +209,7 @@ public record TcpConfig(
             need(keepIdleNanos > 0 && keepIntervalNanos > 0 && keepCount >= 1, "tcp keepalive times and count must be positive");
             need(finWait2Nanos > 0, "tcp finWait2Nanos must be positive");
             need(guaranteedBytes >= 0 && guaranteedBytes <= (1 << 20), "tcp guaranteedBytes must be 0..1 MiB (0: derived)");
+            need(guaranteedConnections >= 0, "tcp guaranteedConnections must be >= 0 (0: derived)");
             need(maxOrphans >= 0, "tcp maxOrphans must be >= 0 (0: derived)");
             need(orphanTimeoutNanos >= seconds(1), "tcp orphanTimeoutNanos must be at least 1 s");
             need(outOfOrderBlocks >= 0, "tcp outOfOrderBlocks must be >= 0");
@@ -213,7 +221,7 @@ public record TcpConfig(
             need(maxSegment >= 64 && maxSegment <= 65495, "tcp maxSegment must be 64..65495");
             return new TcpConfig(sendBuffer, receiveBuffer, synQueue, synCookies, acceptBacklog, timeWaitRecords, timeWaitNanos,
                     initialRtoNanos, minRtoNanos, maxRtoNanos, maxRetransmits, synRetries, delayedAckNanos, keepIdleNanos,
-                    keepIntervalNanos, keepCount, finWait2Nanos, guaranteedBytes, maxOrphans, orphanTimeoutNanos, outOfOrderBlocks, pressurePercent, sackScoreboards, sackRanges,
+                    keepIntervalNanos, keepCount, finWait2Nanos, guaranteedBytes, guaranteedConnections, maxOrphans, orphanTimeoutNanos, outOfOrderBlocks, pressurePercent, sackScoreboards, sackRanges,
                     initialWindowSegments, congestionControl, windowScaling, timestamps, sack, maxSegment, secret);
         }
 

@@ -106,8 +106,8 @@ public final class TcpConnection extends Timer {
     int rcvCommit;
     /**
      * The window this connection has earned, in bytes: the guaranteed minimum at first, doubled
-     * each time the peer fills half of it (a sender that uses its window gets more, an idle one
-     * never grows), never beyond {@link #rcvLimit}; back to the minimum when reclaimed.
+     * each time the peer fills half of it ({@link #filled}), never beyond {@link #rcvLimit}; back
+     * to the minimum when reclaimed under pressure.
      */
     int rcvGrant;
     /** In-order bytes received since {@link #rcvGrant} last grew. */
@@ -217,7 +217,7 @@ public final class TcpConnection extends Timer {
             sendCommit--;
             return m.allocCommitted(Category.SOCKET_SEND, owner);
         }
-        if (!tcp.mayGrow(this, 1)) return -1;
+        if (!tcp.mayGrow(this, 1, true)) return -1;
         return m.alloc(Category.SOCKET_SEND, owner);
     }
 
@@ -237,9 +237,14 @@ public final class TcpConnection extends Timer {
         }
     }
 
-    /** Budget blocks this connection holds or has committed (send, receive, out-of-order), its share of the pool. */
-    int blocksHeld(Budget m) {
-        return sendBuf.blocks + recvBuf.blocks + (int) (owner.used(Category.OUT_OF_ORDER) / m.blockSize()) + sendCommit + rcvCommit;
+    /** Send blocks this connection holds or has committed. */
+    int sendBlocksHeld() {
+        return sendBuf.blocks + sendCommit;
+    }
+
+    /** Receive blocks this connection holds or has committed: its queue, the window's backing, out-of-order data. */
+    int receiveBlocksHeld(Budget m) {
+        return recvBuf.blocks + rcvCommit + (int) (owner.used(Category.OUT_OF_ORDER) / m.blockSize());
     }
 
     // ------------------------------------------------------------------ receive memory
@@ -262,7 +267,7 @@ public final class TcpConnection extends Timer {
         }
         // Data beyond what we advertised is never accepted, so this is data we promised to hold
         // only if the commitment is exact; fall back on the pool (it may refuse).
-        if (!tcp.mayGrow(this, 1)) return -1;
+        if (!tcp.mayGrow(this, 1, false)) return -1;
         return m.alloc(Category.SOCKET_RECEIVE, owner);
     }
 
@@ -293,8 +298,10 @@ public final class TcpConnection extends Timer {
     /**
      * Receive-window autotuning in its simplest form: {@code n} more bytes arrived in order. Once
      * the peer has filled half the window it earned, the window doubles (up to the receive
-     * buffer), so a sender that uses its window is never held to the minimum, and a connection
-     * that sends a byte now and then never grows.
+     * buffer): a sender that uses its window is not held to the minimum, and a connection that
+     * is idle, or sends a byte now and then, never grows. What a peer pins this way (data the
+     * application does not read) is growth: it never takes another connection's minimum
+     * ({@code Tcp.headroom}), and is limited to a fair share under pressure.
      */
     void filled(int n) {
         rcvFilled += n;

@@ -267,8 +267,8 @@ class TcpDataSegmentTest {
         int sent = 0;
         int win = k.edge - k.rnxt;
         // The window starts at what the guaranteed minimum backs (Tcp.floorBlocks: at this budget
-        // 6 blocks of 512, 3072 bytes, less than the buffer) and grows only as the peer fills it;
-        // warm()'s small segments did not. Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the edge
+        // 6 blocks of 512, 3072 bytes, less than the buffer) and grows only as the peer fills
+        // half of it; warm()'s small segments did not. Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the edge
         // moved only in steps of at least min(window/2, MSS), so it is within an MSS of 3072.
         assertTrue(win > 3072 - 1000 && win <= 3072, "window " + win);
         int offered = win;
@@ -291,7 +291,7 @@ class TcpDataSegmentTest {
         k.socket.read(new byte[100]);
         p.sync();
         p.nothing();
-        // Reading the rest sends a window update at once.
+        // Reading the rest sends a window update at once, and the reader has now earned the whole buffer.
         k.socket.read(new byte[8192]);
         p.sync();
         Seg up = p.expect(ACK, k.snxt, k.rnxt + sent);
@@ -339,7 +339,9 @@ class TcpDataSegmentTest {
             got = y.socket.available();
         }
         p.all();
-        assertTrue(got >= 8000, "Y holds unread data: " + got);
+        // Y's window grew as it was filled, within its fair share of the pool beyond the minimum
+        // of the connections the budget guarantees (Tcp.headroom).
+        assertTrue(got >= 4000, "Y holds unread data: " + got);
         Conn x = p.accepted(seg(SYN, RISS, 0).mss(1000));
         int wrote = x.socket.write(new byte[16 * 1024]);
         assertTrue(wrote < 16 * 1024, "X was refused memory: took " + wrote);
