@@ -338,8 +338,6 @@ final class TcpInput {
             synSent(now, c, payload);
             return;
         }
-        c.lastReceived = now;
-        c.probes = 0;
         // PAWS (RFC 7323 §5.3): an old timestamp marks an old duplicate.
         if (c.has(F_TS) && hasTs && !is(TcpView.RST) && Seq.lt(tsVal, c.tsRecent) && now - c.tsRecentAt < PAWS_IDLE) {
             c.set(F_ACK_NOW);
@@ -557,6 +555,7 @@ final class TcpInput {
                 c.bufSeq = c.iss + 1;
                 c.retransmits = 0;
                 c.rtxAt = OFF;
+                heard(now, c);
                 tcp.counters.established++;
                 tcp.timers.armKeepalive(now, c);
                 if (c.socket != null) c.socket.connected();
@@ -572,6 +571,11 @@ final class TcpInput {
             tcp.stats.drop(DropReason.TCP_BAD_ACK);
             return false;
         }
+        // The peer is alive only if it sent an acceptable segment whose ACK is not older than
+        // SND.UNA (Linux's tcp_ack: icsk_probes_out, rcv_tstamp). Anyone can send junk: a segment
+        // out of the window never gets here, so it cannot hold off keepalive, the window-probe
+        // limit or the user timeout (RFC 1122 §4.2.3.6, §4.2.2.17; RFC 5482).
+        if (Seq.ge(ack, c.sndUna)) heard(now, c);
         int oldWnd = c.sndWnd;
         boolean sackNews = false;
         if (c.has(F_SACK) && opt.sackBlockCount() > 0 && Seq.gt(c.sndMax, c.sndUna)) sackNews = sackUpdate(c);
@@ -598,6 +602,12 @@ final class TcpInput {
             duplicateAck(now, c, sackNews);
         }
         return true;
+    }
+
+    /** An acceptable segment arrived: the idle time and the unanswered-probe count start again. */
+    private static void heard(long now, TcpConnection c) {
+        c.lastReceived = now;
+        c.probes = 0;
     }
 
     private boolean sackUpdate(TcpConnection c) {

@@ -152,6 +152,65 @@ class TcpResetSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 1: only acceptable segments prove the peer alive. An off-path sender's
+     * far-out-of-window ACKs, every 500 ms, must not reset the keepalive count (they are answered
+     * and dropped, RFC 9293 §3.10.7.4), or a dead connection would live for ever.
+     */
+    @Test
+    void outOfWindowSegmentsDoNotKeepADeadConnectionAlive() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        k.socket.setKeepAlive(Time.seconds(10), Time.seconds(2), 3);
+        p.sync();
+        for (int i = 0; i < 60 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt + 100_000_000, k.snxt));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "ended by keepalive after 10 s + 3 probes, whatever the junk: " + k.socket.state());
+        assertEquals(TcpError.KEEPALIVE_TIMEOUT, k.socket.error());
+        k.socket.close();
+        p.finish();
+    }
+
+    /** Item 1 for window probes: junk out of the window does not count as the peer answering them. */
+    @Test
+    void outOfWindowSegmentsDoNotAnswerWindowProbes() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(4).build());
+        Conn k = TcpDataSegmentTest.warm(p, seg(SYN, RISS, 0).mss(1000));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        for (int i = 0; i < 2000 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt - 100_000_000, k.snxt).win(0));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "dead after 4 unanswered probes: " + k.socket.state());
+        assertEquals(TcpError.TIMED_OUT, k.socket.error());
+        p.finish();
+    }
+
+    /** Item 1 for the user timeout (RFC 5482) while probing a shut window. */
+    @Test
+    void outOfWindowSegmentsDoNotHoldOffTheUserTimeout() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(1000).build());
+        Conn k = TcpDataSegmentTest.warm(p, seg(SYN, RISS, 0).mss(1000));
+        k.socket.setUserTimeout(Time.seconds(30));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        for (int i = 0; i < 200 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt + 100_000_000, k.snxt).win(0));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "ended by the user timeout: " + k.socket.state());
+        assertEquals(TcpError.USER_TIMEOUT, k.socket.error());
+        p.finish();
+    }
+
     @Test
     void aResetDoesNotEndTimeWaitEarly() throws Exception {
         Peer p = new Peer();
