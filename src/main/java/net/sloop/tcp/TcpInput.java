@@ -265,6 +265,8 @@ final class TcpInput {
             if (sample >= 0) {
                 c.rtt.sample(sample);
                 c.cc.onRttSample(now, sample);
+            } else if (q.retransmitted(e)) {
+                c.rtt.reinitializeAfterSynTimeout(); // RFC 6298 §5.7
             }
             q.remove(e);
         }
@@ -508,6 +510,7 @@ final class TcpInput {
         if (ackOk) {
             // Our SYN is acknowledged: established.
             sampleRtt(now, c, ack);
+            afterHandshake(c);
             c.sndUna = ack;
             c.bufSeq = c.iss + 1;
             c.sndWnd = wnd; // RFC 7323 §2.2: the window of a SYN segment is never scaled
@@ -553,6 +556,7 @@ final class TcpInput {
                 c.sndWl2 = ack;
                 c.sndUna = ack;
                 c.bufSeq = c.iss + 1;
+                afterHandshake(c);
                 c.retransmits = 0;
                 c.rtxAt = OFF;
                 heard(now, c);
@@ -604,6 +608,14 @@ final class TcpInput {
         return true;
     }
 
+    /**
+     * RFC 6298 §5.7: if our SYN (or SYN-ACK) was retransmitted and the handshake gave no valid RTT
+     * sample, data transfer starts with an RTO of 3 s (and no backoff), not the 1 s default.
+     */
+    private static void afterHandshake(TcpConnection c) {
+        if (c.retransmits > 0 && !c.rtt.hasSample()) c.rtt.reinitializeAfterSynTimeout();
+    }
+
     /** An acceptable segment arrived: the idle time and the unanswered-probe count start again. */
     private static void heard(long now, TcpConnection c) {
         c.lastReceived = now;
@@ -652,7 +664,9 @@ final class TcpInput {
         if (Seq.lt(c.sndNxt, c.sndUna)) c.sndNxt = c.sndUna;
         c.retransmits = 0;
         c.persistProbes = 0;
-        c.rtt.resetBackoff();
+        // No resetBackoff() here: RFC 6298 §5 (the note after 5.7) and Karn's algorithm keep the
+        // backed-off RTO until a valid RTT sample (RttEstimator.sample clears the backoff): the
+        // ACK of a retransmitted segment, timed by nothing, proves nothing about the path.
         if (c.scoreboard != null) c.scoreboard.advance(ack);
         if (c.has(F_IN_RECOVERY)) {
             if (Seq.ge(ack, c.recover)) {

@@ -67,6 +67,41 @@ class TcpRecoverySegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 2 (RFC 6298 §5 note after 5.7, Karn's algorithm): the ACK of a retransmitted
+     * segment gives no RTT sample, so the backed-off RTO stays for the next segment; only a valid
+     * sample (an ACK for a segment sent once) brings it back.
+     */
+    @Test
+    void theBackedOffRtoSurvivesTheAckOfARetransmission() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, false);
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(200), p.advanceUntilSent(Time.seconds(10)));
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        assertEquals(Time.millis(400), p.advanceUntilSent(Time.seconds(10)));
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt)); // acknowledges a segment sent three times: no sample
+        p.nothing();
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(800), p.advanceUntilSent(Time.seconds(10)), "still backed off twice");
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt));
+        // That ACK was for a retransmission too; the next segment is sent once and acknowledged: a sample.
+        assertEquals(1, write(p, k, 1).size());
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt));
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(200), p.advanceUntilSent(Time.seconds(10)), "a valid sample ended the backoff");
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void tooManyRetransmissionsEndTheConnectionAndFreeEverything() throws Exception {
         Peer p = new Peer(Peer.config().maxRetransmits(3).build());
@@ -84,6 +119,29 @@ class TcpRecoverySegmentTest {
         assertEquals(0, p.stack.tcp().connections());
         p.advance(Time.seconds(100));
         p.nothing();
+        p.finish();
+    }
+
+    /** RFC 6298 §5.7 (issue 9, item 8): a SYN retransmitted and no RTT sample: data starts with an RTO of 3 s, not backed off. */
+    @Test
+    void afterARetransmittedSynTheRtoStartsAtThreeSeconds() throws Exception {
+        Peer p = new Peer();
+        TcpSocket c = p.stack.tcp().connect(REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        assertEquals(Time.seconds(1), p.advanceUntilSent(Time.seconds(100)));
+        p.expect();
+        assertEquals(Time.seconds(2), p.advanceUntilSent(Time.seconds(100)));
+        p.expect();
+        p.advance(Time.millis(5));
+        p.send(seg(SYN | ACK, RISS, syn.seq() + 1).ports(7, syn.srcPort()).mss(MSS));
+        p.expect(ACK, syn.seq() + 1, RISS + 1);
+        assertTrue(c.isConnected());
+        c.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, syn.seq() + 1, RISS + 1);
+        assertEquals(Time.seconds(3), p.advanceUntilSent(Time.seconds(100)), "RFC 6298 §5.7, not the SYN's 4 s");
+        c.abort();
         p.finish();
     }
 
