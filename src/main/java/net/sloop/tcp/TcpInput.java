@@ -159,9 +159,13 @@ final class TcpInput {
             tcp.stats.drop(DropReason.TCP_TIME_WAIT);
             return true;
         }
+        boolean bothTs = (t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0 && hasTs;
         if (is(TcpView.SYN) && !is(TcpView.ACK)) {
-            boolean newer = Seq.gt(seq, t.rcvNxt(r))
-                    || ((t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0 && hasTs && Seq.gt(tsVal, t.tsRecent(r)));
+            // RFC 6191 §2: with timestamps on the old incarnation and on the SYN, the timestamp
+            // alone decides (TSval > TS.Recent of the record, whatever the sequence number: a
+            // higher one with an old timestamp is an old duplicate); without them, the ISN rule
+            // of RFC 9293 §3.10.7.4 (a sequence number beyond the old RCV.NXT).
+            boolean newer = bothTs ? Seq.gt(tsVal, t.tsRecent(r)) : Seq.gt(seq, t.rcvNxt(r));
             if (newer && tcp.findListener(dst, dport) != null) {
                 t.remove(r);
                 tcp.counters.timeWaitReused++;
@@ -171,6 +175,8 @@ final class TcpInput {
         if (is(TcpView.FIN)) {
             // A retransmitted FIN: our ACK was lost. Acknowledge it and restart the 2*MSL wait.
             r = t.restart(r, now);
+            // RFC 7323 §4.3: the FIN's sequence number is at Last.ACK.sent; its TSval is the newest.
+            if (r >= 0 && bothTs && Seq.ge(tsVal, t.tsRecent(r))) t.tsRecent(r, tsVal);
         }
         tcp.stats.drop(DropReason.TCP_TIME_WAIT);
         if (r >= 0 && tcp.challengeAllowed(now)) {

@@ -290,6 +290,14 @@ final class Peer {
         expect(FIN | ACK, k.snxt, k.rnxt);
     }
 
+    /** {@link #closeExpectingFin} for a connection with timestamps: the FIN carries them. */
+    void closeExpectingFinTs(Conn k) {
+        k.socket.close();
+        sync();
+        Seg f = expect(FIN | ACK, k.snxt, k.rnxt);
+        assertEquals(true, f.repr().timestamps(), "timestamps on the FIN: " + f);
+    }
+
     /** The application closes {@code k} and the peer answers with FIN+ACK: TIME_WAIT, our last ACK sent. */
     void closeIntoTimeWait(Conn k) {
         closeExpectingFin(k);

@@ -1,6 +1,7 @@
 package net.sloop.tcp;
 
 import static net.sloop.tcp.Peer.ACK;
+import static net.sloop.tcp.Peer.FIN;
 import static net.sloop.tcp.Peer.PSH;
 import static net.sloop.tcp.Peer.REMOTE;
 import static net.sloop.tcp.Peer.RISS;
@@ -236,6 +237,35 @@ class TcpResetSegmentTest {
         assertEquals(k.rnxt + 100_001, sa.ack());
         assertEquals(0, p.stack.tcp().timeWaitRecords());
         // An old SYN (lower sequence number) only gets the last ACK again.
+        l.close();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 3 (RFC 6191 §2): with timestamps on both sides, the timestamp alone decides
+     * whether a SYN may reopen a TIME_WAIT pair; the sequence number decides only without them.
+     */
+    @Test
+    void withTimestampsTheSynsTimestampDecidesTimeWaitReuse() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1460).ts(5000, 0));
+        TcpListener l = p.stack.tcp().listen(0, Peer.SLOOP_PORT);
+        p.closeExpectingFinTs(k);
+        p.send(seg(FIN | ACK, k.rnxt, k.snxt + 1).ts(6000, 0));
+        p.expect(ACK, k.snxt + 1, k.rnxt + 1);
+        assertEquals(1, p.stack.tcp().timeWaitRecords());
+        // A higher sequence number but an older timestamp: an old duplicate, not a new incarnation.
+        p.send(seg(SYN, k.rnxt + 100_000, 0).mss(1460).ts(5500, 0));
+        Seg a = p.expect();
+        assertEquals(ACK, a.flags(), "the TIME_WAIT ACK, not a SYN-ACK: " + a);
+        assertEquals(1, p.stack.tcp().timeWaitRecords());
+        // A lower sequence number but a newer timestamp: RFC 6191 lets it in.
+        p.advance(Time.seconds(1));
+        p.send(seg(SYN, k.rnxt - 100_000, 0).mss(1460).ts(7000, 0));
+        Seg sa = p.expect();
+        assertEquals(SYN | ACK, sa.flags(), "a new connection: " + sa);
+        assertEquals(k.rnxt - 100_000 + 1, sa.ack());
+        assertEquals(0, p.stack.tcp().timeWaitRecords());
         l.close();
         p.finish();
     }
