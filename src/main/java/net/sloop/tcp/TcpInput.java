@@ -46,6 +46,8 @@ final class TcpInput {
     int src, dst, sport, dport;
     boolean hasTs;
     int tsVal, tsEcr;
+    /** The segment is the peer's SYN-ACK completing a simultaneous open (its SYN flag taken off). */
+    private boolean synAck;
 
     TcpInput(Tcp tcp) {
         this.tcp = tcp;
@@ -342,6 +344,7 @@ final class TcpInput {
     // ------------------------------------------------------------------ connections
 
     private void connection(long now, TcpConnection c, int payload) {
+        synAck = false;
         if (c.state == TcpState.SYN_SENT) {
             synSent(now, c, payload);
             return;
@@ -361,6 +364,7 @@ final class TcpInput {
                 && is(TcpView.ACK) && seq == c.irs && ack == c.iss + 1) {
             flags &= ~TcpView.SYN;
             seq = c.irs + 1;
+            synAck = true;
         }
         // 1. Sequence number acceptable? (RFC 9293 §3.10.7.4, first)
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
@@ -555,8 +559,9 @@ final class TcpInput {
     private boolean ack(long now, TcpConnection c, boolean inWindow) {
         if (c.state == TcpState.SYN_RECEIVED) {
             if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
-                c.state = TcpState.ESTABLISHED;
-                c.sndWnd = wnd << c.sndWscale;
+                // A close during the handshake queued the FIN (TcpSocket.queueFin): it goes now.
+                c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+                c.sndWnd = synAck ? wnd : wnd << c.sndWscale; // RFC 7323 §2.2: a SYN's window is never scaled
                 c.maxSndWnd = c.sndWnd;
                 c.sndWl1 = seq;
                 c.sndWl2 = ack;
