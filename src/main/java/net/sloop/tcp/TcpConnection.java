@@ -118,6 +118,8 @@ public final class TcpConnection extends Timer {
     long tsRecentAt;
     int tsOffset;
     int lastAckSent;
+    /** Our timestamp clock (ms) when we last answered an invalid segment, 0 if never (Linux's last_oow_ack_time). */
+    int oowAckAt;
 
     // Round trip, retransmission, congestion, recovery.
     final RttEstimator rtt;

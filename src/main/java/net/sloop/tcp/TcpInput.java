@@ -181,7 +181,7 @@ final class TcpInput {
             if (r >= 0 && bothTs && Seq.ge(tsVal, t.tsRecent(r))) t.tsRecent(r, tsVal);
         }
         tcp.stats.drop(DropReason.TCP_TIME_WAIT);
-        if (r >= 0 && tcp.challengeAllowed(now)) {
+        if (r >= 0 && tcp.challengeAllowed(now, null)) {
             boolean ts = (t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0;
             tcp.output.ackFor(now, dst, dport, src, sport, t.sndNxt(r), t.rcvNxt(r), ts,
                     TcpOutput.tsClock(now) + t.tsOffset(r), t.tsRecent(r));
@@ -351,7 +351,7 @@ final class TcpInput {
         }
         // PAWS (RFC 7323 §5.3): an old timestamp marks an old duplicate.
         if (c.has(F_TS) && hasTs && !is(TcpView.RST) && Seq.lt(tsVal, c.tsRecent) && now - c.tsRecentAt < PAWS_IDLE) {
-            c.set(F_ACK_NOW);
+            invalidAck(now, c);
             tcp.output.output(now, c);
             dropped(payload, DropReason.TCP_PAWS);
             return;
@@ -386,7 +386,7 @@ final class TcpInput {
                 if (c.has(TcpConnection.F_FREED)) return;
             }
             if (!is(TcpView.RST)) {
-                c.set(F_ACK_NOW);
+                invalidAck(now, c);
                 tcp.output.output(now, c);
             }
             // Even an unacceptable segment may carry a usable ACK of a zero-window probe; RFC 9293 drops it.
@@ -468,9 +468,21 @@ final class TcpInput {
         if (!c.has(TcpConnection.F_FREED)) tcp.output.output(now, c);
     }
 
+    /**
+     * An ACK in answer to a segment dropped as out of the window or by PAWS (RFC 9293 §3.10.7.4,
+     * RFC 7323 §5.3), rate-limited per connection as Linux's tcp_oow_rate_limited does: a bare ACK
+     * (or a SYN) is answered at most once per 500 ms, so that two ends that disagree cannot loop
+     * ACKs; a segment carrying data or a FIN is always answered (its sender is retransmitting
+     * because our ACK was lost).
+     */
+    private void invalidAck(long now, TcpConnection c) {
+        if ((segLength() > 0 && !is(TcpView.SYN)) || tcp.oowAllowed(now, c)) c.set(F_ACK_NOW);
+        else tcp.counters.invalidAcksSuppressed++;
+    }
+
     private void challenge(long now, TcpConnection c) {
         tcp.counters.challengeAcks++;
-        if (tcp.challengeAllowed(now)) tcp.output.sendAck(now, c);
+        if (tcp.challengeAllowed(now, c)) tcp.output.sendAck(now, c);
     }
 
     /** SYN-SENT (RFC 9293 §3.10.7.3). */

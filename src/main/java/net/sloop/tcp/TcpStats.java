@@ -5,7 +5,7 @@ public final class TcpStats {
     public long activeOpens, passiveOpens, established, closed, aborted;
     public long segmentsSent, dataBytesSent, retransmittedSegments, retransmittedBytes;
     public long timeouts, fastRetransmits, duplicateAcks, windowProbes, keepaliveProbes, finWait2Timeouts;
-    public long resetsSent, resetsReceived, challengeAcks, challengeAcksSuppressed;
+    public long resetsSent, resetsReceived, challengeAcks, challengeAcksSuppressed, invalidAcksSuppressed;
     public long cookiesSent, cookiesAccepted, synEvicted, synTimeouts;
     public long admissionsRefused, pressureRefusals, windowsLimitedByMemory, receiveOverruns;
     public long reclaimedTimeWait, reclaimedOutOfOrder, timeWaitDropped, timeWaitReused;

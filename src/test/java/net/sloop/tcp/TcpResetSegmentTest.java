@@ -61,6 +61,7 @@ class TcpResetSegmentTest {
         // RFC 5961 §4.2: whatever its sequence number, a SYN gets a challenge ACK and changes nothing.
         p.send(seg(SYN, k.rnxt + 5, 0).mss(1460));
         p.expect(ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(500)); // ACKs to invalid segments are spaced per connection (item 5)
         p.send(seg(SYN, RISS - 500, 0).mss(1460));
         p.expect(ACK, k.snxt, k.rnxt);
         p.nothing();
@@ -79,6 +80,7 @@ class TcpResetSegmentTest {
         p.send(seg(PSH | ACK, k.rnxt, k.snxt + 5000).data(10));
         p.expect(ACK, k.snxt, k.rnxt);
         assertEquals(0, k.socket.available(), "its data is dropped with it");
+        p.advance(Time.millis(500)); // challenge ACKs are spaced per connection (item 5)
         // Below SND.UNA - MAX.SND.WND: the same.
         p.send(seg(PSH | ACK, k.rnxt, k.snxt - 200_000).data(10));
         p.expect(ACK, k.snxt, k.rnxt);
@@ -90,19 +92,83 @@ class TcpResetSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 5 (CVE-2016-5696): challenge ACKs are limited per connection, so an attacker
+     * flooding its own connection cannot drain a budget that another connection's challenge ACKs
+     * come from, nor count that connection's ACKs by the dent they make.
+     */
     @Test
-    void challengeAcksAreLimitedTo1000PerSecond() throws Exception {
+    void challengeAcksAreLimitedPerConnection() throws Exception {
+        Peer p = new Peer();
+        Conn a = p.accepted();
+        Conn b = p.accepted(seg(SYN, RISS, 0).mss(1460).ports(Peer.REMOTE_PORT + 1, Peer.SLOOP_PORT));
+        for (int i = 0; i < 1500; i++) p.send(seg(RST, a.rnxt + 1 + i, 0));
+        assertEquals(1, p.all().size(), "one challenge ACK per 500 ms on a connection");
+        assertEquals(1500, p.stack.tcp().counters().challengeAcks);
+        assertEquals(1499, p.stack.tcp().counters().challengeAcksSuppressed);
+        // The other connection's challenge ACK is not held back by the flood on the first.
+        p.send(seg(RST, b.rnxt + 1, 0).ports(Peer.REMOTE_PORT + 1, Peer.SLOOP_PORT));
+        p.expect(ACK, b.snxt, b.rnxt);
+        p.advance(Time.millis(500));
+        p.send(seg(RST, a.rnxt + 1, 0));
+        p.expect(ACK, a.snxt, a.rnxt);
+        assertEquals(TcpState.ESTABLISHED, a.socket.state());
+        a.socket.abort();
+        b.socket.abort();
+        p.finish();
+    }
+
+    /** Item 5: the stack-wide budget of challenge ACKs is drawn at random each second, about 1000 on average. */
+    @Test
+    void theStackWideChallengeAckBudgetIsRandomisedPerSecond() throws Exception {
+        Peer p = new Peer();
+        Tcp tcp = p.stack.tcp();
+        java.util.Set<Integer> budgets = new java.util.HashSet<>();
+        long total = 0;
+        for (int second = 10; second < 30; second++) {
+            int n = 0;
+            for (int i = 0; i < 3000; i++) if (tcp.challengeAllowed(Time.seconds(second) + i * 1000L, null)) n++;
+            assertTrue(n >= 500 && n < 1500, "within [limit/2, 3*limit/2): " + n);
+            budgets.add(n);
+            total += n;
+        }
+        assertTrue(budgets.size() > 10, "drawn anew each second: " + budgets);
+        assertTrue(total > 20 * 800 && total < 20 * 1200, "about 1000 a second on average: " + total / 20);
+        p.finish();
+    }
+
+    /** Issue 9, item 7: ACKs for bare out-of-window segments are rate-limited per connection; data is always acknowledged. */
+    @Test
+    void acksForOutOfWindowSegmentsAreRateLimitedPerConnection() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        for (int i = 0; i < 1500; i++) p.send(seg(RST, k.rnxt + 1 + i, 0));
-        int sent = p.all().size();
-        assertTrue(sent >= 990 && sent <= 1000, "about a second's worth at once (RFC 5961 §7): " + sent);
-        assertEquals(1500, p.stack.tcp().counters().challengeAcks);
-        assertEquals(1500 - sent, p.stack.tcp().counters().challengeAcksSuppressed);
-        p.advance(Time.seconds(1));
-        p.send(seg(RST, k.rnxt + 1, 0));
+        for (int i = 0; i < 5; i++) p.send(seg(ACK, k.rnxt + 1_000_000 + i, k.snxt));
+        assertEquals(1, p.all().size(), "one ACK per 500 ms for bare segments out of the window");
+        // A retransmission of data already received is answered every time: our ACK was lost.
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(10));
+        p.all();
+        k.rnxt += 10;
+        for (int i = 0; i < 3; i++) {
+            p.send(seg(PSH | ACK, k.rnxt - 10, k.snxt).data(10));
+            p.expect(ACK, k.snxt, k.rnxt);
+        }
+        p.advance(Time.millis(500));
+        p.send(seg(ACK, k.rnxt + 1_000_000, k.snxt));
         p.expect(ACK, k.snxt, k.rnxt);
-        assertEquals(TcpState.ESTABLISHED, k.socket.state());
+        assertTrue(p.stack.tcp().counters().invalidAcksSuppressed >= 4);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /** Item 7: ACKs for PAWS-rejected bare segments are rate-limited per connection too. */
+    @Test
+    void acksForPawsRejectedSegmentsAreRateLimited() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1460).ts(5000, 0));
+        p.send(seg(ACK, k.rnxt, k.snxt).ts(6000, 0));
+        p.nothing();
+        for (int i = 0; i < 5; i++) p.send(seg(ACK, k.rnxt, k.snxt).ts(5500, 0));
+        assertEquals(1, p.all().size(), "one ACK per 500 ms");
         k.socket.abort();
         p.finish();
     }
