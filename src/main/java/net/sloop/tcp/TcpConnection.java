@@ -120,6 +120,8 @@ public final class TcpConnection extends Timer {
     int lastAckSent;
     /** Our timestamp clock (ms) when we last answered an invalid segment, 0 if never (Linux's last_oow_ack_time). */
     int oowAckAt;
+    /** Our timestamp clock (ms) at the last go-back for a smaller path MTU, 0 if never. */
+    int pmtuGoBackAt;
 
     // Round trip, retransmission, congestion, recovery.
     final RttEstimator rtt;

@@ -32,6 +32,8 @@ import net.sloop.wire.WireError;
  * out before its chain is trimmed to the payload, so nothing reads freed memory.
  */
 final class TcpInput {
+    /** Smallest path MTU believed from an ICMP "fragmentation needed" (Linux's ip_rt_min_pmtu). */
+    static final int MIN_PMTU = 552;
     private static final long PAWS_IDLE = Time.seconds(24L * 24 * 3600); // RFC 7323 §5.5: 24 days
     private final Tcp tcp;
     private final Budget m;
@@ -925,12 +927,21 @@ final class TcpInput {
         }
         tcp.counters.icmpErrors++;
         if (type == 3 && code == 4) { // fragmentation needed: path MTU discovery (RFC 1191)
-            if (mtu >= 68 && mtu - 40 < c.smss + (c.has(F_TS) ? 12 : 0)) {
-                c.peerMss = Math.min(c.peerMss, Math.max(64, mtu - 40));
-                TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
-                c.cc.setMss(c.smss);
-                tcp.counters.pmtuUpdates++;
-                c.sndNxt = c.sndUna; // resend what was too big
+            // RFC 5927 §7.2 / Linux's min_pmtu: an MTU below 552 is taken as 552, so a forged
+            // ICMP cannot shrink segments to a few bytes each (RFC 1191 §3's 68 would allow it).
+            int pathMss = Math.max(mtu, MIN_PMTU) - 40;
+            if (pathMss >= Math.min(c.peerMss, tcp.output.ourMss(c.raddr))) return; // only a decrease counts
+            c.peerMss = pathMss;
+            TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+            c.cc.setMss(c.smss);
+            tcp.counters.pmtuUpdates++;
+            // Resend what was too big at once, but at most once per RTO (a round trip, bounded
+            // below): a stream of ever-smaller MTUs must not make us send the whole flight again
+            // per ICMP. Segments still too big are otherwise resent, smaller, by the RTO timer.
+            int ms = TcpOutput.tsClock(now);
+            if (c.pmtuGoBackAt == 0 || ms - c.pmtuGoBackAt >= c.rtt.rto() / Time.MILLIS || ms - c.pmtuGoBackAt < 0) {
+                c.pmtuGoBackAt = ms == 0 ? 1 : ms;
+                c.sndNxt = c.sndUna;
                 tcp.output.output(now, c);
             }
             return;

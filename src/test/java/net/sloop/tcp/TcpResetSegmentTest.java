@@ -367,6 +367,45 @@ class TcpResetSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 6: "fragmentation needed" cannot drive the MSS below that of a 552-byte path
+     * MTU (Linux's min_pmtu), and a stream of ever smaller MTUs cannot make the stack resend its
+     * whole flight once per ICMP: the go-back happens only when the MTU decreases, at most once
+     * per round trip.
+     */
+    @Test
+    void fragmentationNeededIsClampedAndCannotForceARetransmissionPerIcmp() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        k.socket.write(new byte[2920]);
+        p.sync();
+        byte[] big = p.link.take();
+        assertEquals(1500, big.length);
+        p.expect();
+        p.sendRaw(unreachable(4, 1000, big));
+        assertEquals(3, p.all().size(), "resent at once in 960-byte segments");
+        // Another, smaller MTU at once: the MSS follows, but no second go-back within the round trip.
+        p.sendRaw(unreachable(4, 999, big));
+        p.nothing();
+        p.sendRaw(unreachable(4, 998, big));
+        p.nothing();
+        // An absurd MTU is clamped to 552: 512 bytes of data per segment, not 28.
+        p.sendRaw(unreachable(4, 100, big));
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt + 2920));
+        k.snxt += 2920;
+        p.all();
+        k.socket.write(new byte[1000]);
+        p.sync();
+        Seg s = p.expect();
+        assertEquals(512, s.payload().length, "552 - 40: " + s);
+        // The same MTU again changes nothing.
+        p.sendRaw(unreachable(4, 552, big));
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void fragmentationNeededLowersTheMssAndResendsSmaller() throws Exception {
         Peer p = new Peer();
