@@ -48,6 +48,8 @@ final class TcpInput {
     int src, dst, sport, dport;
     boolean hasTs;
     int tsVal, tsEcr;
+    /** SEG.SEQ as it arrived, before trimming moves {@link #seq} (RFC 7323 §4.3 compares this one). */
+    private int segSeq;
     /** The segment is the peer's SYN-ACK completing a simultaneous open (its SYN flag taken off). */
     private boolean synAck;
 
@@ -110,6 +112,11 @@ final class TcpInput {
         if (len == 0) Chains.free(m, head);
         else if (Chains.length(m, payload) > len) Chains.truncate(m, payload, len);
         // From here on the header is only in the fields above; `payload` is the data (or -1).
+        segSeq = seq;
+        if (is(TcpView.SYN) && is(TcpView.FIN)) { // no valid segment has both: a scan (Linux drops it too)
+            dropped(payload, DropReason.TCP_SYN_FIN);
+            return;
+        }
 
         TcpConnection c = tcp.find(dst, dport, src, sport);
         if (c != null) {
@@ -609,7 +616,9 @@ final class TcpInput {
         boolean sackNews = false;
         if (c.has(F_SACK) && opt.sackBlockCount() > 0 && Seq.gt(c.sndMax, c.sndUna)) sackNews = sackUpdate(c);
         // Window update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2 guard against old segments).
-        if (inWindow && (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack)))) {
+        // RFC 9293 §3.10.7.4: only "if SND.UNA =< SEG.ACK =< SND.NXT": an older ACK (acceptable
+        // within MAX.SND.WND, RFC 5961 §5.2) is reordered and its window stale, whatever its SEG.SEQ.
+        if (inWindow && Seq.ge(ack, c.sndUna) && (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack)))) {
             c.sndWnd = wnd << c.sndWscale;
             c.sndWl1 = seq;
             c.sndWl2 = ack;
@@ -620,8 +629,10 @@ final class TcpInput {
                 c.persistProbes = 0;
             }
         }
-        // Timestamps (RFC 7323 §4.3): remember the peer's clock if this segment covers Last.ACK.sent.
-        if (inWindow && c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(seq, c.lastAckSent)) {
+        // Timestamps (RFC 7323 §4.3): remember the peer's clock if this segment covers Last.ACK.sent,
+        // judged by the segment's own SEG.SEQ: after trimming, `seq` is RCV.NXT, which may lie
+        // beyond Last.ACK.sent while an ACK is delayed, though the segment began at or before it.
+        if (inWindow && c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(segSeq, c.lastAckSent)) {
             c.tsRecent = tsVal;
             c.tsRecentAt = now;
         }

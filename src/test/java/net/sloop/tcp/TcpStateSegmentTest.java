@@ -221,6 +221,24 @@ class TcpStateSegmentTest {
         p.finish();
     }
 
+    /** Issue 9, item 7: SYN and FIN together make no sense (a scan): discarded and counted, never answered. */
+    @Test
+    void aSynWithFinIsDiscarded() throws Exception {
+        Peer p = new Peer();
+        TcpListener l = p.stack.tcp().listen(0, SLOOP_PORT);
+        p.send(seg(SYN | FIN, RISS, 0).mss(1460));
+        p.nothing();
+        assertEquals(0, p.stack.tcp().synQueue().size());
+        l.close();
+        Conn k = p.accepted();
+        p.send(seg(SYN | FIN, k.rnxt, 0).mss(1460));
+        p.nothing();
+        assertEquals(2, p.stack.stats().drops(net.sloop.stats.DropReason.TCP_SYN_FIN));
+        assertEquals(TcpState.ESTABLISHED, k.socket.state());
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void synReceivedReturnsToListenOnReset() throws Exception {
         Peer p = new Peer();
