@@ -132,6 +132,7 @@ public final class TcpConnection extends Timer {
     int dupAcks;
     int recover;
     int highRxt;
+    int rescueRxt; // RFC 6675 RescueRxt; "undefined" is any value below SND.UNA
     SackScoreboard scoreboard; // borrowed from the stack's pool while in use
 
     // Deadlines (OFF when not armed).

@@ -42,6 +42,7 @@ final class TcpInput {
     /** The options of the segment being processed: parsed once, by {@link TcpView#check()}. */
     final TcpOptions opt = view.options();
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[8]);
+    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
 
     // The segment being processed.
     int seq, ack, flags, wnd, len;
@@ -660,25 +661,36 @@ final class TcpInput {
 
     private boolean sackUpdate(TcpConnection c) {
         if (c.scoreboard == null && !tcp.borrowScoreboard(c)) return false;
-        boolean news = false;
-        for (int i = 0; i < opt.sackBlockCount(); i++) {
-            news |= c.scoreboard.addBlock(opt.sackLeft(i), opt.sackRight(i), c.sndUna, c.sndMax) > 0;
+        int n = opt.sackBlockCount();
+        for (int i = 0; i < n; i++) {
+            sackEdges[2 * i] = opt.sackLeft(i);
+            sackEdges[2 * i + 1] = opt.sackRight(i);
         }
+        // Judged against SEG.ACK, not SND.UNA: RFC 2883 §4, a first block below the cumulative
+        // ACK (or inside the second block) is a D-SACK, the peer telling us it received a
+        // segment twice: a retransmission was spurious. Counted; it is not new SACK information.
+        boolean news = c.scoreboard.update(Seq.gt(ack, c.sndUna) ? ack : c.sndUna, c.sndMax, sackEdges, n) > 0;
+        if (c.scoreboard.lastUpdateHadDsack()) tcp.counters.dsacksReceived++;
         return news;
     }
 
     private void sampleRtt(long now, TcpConnection c, int ackNo) {
         long sample = -1;
+        int expected = 1;
         if (c.has(F_TS) && hasTs && tsEcr != 0) {
             // RFC 7323 §4.1: the echoed timestamp times the segment being acknowledged.
             sample = (long) (TcpOutput.tsClock(now) + c.tsOffset - tsEcr) * Time.MILLIS;
             if (sample < 0) sample = -1;
+            // RFC 7323 Appendix G: with a sample on every ACK, about ExpectedSamples per RTT, the
+            // gains are divided so SRTT and RTTVAR keep the history of one sample per RTT, and
+            // RTTVAR (the RTO's margin) does not collapse within one window of ACKs.
+            if (c.smss > 0) expected = RttEstimator.expectedSamples(c.sndMax - c.sndUna, c.smss);
         } else if (c.has(F_RTT_TIMING) && Seq.gt(ackNo, c.rttSeq)) {
             sample = now - c.rttStart;
         }
         if (Seq.gt(ackNo, c.rttSeq)) c.clear(F_RTT_TIMING);
         if (sample >= 0) {
-            c.rtt.sample(sample);
+            c.rtt.sample(sample, expected);
             c.cc.onRttSample(now, sample);
         }
     }
@@ -771,6 +783,7 @@ final class TcpInput {
                 if (c.scoreboard != null) {
                     // RFC 6675 §5 (4.3): the first segment presumed lost is retransmitted at once,
                     // whatever the pipe says; the rest follow NextSeg as the pipe drains.
+                    c.rescueRxt = c.sndUna - 1; // RescueRxt undefined: HighACK is above it
                     c.highRxt = c.sndUna + retransmitFirst(now, c);
                     c.clear(F_RTT_TIMING);
                     c.rtxAt = now + c.rtt.rto();
@@ -814,7 +827,10 @@ final class TcpInput {
         if (c.cc.cwnd() - pipe < c.smss) return false;
         int dataEnd = c.bufSeq + c.sendBuf.length;
         int newData = Math.max(0, Math.min(dataEnd - c.sndMax, c.sndUna + c.sndWnd - c.sndMax));
-        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, newData, false);
+        // NextSeg rule 4 (RFC 6675 §4): one rescue retransmission per recovery, while HighACK is
+        // above RescueRxt, so a lost tail (nothing SACKed above it, no new data) is resent
+        // without waiting for the RTO.
+        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, newData, Seq.gt(c.sndUna, c.rescueRxt));
         if (kind == SackScoreboard.NONE) return false;
         int s = sb.nextSeq();
         int n = sb.nextLength();
@@ -833,6 +849,11 @@ final class TcpInput {
         if (n == 0 && (fl & TcpView.FIN) == 0) return false;
         c.clear(F_RTT_TIMING);
         tcp.output.sendData(now, c, s, n, fl);
+        if (kind == SackScoreboard.RESCUE) {
+            c.rescueRxt = c.recover; // RescueRxt = RecoveryPoint; HighRxt untouched (RFC 6675 §5 C.4)
+            tcp.counters.rescueRetransmits++;
+            return true;
+        }
         int end = s + n + ((fl & TcpView.FIN) != 0 ? 1 : 0);
         if (Seq.gt(end, c.highRxt)) c.highRxt = end;
         return true;

@@ -10,6 +10,8 @@ public final class TcpStats {
     public long admissionsRefused, pressureRefusals, windowsLimitedByMemory, receiveOverruns;
     public long reclaimedTimeWait, reclaimedOutOfOrder, timeWaitDropped, timeWaitReused;
     public long outOfOrderSegments, scoreboardsExhausted, icmpErrors, pmtuUpdates;
+    /** Spurious retransmissions the peer reported with a D-SACK (RFC 2883), and rescue retransmissions (RFC 6675 §4 rule 4). */
+    public long dsacksReceived, rescueRetransmits;
 
     /** One line per non-zero counter, for people. */
     public String report() {

@@ -273,6 +273,72 @@ class TcpRecoverySegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 8 (RFC 6675 §4 NextSeg rule 4): when the last segment of the flight is lost
+     * too and nothing is SACKed above it, one rescue retransmission resends it without waiting
+     * for the RTO.
+     */
+    @Test
+    void aLostTailIsResentByTheRescueRetransmission() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, true);
+        assertEquals(5, write(p, k, 5).size());
+        int s0 = k.snxt;
+        // Segments 1 and 5 lost; 2, 3 and 4 SACKed: three duplicate ACKs, recovery, segment 1 resent.
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 2 * MSS));
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 3 * MSS));
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 4 * MSS));
+        p.expect(ACK, s0, k.rnxt);
+        p.nothing();
+        // The retransmission arrives: a partial ACK up to the lost tail, nothing SACKed above it.
+        p.send(seg(ACK, k.rnxt, s0 + 4 * MSS));
+        Seg rescue = p.expect();
+        assertEquals(s0 + 4 * MSS, rescue.seq(), "the tail, at once: " + rescue);
+        assertEquals(MSS, rescue.payload().length);
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().rescueRetransmits);
+        p.send(seg(ACK, k.rnxt, s0 + 5 * MSS));
+        p.nothing();
+        assertEquals(0, p.stack.tcp().counters().timeouts);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /** Issue 9, item 8 (RFC 2883 §4): a D-SACK, a first block below the cumulative ACK, is detected and counted. */
+    @Test
+    void aDsackReportingASpuriousRetransmissionIsCounted() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, true);
+        assertEquals(1, write(p, k, 1).size());
+        p.advanceUntilSent(Time.seconds(5)); // the RTO resends it, though the peer had it (its ACK was lost)
+        p.expect();
+        p.send(seg(ACK, k.rnxt, k.snxt + MSS).sack(k.snxt, k.snxt + MSS));
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().dsacksReceived);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 8 (RFC 7323 Appendix G): a timestamp sample is one of ExpectedSamples =
+     * ceil(FlightSize / (2 * SMSS)) per RTT, and its gains are divided by that number.
+     */
+    @Test
+    void timestampSamplesAreWeightedByTheExpectedSamplesPerRtt() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(MSS + 12).ts(5000, 0));
+        TcpConnection c = p.stack.tcp().find(Peer.SLOOP, SLOOP_PORT, Peer.REMOTE, Peer.REMOTE_PORT);
+        assertEquals(0, c.rtt.srtt(), "the handshake's sample: no delay");
+        List<Seg> sent = write(p, k, 10);
+        assertEquals(10, sent.size());
+        p.advance(Time.millis(100));
+        p.send(seg(ACK, k.rnxt, k.snxt + 2 * MSS).ts(5001, sent.get(0).repr().tsVal()));
+        // A 100 ms sample in a flight of 10 segments: ExpectedSamples 5, SRTT += (100 - 0) / (8 * 5).
+        assertEquals(Time.micros(2500), c.rtt.srtt());
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void aLostRetransmissionIsRecoveredByTheRto() throws Exception {
         Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());
