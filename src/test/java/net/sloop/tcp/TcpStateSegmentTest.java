@@ -239,6 +239,17 @@ class TcpStateSegmentTest {
         p.finish();
     }
 
+    /** Issue 9, item 10: the harness does not abort what is left; a connection still alive at the end fails, naming its state. */
+    @Test
+    void aConnectionLeftAliveFailsTheEndOfATestNamingItsState() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        AssertionError e = assertThrows(AssertionError.class, p::finish);
+        assertTrue(e.getMessage().contains("ESTABLISHED"), e.getMessage());
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void synReceivedReturnsToListenOnReset() throws Exception {
         Peer p = new Peer();
