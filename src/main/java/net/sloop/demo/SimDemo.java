@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import net.sloop.link.Link;
 import net.sloop.link.PcapTap;
 import net.sloop.link.PcapWriter;
@@ -12,6 +13,7 @@ import net.sloop.sim.SimNetwork;
 import net.sloop.sim.SimPort;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
+import net.sloop.tcp.TcpConfig;
 import net.sloop.time.Time;
 import net.sloop.udp.UdpSocket;
 import net.sloop.wire.Ipv4Address;
@@ -38,6 +40,12 @@ public final class SimDemo {
 
     private SimDemo() {}
 
+    /** A stack's configuration for the demo, with a TCP secret of the seed's (never 0, which means "draw one"). */
+    private static StackConfig config(Options o, long secret) {
+        TcpConfig tcp = TcpConfig.defaults().toBuilder().secret(secret != 0 ? secret : 1).build();
+        return StackConfig.builder().budget(o.budgetBytes()).blockSize(o.blockSize()).tcp(tcp).build();
+    }
+
     public static Result run(Options o, PrintStream out) throws IOException {
         int addrA = Ipv4Address.parse("198.18.0.1");
         int addrB = Ipv4Address.parse("198.18.0.2");
@@ -47,9 +55,14 @@ public final class SimDemo {
         SimPort pa = net.port("a0", Link.Kind.ETHERNET, 0x02_00_00_00_00_01L, 1500, imp);
         SimPort pb = net.port("b0", Link.Kind.ETHERNET, 0x02_00_00_00_00_02L, 1500, imp);
         net.connect(pa, pb);
-        StackConfig config = StackConfig.builder().budget(o.budgetBytes()).blockSize(o.blockSize()).build();
+        // Same seed, same packets: each stack's TCP secret (ISNs, timestamp offsets, ephemeral
+        // ports, cookies, challenge ACK budgets) is drawn from the seed, not from SecureRandom as
+        // on a real device.
+        SplittableRandom secrets = new SplittableRandom(o.seed());
+        StackConfig configA = config(o, secrets.nextLong());
+        StackConfig configB = config(o, secrets.nextLong());
         Link linkA = o.pcap() == null ? pa : new PcapTap(pa, new PcapWriter(o.pcap(), Link.Kind.ETHERNET));
-        try (Stack a = new Stack(config); Stack b = new Stack(config)) {
+        try (Stack a = new Stack(configA); Stack b = new Stack(configB)) {
             a.addInterface(linkA, addrA, 24);
             b.addInterface(pb, addrB, 24);
             net.addNode(a);

@@ -75,6 +75,7 @@ public enum DropReason {
     TCP_RST_IGNORED(Proto.TCP, null, "reset that matched nothing it could end"),
     TCP_RST_CHALLENGED(Proto.TCP, null, "reset in the window but not exact: challenge ACK (RFC 5961)"),
     TCP_SYN_CHALLENGED(Proto.TCP, null, "SYN on a synchronized connection: challenge ACK (RFC 5961)"),
+    TCP_SYN_FIN(Proto.TCP, PROTOCOL_ERRORS, "SYN and FIN together (a scan): discarded"),
     TCP_SYN_DUPLICATE(Proto.TCP, null, "retransmitted SYN (SYN-ACK sent again)"),
     TCP_BAD_ACK(Proto.TCP, PROTOCOL_ERRORS, "acknowledges something never sent"),
     TCP_NO_ACK(Proto.TCP, PROTOCOL_ERRORS, "no ACK flag on a synchronized connection"),

@@ -191,6 +191,8 @@ public final class SynQueue extends Timer {
         long sentAt = due[e] - Math.min(tcp.cfg.initialRtoNanos(), tcp.cfg.maxRtoNanos());
         return now >= sentAt ? now - sentAt : -1;
     }
+    /** True if the SYN-ACK of entry {@code e} was retransmitted on a timeout. */
+    boolean retransmitted(int e) { return retries[e] != 0; }
     int mss(int e) { return mss[e] & 0xFFFF; }
     int peerWs(int e) { return peerWs[e]; }
     boolean sackOk(int e) { return (flags[e] & FLAG_SACK) != 0; }

@@ -86,9 +86,11 @@ public final class Tcp implements Transport {
     final int maxConnections;
     private int nextEphemeral;
     private long now;
-    // Challenge ACK limit (RFC 5961 §7): a token bucket shared by all connections.
-    private long challengeTat;
-    private final long challengeInterval;
+    // Challenge ACK limits (RFC 5961 §7, as Linux after CVE-2016-5696): per connection (oowAllowed),
+    // then a stack-wide budget per second whose size is drawn at random each second.
+    private final SplittableRandom challengeRandom;
+    private long challengeSecond = Long.MIN_VALUE;
+    private int challengeBudget;
 
     public Tcp(Stack stack, Gather gather) {
         this.stack = stack;
@@ -104,6 +106,7 @@ public final class Tcp implements Transport {
         this.isn = new IsnGenerator(keys.nextLong(), keys.nextLong());
         this.cookies = new SynCookies(keys.nextLong(), keys.nextLong());
         this.nextEphemeral = keys.nextInt(EPHEMERAL_COUNT);
+        this.challengeRandom = keys.split();
         this.output = new TcpOutput(this, gather);
         this.input = new TcpInput(this);
         this.timers = new TcpTimers(this);
@@ -122,7 +125,6 @@ public final class Tcp implements Transport {
         int admittable = Math.min(maxConnections, (m.blockCount() - m.reserveBlocks()) / admissionBlocks);
         this.guaranteedConnections = cfg.guaranteedConnections() > 0 ? cfg.guaranteedConnections() : Math.max(1, admittable / 4);
         this.maxOrphans = cfg.maxOrphans() > 0 ? cfg.maxOrphans() : Math.max(4, admittable / 2);
-        this.challengeInterval = net.sloop.time.Time.SECONDS / 1000; // 1000 challenge ACKs per second, like Linux
     }
 
     /** CONTROL bytes charged at start-up for TCP's tables (SYN queue, buckets, scoreboards, per-block segment bookkeeping). */
@@ -522,15 +524,49 @@ public final class Tcp implements Transport {
         return isn.hash(raddr, rport, laddr, lport ^ 0x5a5a0000);
     }
 
-    /** True if a challenge ACK may be sent now (RFC 5961 §7). */
-    boolean challengeAllowed(long t) {
-        long tat = Math.max(challengeTat, t);
-        if (tat - t > challengeInterval * 999) {
+    /** Stack-wide challenge ACKs per second, on average (Linux's tcp_challenge_ack_limit before 6.0). */
+    static final int CHALLENGE_ACK_LIMIT = 1000;
+    /** Spacing of the ACKs one connection sends to invalid segments (Linux's tcp_invalid_ratelimit). */
+    static final int INVALID_RATELIMIT_MS = 500;
+
+    /**
+     * True if {@code c} may send an ACK in answer to an invalid segment now (an out-of-window or
+     * PAWS-rejected segment, or a challenge): at most one per {@link #INVALID_RATELIMIT_MS}, so
+     * two hosts that disagree cannot loop ACKs at line rate (Linux's tcp_oow_rate_limited, RFC
+     * 5961 §7). Per connection, so what one connection sends says nothing about another's.
+     */
+    boolean oowAllowed(long t, TcpConnection c) {
+        int ms = TcpOutput.tsClock(t);
+        if (c.oowAckAt != 0 && ms - c.oowAckAt >= 0 && ms - c.oowAckAt < INVALID_RATELIMIT_MS) return false;
+        c.oowAckAt = ms == 0 ? 1 : ms;
+        return true;
+    }
+
+    /**
+     * True if a challenge ACK (RFC 5961 §7) may be sent now for {@code c} (null for a TIME_WAIT
+     * record). CVE-2016-5696: with one deterministic stack-wide bucket, an off-path attacker who
+     * counts the challenge ACKs it draws on its own connection learns how many another
+     * connection sent, and so whether its guess of that connection's window was right. As Linux
+     * does since, each connection is limited on its own ({@link #oowAllowed}), and the stack-wide
+     * budget per second is drawn at random in [limit/2, 3*limit/2), so counting reveals nothing.
+     */
+    boolean challengeAllowed(long t, TcpConnection c) {
+        if (c != null && !oowAllowed(t, c)) {
             counters.challengeAcksSuppressed++;
             return false;
         }
-        challengeTat = tat + challengeInterval;
-        return true;
+        long second = t / net.sloop.time.Time.SECONDS;
+        if (second != challengeSecond) {
+            challengeSecond = second;
+            int half = (CHALLENGE_ACK_LIMIT + 1) >> 1;
+            challengeBudget = half + challengeRandom.nextInt(CHALLENGE_ACK_LIMIT);
+        }
+        if (challengeBudget > 0) {
+            challengeBudget--;
+            return true;
+        }
+        counters.challengeAcksSuppressed++;
+        return false;
     }
 
     // ------------------------------------------------------------------ scoreboards

@@ -131,6 +131,10 @@ public final class TcpConnection extends Timer {
     long tsRecentAt;
     int tsOffset;
     int lastAckSent;
+    /** Our timestamp clock (ms) when we last answered an invalid segment, 0 if never (Linux's last_oow_ack_time). */
+    int oowAckAt;
+    /** Our timestamp clock (ms) at the last go-back for a smaller path MTU, 0 if never. */
+    int pmtuGoBackAt;
 
     // Round trip, retransmission, congestion, recovery.
     final RttEstimator rtt;
@@ -141,6 +145,7 @@ public final class TcpConnection extends Timer {
     int dupAcks;
     int recover;
     int highRxt;
+    int rescueRxt; // RFC 6675 RescueRxt; "undefined" is any value below SND.UNA
     SackScoreboard scoreboard; // borrowed from the stack's pool while in use
 
     // Deadlines (OFF when not armed).

@@ -32,6 +32,8 @@ import net.sloop.wire.WireError;
  * out before its chain is trimmed to the payload, so nothing reads freed memory.
  */
 final class TcpInput {
+    /** Smallest path MTU believed from an ICMP "fragmentation needed" (Linux's ip_rt_min_pmtu). */
+    static final int MIN_PMTU = 552;
     private static final long PAWS_IDLE = Time.seconds(24L * 24 * 3600); // RFC 7323 §5.5: 24 days
     private final Tcp tcp;
     private final Budget m;
@@ -40,12 +42,17 @@ final class TcpInput {
     /** The options of the segment being processed: parsed once, by {@link TcpView#check()}. */
     final TcpOptions opt = view.options();
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[8]);
+    private final int[] sackEdges = new int[2 * TcpOptions.MAX_SACK_BLOCKS];
 
     // The segment being processed.
     int seq, ack, flags, wnd, len;
     int src, dst, sport, dport;
     boolean hasTs;
     int tsVal, tsEcr;
+    /** SEG.SEQ as it arrived, before trimming moves {@link #seq} (RFC 7323 §4.3 compares this one). */
+    private int segSeq;
+    /** The segment is the peer's SYN-ACK completing a simultaneous open (its SYN flag taken off). */
+    private boolean synAck;
 
     TcpInput(Tcp tcp) {
         this.tcp = tcp;
@@ -106,6 +113,11 @@ final class TcpInput {
         if (len == 0) Chains.free(m, head);
         else if (Chains.length(m, payload) > len) Chains.truncate(m, payload, len);
         // From here on the header is only in the fields above; `payload` is the data (or -1).
+        segSeq = seq;
+        if (is(TcpView.SYN) && is(TcpView.FIN)) { // no valid segment has both: a scan (Linux drops it too)
+            dropped(payload, DropReason.TCP_SYN_FIN);
+            return;
+        }
 
         TcpConnection c = tcp.find(dst, dport, src, sport);
         if (c != null) {
@@ -159,9 +171,13 @@ final class TcpInput {
             tcp.stats.drop(DropReason.TCP_TIME_WAIT);
             return true;
         }
+        boolean bothTs = (t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0 && hasTs;
         if (is(TcpView.SYN) && !is(TcpView.ACK)) {
-            boolean newer = Seq.gt(seq, t.rcvNxt(r))
-                    || ((t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0 && hasTs && Seq.gt(tsVal, t.tsRecent(r)));
+            // RFC 6191 §2: with timestamps on the old incarnation and on the SYN, the timestamp
+            // alone decides (TSval > TS.Recent of the record, whatever the sequence number: a
+            // higher one with an old timestamp is an old duplicate); without them, the ISN rule
+            // of RFC 9293 §3.10.7.4 (a sequence number beyond the old RCV.NXT).
+            boolean newer = bothTs ? Seq.gt(tsVal, t.tsRecent(r)) : Seq.gt(seq, t.rcvNxt(r));
             if (newer && tcp.findListener(dst, dport) != null) {
                 t.remove(r);
                 tcp.counters.timeWaitReused++;
@@ -171,9 +187,11 @@ final class TcpInput {
         if (is(TcpView.FIN)) {
             // A retransmitted FIN: our ACK was lost. Acknowledge it and restart the 2*MSL wait.
             r = t.restart(r, now);
+            // RFC 7323 §4.3: the FIN's sequence number is at Last.ACK.sent; its TSval is the newest.
+            if (r >= 0 && bothTs && Seq.ge(tsVal, t.tsRecent(r))) t.tsRecent(r, tsVal);
         }
         tcp.stats.drop(DropReason.TCP_TIME_WAIT);
-        if (r >= 0 && tcp.challengeAllowed(now)) {
+        if (r >= 0 && tcp.challengeAllowed(now, null)) {
             boolean ts = (t.flags(r) & TimeWaitTable.TIMESTAMPS) != 0;
             tcp.output.ackFor(now, dst, dport, src, sport, t.sndNxt(r), t.rcvNxt(r), ts,
                     TcpOutput.tsClock(now) + t.tsOffset(r), t.tsRecent(r));
@@ -265,6 +283,8 @@ final class TcpInput {
             if (sample >= 0) {
                 c.rtt.sample(sample);
                 c.cc.onRttSample(now, sample);
+            } else if (q.retransmitted(e)) {
+                c.rtt.reinitializeAfterSynTimeout(); // RFC 6298 §5.7
             }
             q.remove(e);
         }
@@ -334,15 +354,14 @@ final class TcpInput {
     // ------------------------------------------------------------------ connections
 
     private void connection(long now, TcpConnection c, int payload) {
+        synAck = false;
         if (c.state == TcpState.SYN_SENT) {
             synSent(now, c, payload);
             return;
         }
-        c.lastReceived = now;
-        c.probes = 0;
         // PAWS (RFC 7323 §5.3): an old timestamp marks an old duplicate.
         if (c.has(F_TS) && hasTs && !is(TcpView.RST) && Seq.lt(tsVal, c.tsRecent) && now - c.tsRecentAt < PAWS_IDLE) {
-            c.set(F_ACK_NOW);
+            invalidAck(now, c);
             tcp.output.output(now, c);
             dropped(payload, DropReason.TCP_PAWS);
             return;
@@ -355,6 +374,7 @@ final class TcpInput {
                 && is(TcpView.ACK) && seq == c.irs && ack == c.iss + 1) {
             flags &= ~TcpView.SYN;
             seq = c.irs + 1;
+            synAck = true;
         }
         // 1. Sequence number acceptable? (RFC 9293 §3.10.7.4, first)
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
@@ -376,7 +396,7 @@ final class TcpInput {
                 if (c.has(TcpConnection.F_FREED)) return;
             }
             if (!is(TcpView.RST)) {
-                c.set(F_ACK_NOW);
+                invalidAck(now, c);
                 tcp.output.output(now, c);
             }
             // Even an unacceptable segment may carry a usable ACK of a zero-window probe; RFC 9293 drops it.
@@ -459,9 +479,21 @@ final class TcpInput {
         if (!c.has(TcpConnection.F_FREED)) tcp.output.output(now, c);
     }
 
+    /**
+     * An ACK in answer to a segment dropped as out of the window or by PAWS (RFC 9293 §3.10.7.4,
+     * RFC 7323 §5.3), rate-limited per connection as Linux's tcp_oow_rate_limited does: a bare ACK
+     * (or a SYN) is answered at most once per 500 ms, so that two ends that disagree cannot loop
+     * ACKs; a segment carrying data or a FIN is always answered (its sender is retransmitting
+     * because our ACK was lost).
+     */
+    private void invalidAck(long now, TcpConnection c) {
+        if ((segLength() > 0 && !is(TcpView.SYN)) || tcp.oowAllowed(now, c)) c.set(F_ACK_NOW);
+        else tcp.counters.invalidAcksSuppressed++;
+    }
+
     private void challenge(long now, TcpConnection c) {
         tcp.counters.challengeAcks++;
-        if (tcp.challengeAllowed(now)) tcp.output.sendAck(now, c);
+        if (tcp.challengeAllowed(now, c)) tcp.output.sendAck(now, c);
     }
 
     /** SYN-SENT (RFC 9293 §3.10.7.3). */
@@ -511,6 +543,7 @@ final class TcpInput {
         if (ackOk) {
             // Our SYN is acknowledged: established.
             sampleRtt(now, c, ack);
+            afterHandshake(c);
             c.sndUna = ack;
             c.bufSeq = c.iss + 1;
             c.sndWnd = wnd; // RFC 7323 §2.2: the window of a SYN segment is never scaled
@@ -549,15 +582,18 @@ final class TcpInput {
     private boolean ack(long now, TcpConnection c, boolean inWindow) {
         if (c.state == TcpState.SYN_RECEIVED) {
             if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
-                c.state = TcpState.ESTABLISHED;
-                c.sndWnd = wnd << c.sndWscale;
+                // A close during the handshake queued the FIN (TcpSocket.queueFin): it goes now.
+                c.state = c.has(F_FIN_QUEUED) ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+                c.sndWnd = synAck ? wnd : wnd << c.sndWscale; // RFC 7323 §2.2: a SYN's window is never scaled
                 c.maxSndWnd = c.sndWnd;
                 c.sndWl1 = seq;
                 c.sndWl2 = ack;
                 c.sndUna = ack;
                 c.bufSeq = c.iss + 1;
+                afterHandshake(c);
                 c.retransmits = 0;
                 c.rtxAt = OFF;
+                heard(now, c);
                 tcp.counters.established++;
                 tcp.timers.armKeepalive(now, c);
                 if (c.socket != null) c.socket.connected();
@@ -573,11 +609,18 @@ final class TcpInput {
             tcp.stats.drop(DropReason.TCP_BAD_ACK);
             return false;
         }
+        // The peer is alive only if it sent an acceptable segment whose ACK is not older than
+        // SND.UNA (Linux's tcp_ack: icsk_probes_out, rcv_tstamp). Anyone can send junk: a segment
+        // out of the window never gets here, so it cannot hold off keepalive, the window-probe
+        // limit or the user timeout (RFC 1122 §4.2.3.6, §4.2.2.17; RFC 5482).
+        if (Seq.ge(ack, c.sndUna)) heard(now, c);
         int oldWnd = c.sndWnd;
         boolean sackNews = false;
         if (c.has(F_SACK) && opt.sackBlockCount() > 0 && Seq.gt(c.sndMax, c.sndUna)) sackNews = sackUpdate(c);
         // Window update (RFC 9293 §3.10.7.4: SND.WL1/SND.WL2 guard against old segments).
-        if (inWindow && (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack)))) {
+        // RFC 9293 §3.10.7.4: only "if SND.UNA =< SEG.ACK =< SND.NXT": an older ACK (acceptable
+        // within MAX.SND.WND, RFC 5961 §5.2) is reordered and its window stale, whatever its SEG.SEQ.
+        if (inWindow && Seq.ge(ack, c.sndUna) && (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack)))) {
             c.sndWnd = wnd << c.sndWscale;
             c.sndWl1 = seq;
             c.sndWl2 = ack;
@@ -588,8 +631,10 @@ final class TcpInput {
                 c.persistProbes = 0;
             }
         }
-        // Timestamps (RFC 7323 §4.3): remember the peer's clock if this segment covers Last.ACK.sent.
-        if (inWindow && c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(seq, c.lastAckSent)) {
+        // Timestamps (RFC 7323 §4.3): remember the peer's clock if this segment covers Last.ACK.sent,
+        // judged by the segment's own SEG.SEQ: after trimming, `seq` is RCV.NXT, which may lie
+        // beyond Last.ACK.sent while an ACK is delayed, though the segment began at or before it.
+        if (inWindow && c.has(F_TS) && hasTs && Seq.ge(tsVal, c.tsRecent) && Seq.le(segSeq, c.lastAckSent)) {
             c.tsRecent = tsVal;
             c.tsRecentAt = now;
         }
@@ -601,27 +646,52 @@ final class TcpInput {
         return true;
     }
 
+    /**
+     * RFC 6298 §5.7: if our SYN (or SYN-ACK) was retransmitted and the handshake gave no valid RTT
+     * sample, data transfer starts with an RTO of 3 s (and no backoff), not the 1 s default.
+     */
+    private static void afterHandshake(TcpConnection c) {
+        if (c.retransmits > 0 && !c.rtt.hasSample()) c.rtt.reinitializeAfterSynTimeout();
+    }
+
+    /** An acceptable segment arrived: the idle time and the unanswered-probe count start again. */
+    private static void heard(long now, TcpConnection c) {
+        c.lastReceived = now;
+        c.probes = 0;
+    }
+
     private boolean sackUpdate(TcpConnection c) {
         if (c.scoreboard == null && !tcp.borrowScoreboard(c)) return false;
-        boolean news = false;
-        for (int i = 0; i < opt.sackBlockCount(); i++) {
-            news |= c.scoreboard.addBlock(opt.sackLeft(i), opt.sackRight(i), c.sndUna, c.sndMax) > 0;
+        int n = opt.sackBlockCount();
+        for (int i = 0; i < n; i++) {
+            sackEdges[2 * i] = opt.sackLeft(i);
+            sackEdges[2 * i + 1] = opt.sackRight(i);
         }
+        // Judged against SEG.ACK, not SND.UNA: RFC 2883 §4, a first block below the cumulative
+        // ACK (or inside the second block) is a D-SACK, the peer telling us it received a
+        // segment twice: a retransmission was spurious. Counted; it is not new SACK information.
+        boolean news = c.scoreboard.update(Seq.gt(ack, c.sndUna) ? ack : c.sndUna, c.sndMax, sackEdges, n) > 0;
+        if (c.scoreboard.lastUpdateHadDsack()) tcp.counters.dsacksReceived++;
         return news;
     }
 
     private void sampleRtt(long now, TcpConnection c, int ackNo) {
         long sample = -1;
+        int expected = 1;
         if (c.has(F_TS) && hasTs && tsEcr != 0) {
             // RFC 7323 §4.1: the echoed timestamp times the segment being acknowledged.
             sample = (long) (TcpOutput.tsClock(now) + c.tsOffset - tsEcr) * Time.MILLIS;
             if (sample < 0) sample = -1;
+            // RFC 7323 Appendix G: with a sample on every ACK, about ExpectedSamples per RTT, the
+            // gains are divided so SRTT and RTTVAR keep the history of one sample per RTT, and
+            // RTTVAR (the RTO's margin) does not collapse within one window of ACKs.
+            if (c.smss > 0) expected = RttEstimator.expectedSamples(c.sndMax - c.sndUna, c.smss);
         } else if (c.has(F_RTT_TIMING) && Seq.gt(ackNo, c.rttSeq)) {
             sample = now - c.rttStart;
         }
         if (Seq.gt(ackNo, c.rttSeq)) c.clear(F_RTT_TIMING);
         if (sample >= 0) {
-            c.rtt.sample(sample);
+            c.rtt.sample(sample, expected);
             c.cc.onRttSample(now, sample);
         }
     }
@@ -643,7 +713,9 @@ final class TcpInput {
         if (Seq.lt(c.sndNxt, c.sndUna)) c.sndNxt = c.sndUna;
         c.retransmits = 0;
         c.persistProbes = 0;
-        c.rtt.resetBackoff();
+        // No resetBackoff() here: RFC 6298 §5 (the note after 5.7) and Karn's algorithm keep the
+        // backed-off RTO until a valid RTT sample (RttEstimator.sample clears the backoff): the
+        // ACK of a retransmitted segment, timed by nothing, proves nothing about the path.
         if (c.scoreboard != null) c.scoreboard.advance(ack);
         if (c.has(F_IN_RECOVERY)) {
             if (Seq.ge(ack, c.recover)) {
@@ -712,6 +784,7 @@ final class TcpInput {
                 if (c.scoreboard != null) {
                     // RFC 6675 §5 (4.3): the first segment presumed lost is retransmitted at once,
                     // whatever the pipe says; the rest follow NextSeg as the pipe drains.
+                    c.rescueRxt = c.sndUna - 1; // RescueRxt undefined: HighACK is above it
                     c.highRxt = c.sndUna + retransmitFirst(now, c);
                     c.clear(F_RTT_TIMING);
                     c.rtxAt = now + c.rtt.rto();
@@ -755,7 +828,10 @@ final class TcpInput {
         if (c.cc.cwnd() - pipe < c.smss) return false;
         int dataEnd = c.bufSeq + c.sendBuf.length;
         int newData = Math.max(0, Math.min(dataEnd - c.sndMax, c.sndUna + c.sndWnd - c.sndMax));
-        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, newData, false);
+        // NextSeg rule 4 (RFC 6675 §4): one rescue retransmission per recovery, while HighACK is
+        // above RescueRxt, so a lost tail (nothing SACKed above it, no new data) is resent
+        // without waiting for the RTO.
+        int kind = sb.nextSeg(c.sndUna, c.sndMax, c.highRxt, c.smss, newData, Seq.gt(c.sndUna, c.rescueRxt));
         if (kind == SackScoreboard.NONE) return false;
         int s = sb.nextSeq();
         int n = sb.nextLength();
@@ -774,6 +850,11 @@ final class TcpInput {
         if (n == 0 && (fl & TcpView.FIN) == 0) return false;
         c.clear(F_RTT_TIMING);
         tcp.output.sendData(now, c, s, n, fl);
+        if (kind == SackScoreboard.RESCUE) {
+            c.rescueRxt = c.recover; // RescueRxt = RecoveryPoint; HighRxt untouched (RFC 6675 §5 C.4)
+            tcp.counters.rescueRetransmits++;
+            return true;
+        }
         int end = s + n + ((fl & TcpView.FIN) != 0 ? 1 : 0);
         if (Seq.gt(end, c.highRxt)) c.highRxt = end;
         return true;
@@ -880,12 +961,21 @@ final class TcpInput {
         }
         tcp.counters.icmpErrors++;
         if (type == 3 && code == 4) { // fragmentation needed: path MTU discovery (RFC 1191)
-            if (mtu >= 68 && mtu - 40 < c.smss + (c.has(F_TS) ? 12 : 0)) {
-                c.peerMss = Math.min(c.peerMss, Math.max(64, mtu - 40));
-                TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
-                c.cc.setMss(c.smss);
-                tcp.counters.pmtuUpdates++;
-                c.sndNxt = c.sndUna; // resend what was too big
+            // RFC 5927 §7.2 / Linux's min_pmtu: an MTU below 552 is taken as 552, so a forged
+            // ICMP cannot shrink segments to a few bytes each (RFC 1191 §3's 68 would allow it).
+            int pathMss = Math.max(mtu, MIN_PMTU) - 40;
+            if (pathMss >= Math.min(c.peerMss, tcp.output.ourMss(c.raddr))) return; // only a decrease counts
+            c.peerMss = pathMss;
+            TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+            c.cc.setMss(c.smss);
+            tcp.counters.pmtuUpdates++;
+            // Resend what was too big at once, but at most once per RTO (a round trip, bounded
+            // below): a stream of ever-smaller MTUs must not make us send the whole flight again
+            // per ICMP. Segments still too big are otherwise resent, smaller, by the RTO timer.
+            int ms = TcpOutput.tsClock(now);
+            if (c.pmtuGoBackAt == 0 || ms - c.pmtuGoBackAt >= c.rtt.rto() / Time.MILLIS || ms - c.pmtuGoBackAt < 0) {
+                c.pmtuGoBackAt = ms == 0 ? 1 : ms;
+                c.sndNxt = c.sndUna;
                 tcp.output.output(now, c);
             }
             return;

@@ -52,11 +52,18 @@ final class TcpOutput {
         return Math.min(tcp.cfg.maxSegment(), mtu - 40);
     }
 
-    /** Data bytes per segment: the smaller MSS, less the options every segment carries (RFC 6691). */
+    /** Smallest MSS used, whatever the peer offers (Linux's tcp_min_snd_mss is 48). */
+    static final int MIN_MSS = 64;
+
+    /**
+     * Data bytes per segment: the smaller MSS, less the options every segment carries (RFC 6691
+     * §2: the MSS counts data and options together). The floor applies before the options are
+     * taken off, as Linux's does, so a peer's small MSS is never exceeded because of them.
+     */
     static void setSendMss(TcpConnection c, int ourMss) {
-        int mss = Math.min(c.peerMss, ourMss);
+        int mss = Math.max(MIN_MSS, Math.min(c.peerMss, ourMss));
         if (c.has(TcpConnection.F_TS)) mss -= 12;
-        c.smss = Math.max(64, mss);
+        c.smss = mss;
     }
 
     // ------------------------------------------------------------------ the window

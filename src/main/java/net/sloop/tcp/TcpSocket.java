@@ -305,8 +305,14 @@ public final class TcpSocket implements AutoCloseable {
     private void queueFin() {
         if (c.has(TcpConnection.F_FIN_QUEUED) || c.has(TcpConnection.F_FREED)) return;
         switch (c.state) {
-            case ESTABLISHED, SYN_RECEIVED -> c.state = TcpState.FIN_WAIT_1;
+            case ESTABLISHED -> c.state = TcpState.FIN_WAIT_1;
             case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
+            case SYN_RECEIVED -> {
+                // RFC 9293 §3.10.4 (CLOSE in SYN-RECEIVED): queued until the handshake completes;
+                // TcpInput then enters FIN_WAIT_1 and sends the FIN after the ACK of our SYN.
+                c.set(TcpConnection.F_FIN_QUEUED);
+                return;
+            }
             default -> { return; }
         }
         c.set(TcpConnection.F_FIN_QUEUED); // at sendEnd()

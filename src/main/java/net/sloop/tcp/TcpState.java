@@ -14,10 +14,5 @@ public enum TcpState {
         return this == ESTABLISHED || this == FIN_WAIT_1 || this == FIN_WAIT_2;
     }
 
-    /** True if the application may still queue data to send. */
-    public boolean canSend() {
-        return this == ESTABLISHED || this == CLOSE_WAIT || this == SYN_SENT || this == SYN_RECEIVED;
-    }
-
     static final TcpState[] ALL = values();
 }

@@ -126,7 +126,7 @@ final class TcpTimers {
         }
         // RFC 1122 §4.2.2.17: while the peer answers the probes the connection MUST stay open, however
         // long its window stays shut; one that stops answering is dead. `probes` counts probes since
-        // the last segment received (any segment resets it), `persistProbes` the backoff, as Linux
+        // the last acceptable segment received (TcpInput.heard), `persistProbes` the backoff, as Linux
         // keeps icsk_probes_out and icsk_backoff apart.
         if (c.userTimeoutNanos > 0 && now - c.lastReceived >= c.userTimeoutNanos) {
             abort(c, TcpError.USER_TIMEOUT, true);

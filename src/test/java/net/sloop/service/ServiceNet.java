@@ -95,6 +95,11 @@ final class ServiceNet {
     void finish() {
         if (services != null) services.close();
         run(Time.seconds(61));
+        for (Stack s : new Stack[] {client, server}) { // every connection ended on its own: none is aborted for the test
+            if (s.tcp().connections() != 0 || s.tcp().timeWaitRecords() != 0) {
+                throw new AssertionError("connections still alive when they should have ended:\n" + s.tcp().report());
+            }
+        }
         if (!server.budget().atBaseline()) throw new AssertionError("server budget not at baseline: " + server.budget().leakReport());
         if (!client.budget().atBaseline()) throw new AssertionError("client budget not at baseline: " + client.budget().leakReport());
         LeakCheck.verifyNow();

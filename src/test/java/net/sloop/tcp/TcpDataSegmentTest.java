@@ -194,6 +194,85 @@ class TcpDataSegmentTest {
         p.finish();
     }
 
+    /** Bytes of TCP options in a segment the stack sent. */
+    static int optionBytes(Seg s) {
+        return s.repr().bufferLength() - 20;
+    }
+
+    /**
+     * Issue 9, item 7 (RFC 6691 §2: "the sender MUST reduce the TCP data length to account for any
+     * IP or TCP options that it is including"): data plus options never exceed the peer's MSS,
+     * even when that MSS is below the stack's floor, and with SACK blocks on retransmissions.
+     */
+    @Test
+    void dataPlusOptionsNeverExceedThePeersMss() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(64).ts(5000, 0));
+        k.socket.setNoDelay(true);
+        k.socket.write(new byte[300]);
+        p.sync();
+        var sent = p.all();
+        assertFalse(sent.isEmpty());
+        for (Seg s : sent) assertTrue(s.payload().length + optionBytes(s) <= 64, "within MSS 64: " + s);
+        k.socket.abort();
+
+        // SACK blocks and timestamps on a retransmission of a full segment.
+        Peer q = new Peer();
+        Conn m = q.accepted(seg(SYN, RISS, 0).mss(1000).sackOk().ts(5000, 0));
+        q.send(seg(PSH | ACK, m.rnxt + 100, m.snxt).data(10).ts(5001, 0)); // out of order: our segments carry a SACK block
+        q.all();
+        m.socket.write(new byte[3000]);
+        q.sync();
+        List<Seg> first = q.all();
+        q.advanceUntilSent(Time.seconds(5));
+        first.addAll(q.all());
+        for (Seg s : first) assertTrue(s.payload().length + optionBytes(s) <= 1000, "within MSS 1000: " + s);
+        m.socket.abort();
+        q.finish();
+        p.finish();
+    }
+
+    /** Issue 9, item 7 (RFC 9293 §3.10.7.4): the send window is updated only if SND.UNA =< SEG.ACK. */
+    @Test
+    void anAckOlderThanSndUnaDoesNotUpdateTheSendWindow() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        k.socket.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt + 100).data(10));
+        k.rnxt += 10;
+        p.expect(ACK, k.snxt + 100, k.rnxt);
+        // Newer data, but an ACK older than SND.UNA (reordered) offering a shut window: not a window update.
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(10).win(0));
+        k.rnxt += 10;
+        p.expect(ACK, k.snxt + 100, k.rnxt);
+        k.socket.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt + 100, k.rnxt);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 7 (RFC 7323 §4.3): TS.Recent is updated if SEG.SEQ =< Last.ACK.sent, SEG.SEQ
+     * being the segment's own sequence number, not what is left of it after trimming the part
+     * already received.
+     */
+    @Test
+    void tsRecentIsTakenFromTheUntrimmedSequenceNumber() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460).ts(5000, 0));
+        p.send(seg(ACK, k.rnxt, k.snxt).data(100).ts(7000, 0)); // delayed: Last.ACK.sent stays at its start
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt).data(300).ts(8000, 0)); // starts at Last.ACK.sent, overlaps the first
+        k.rnxt += 300;
+        Seg a = p.expect(ACK, k.snxt, k.rnxt);
+        assertEquals(8000, a.repr().tsEcr(), "TS.Recent from the second segment: " + a);
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void thePeersWindowIsScaledExceptOnItsSyn() throws Exception {
         Peer p = new Peer(Peer.config().sendBuffer(64 * 1024).build());

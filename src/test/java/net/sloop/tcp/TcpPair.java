@@ -1,5 +1,8 @@
 package net.sloop.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import net.sloop.testing.SimRun;
 import java.io.ByteArrayOutputStream;
 import java.util.function.BooleanSupplier;
@@ -15,8 +18,8 @@ import net.sloop.wire.Ipv4Address;
 
 /**
  * Two stacks, A (198.18.0.1) and B (198.18.0.2), on a simulated Ethernet link, for TCP tests in
- * simulated time. Both budgets are tracked by {@link LeakCheck}; {@link #finish()} drains the
- * stacks and checks nothing is left beyond the baseline.
+ * simulated time. Both budgets are tracked by {@link LeakCheck}; {@link #finish()} lets the
+ * connections end on their own and checks nothing is left beyond the baseline.
  */
 final class TcpPair {
     static final int A = Ipv4Address.parse("198.18.0.1");
@@ -81,11 +84,28 @@ final class TcpPair {
         }
     }
 
-    /** Drains both stacks (aborting what is left) and checks the budgets are at baseline. */
+    /**
+     * Lets the simulated time pass that connections need to end on their own (retransmission
+     * limits, FIN_WAIT_2, TIME_WAIT), fails if one is still alive on either stack (naming its
+     * state) or a TIME_WAIT record is left, then checks the budgets are at baseline. Nothing is
+     * aborted for the test.
+     */
     void finish() {
-        run(Time.seconds(1));
-        a.drain();
-        b.drain();
+        run(settleNanos(a.config().tcp(), b.config().tcp()));
+        for (Stack s : new Stack[] {a, b}) {
+            String alive = Peer.alive(s.tcp());
+            if (!alive.isEmpty()) fail("connections still alive when they should have ended: " + alive);
+            assertEquals(0, s.tcp().timeWaitRecords(), "TIME_WAIT records left");
+        }
         LeakCheck.verifyNow();
+    }
+
+    /** The simulated time within which any connection ends on its own, whatever the peer does. */
+    static long settleNanos(TcpConfig... configs) {
+        long t = 0;
+        for (TcpConfig c : configs) {
+            t = Math.max(t, c.timeWaitNanos() + c.finWait2Nanos() + (long) (c.maxRetransmits() + c.synRetries() + 2) * c.maxRtoNanos());
+        }
+        return t;
     }
 }

@@ -67,6 +67,41 @@ class TcpRecoverySegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 2 (RFC 6298 §5 note after 5.7, Karn's algorithm): the ACK of a retransmitted
+     * segment gives no RTT sample, so the backed-off RTO stays for the next segment; only a valid
+     * sample (an ACK for a segment sent once) brings it back.
+     */
+    @Test
+    void theBackedOffRtoSurvivesTheAckOfARetransmission() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, false);
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(200), p.advanceUntilSent(Time.seconds(10)));
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        assertEquals(Time.millis(400), p.advanceUntilSent(Time.seconds(10)));
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt)); // acknowledges a segment sent three times: no sample
+        p.nothing();
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(800), p.advanceUntilSent(Time.seconds(10)), "still backed off twice");
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt));
+        // That ACK was for a retransmission too; the next segment is sent once and acknowledged: a sample.
+        assertEquals(1, write(p, k, 1).size());
+        p.advance(Time.millis(10));
+        k.snxt += MSS;
+        p.send(seg(ACK, k.rnxt, k.snxt));
+        assertEquals(1, write(p, k, 1).size());
+        assertEquals(Time.millis(200), p.advanceUntilSent(Time.seconds(10)), "a valid sample ended the backoff");
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void tooManyRetransmissionsEndTheConnectionAndFreeEverything() throws Exception {
         Peer p = new Peer(Peer.config().maxRetransmits(3).build());
@@ -84,6 +119,29 @@ class TcpRecoverySegmentTest {
         assertEquals(0, p.stack.tcp().connections());
         p.advance(Time.seconds(100));
         p.nothing();
+        p.finish();
+    }
+
+    /** RFC 6298 §5.7 (issue 9, item 8): a SYN retransmitted and no RTT sample: data starts with an RTO of 3 s, not backed off. */
+    @Test
+    void afterARetransmittedSynTheRtoStartsAtThreeSeconds() throws Exception {
+        Peer p = new Peer();
+        TcpSocket c = p.stack.tcp().connect(REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        assertEquals(Time.seconds(1), p.advanceUntilSent(Time.seconds(100)));
+        p.expect();
+        assertEquals(Time.seconds(2), p.advanceUntilSent(Time.seconds(100)));
+        p.expect();
+        p.advance(Time.millis(5));
+        p.send(seg(SYN | ACK, RISS, syn.seq() + 1).ports(7, syn.srcPort()).mss(MSS));
+        p.expect(ACK, syn.seq() + 1, RISS + 1);
+        assertTrue(c.isConnected());
+        c.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, syn.seq() + 1, RISS + 1);
+        assertEquals(Time.seconds(3), p.advanceUntilSent(Time.seconds(100)), "RFC 6298 §5.7, not the SYN's 4 s");
+        c.abort();
         p.finish();
     }
 
@@ -211,6 +269,72 @@ class TcpRecoverySegmentTest {
         p.send(seg(ACK, k.rnxt, s0 + 10 * MSS));
         p.all();
         assertEquals(0, p.stack.tcp().counters().timeouts);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 8 (RFC 6675 §4 NextSeg rule 4): when the last segment of the flight is lost
+     * too and nothing is SACKed above it, one rescue retransmission resends it without waiting
+     * for the RTO.
+     */
+    @Test
+    void aLostTailIsResentByTheRescueRetransmission() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, true);
+        assertEquals(5, write(p, k, 5).size());
+        int s0 = k.snxt;
+        // Segments 1 and 5 lost; 2, 3 and 4 SACKed: three duplicate ACKs, recovery, segment 1 resent.
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 2 * MSS));
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 3 * MSS));
+        p.send(dupAck(k).sack(s0 + MSS, s0 + 4 * MSS));
+        p.expect(ACK, s0, k.rnxt);
+        p.nothing();
+        // The retransmission arrives: a partial ACK up to the lost tail, nothing SACKed above it.
+        p.send(seg(ACK, k.rnxt, s0 + 4 * MSS));
+        Seg rescue = p.expect();
+        assertEquals(s0 + 4 * MSS, rescue.seq(), "the tail, at once: " + rescue);
+        assertEquals(MSS, rescue.payload().length);
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().rescueRetransmits);
+        p.send(seg(ACK, k.rnxt, s0 + 5 * MSS));
+        p.nothing();
+        assertEquals(0, p.stack.tcp().counters().timeouts);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /** Issue 9, item 8 (RFC 2883 §4): a D-SACK, a first block below the cumulative ACK, is detected and counted. */
+    @Test
+    void aDsackReportingASpuriousRetransmissionIsCounted() throws Exception {
+        Peer p = new Peer();
+        Conn k = conn(p, true);
+        assertEquals(1, write(p, k, 1).size());
+        p.advanceUntilSent(Time.seconds(5)); // the RTO resends it, though the peer had it (its ACK was lost)
+        p.expect();
+        p.send(seg(ACK, k.rnxt, k.snxt + MSS).sack(k.snxt, k.snxt + MSS));
+        p.nothing();
+        assertEquals(1, p.stack.tcp().counters().dsacksReceived);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 8 (RFC 7323 Appendix G): a timestamp sample is one of ExpectedSamples =
+     * ceil(FlightSize / (2 * SMSS)) per RTT, and its gains are divided by that number.
+     */
+    @Test
+    void timestampSamplesAreWeightedByTheExpectedSamplesPerRtt() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(MSS + 12).ts(5000, 0));
+        TcpConnection c = p.stack.tcp().find(Peer.SLOOP, SLOOP_PORT, Peer.REMOTE, Peer.REMOTE_PORT);
+        assertEquals(0, c.rtt.srtt(), "the handshake's sample: no delay");
+        List<Seg> sent = write(p, k, 10);
+        assertEquals(10, sent.size());
+        p.advance(Time.millis(100));
+        p.send(seg(ACK, k.rnxt, k.snxt + 2 * MSS).ts(5001, sent.get(0).repr().tsVal()));
+        // A 100 ms sample in a flight of 10 segments: ExpectedSamples 5, SRTT += (100 - 0) / (8 * 5).
+        assertEquals(Time.micros(2500), c.rtt.srtt());
         k.socket.abort();
         p.finish();
     }

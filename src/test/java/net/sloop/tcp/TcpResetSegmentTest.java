@@ -1,6 +1,7 @@
 package net.sloop.tcp;
 
 import static net.sloop.tcp.Peer.ACK;
+import static net.sloop.tcp.Peer.FIN;
 import static net.sloop.tcp.Peer.PSH;
 import static net.sloop.tcp.Peer.REMOTE;
 import static net.sloop.tcp.Peer.RISS;
@@ -60,6 +61,7 @@ class TcpResetSegmentTest {
         // RFC 5961 §4.2: whatever its sequence number, a SYN gets a challenge ACK and changes nothing.
         p.send(seg(SYN, k.rnxt + 5, 0).mss(1460));
         p.expect(ACK, k.snxt, k.rnxt);
+        p.advance(Time.millis(500)); // ACKs to invalid segments are spaced per connection (item 5)
         p.send(seg(SYN, RISS - 500, 0).mss(1460));
         p.expect(ACK, k.snxt, k.rnxt);
         p.nothing();
@@ -78,6 +80,7 @@ class TcpResetSegmentTest {
         p.send(seg(PSH | ACK, k.rnxt, k.snxt + 5000).data(10));
         p.expect(ACK, k.snxt, k.rnxt);
         assertEquals(0, k.socket.available(), "its data is dropped with it");
+        p.advance(Time.millis(500)); // challenge ACKs are spaced per connection (item 5)
         // Below SND.UNA - MAX.SND.WND: the same.
         p.send(seg(PSH | ACK, k.rnxt, k.snxt - 200_000).data(10));
         p.expect(ACK, k.snxt, k.rnxt);
@@ -89,19 +92,83 @@ class TcpResetSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 5 (CVE-2016-5696): challenge ACKs are limited per connection, so an attacker
+     * flooding its own connection cannot drain a budget that another connection's challenge ACKs
+     * come from, nor count that connection's ACKs by the dent they make.
+     */
     @Test
-    void challengeAcksAreLimitedTo1000PerSecond() throws Exception {
+    void challengeAcksAreLimitedPerConnection() throws Exception {
+        Peer p = new Peer();
+        Conn a = p.accepted();
+        Conn b = p.accepted(seg(SYN, RISS, 0).mss(1460).ports(Peer.REMOTE_PORT + 1, Peer.SLOOP_PORT));
+        for (int i = 0; i < 1500; i++) p.send(seg(RST, a.rnxt + 1 + i, 0));
+        assertEquals(1, p.all().size(), "one challenge ACK per 500 ms on a connection");
+        assertEquals(1500, p.stack.tcp().counters().challengeAcks);
+        assertEquals(1499, p.stack.tcp().counters().challengeAcksSuppressed);
+        // The other connection's challenge ACK is not held back by the flood on the first.
+        p.send(seg(RST, b.rnxt + 1, 0).ports(Peer.REMOTE_PORT + 1, Peer.SLOOP_PORT));
+        p.expect(ACK, b.snxt, b.rnxt);
+        p.advance(Time.millis(500));
+        p.send(seg(RST, a.rnxt + 1, 0));
+        p.expect(ACK, a.snxt, a.rnxt);
+        assertEquals(TcpState.ESTABLISHED, a.socket.state());
+        a.socket.abort();
+        b.socket.abort();
+        p.finish();
+    }
+
+    /** Item 5: the stack-wide budget of challenge ACKs is drawn at random each second, about 1000 on average. */
+    @Test
+    void theStackWideChallengeAckBudgetIsRandomisedPerSecond() throws Exception {
+        Peer p = new Peer();
+        Tcp tcp = p.stack.tcp();
+        java.util.Set<Integer> budgets = new java.util.HashSet<>();
+        long total = 0;
+        for (int second = 10; second < 30; second++) {
+            int n = 0;
+            for (int i = 0; i < 3000; i++) if (tcp.challengeAllowed(Time.seconds(second) + i * 1000L, null)) n++;
+            assertTrue(n >= 500 && n < 1500, "within [limit/2, 3*limit/2): " + n);
+            budgets.add(n);
+            total += n;
+        }
+        assertTrue(budgets.size() > 10, "drawn anew each second: " + budgets);
+        assertTrue(total > 20 * 800 && total < 20 * 1200, "about 1000 a second on average: " + total / 20);
+        p.finish();
+    }
+
+    /** Issue 9, item 7: ACKs for bare out-of-window segments are rate-limited per connection; data is always acknowledged. */
+    @Test
+    void acksForOutOfWindowSegmentsAreRateLimitedPerConnection() throws Exception {
         Peer p = new Peer();
         Conn k = p.accepted();
-        for (int i = 0; i < 1500; i++) p.send(seg(RST, k.rnxt + 1 + i, 0));
-        int sent = p.all().size();
-        assertTrue(sent >= 990 && sent <= 1000, "about a second's worth at once (RFC 5961 §7): " + sent);
-        assertEquals(1500, p.stack.tcp().counters().challengeAcks);
-        assertEquals(1500 - sent, p.stack.tcp().counters().challengeAcksSuppressed);
-        p.advance(Time.seconds(1));
-        p.send(seg(RST, k.rnxt + 1, 0));
+        for (int i = 0; i < 5; i++) p.send(seg(ACK, k.rnxt + 1_000_000 + i, k.snxt));
+        assertEquals(1, p.all().size(), "one ACK per 500 ms for bare segments out of the window");
+        // A retransmission of data already received is answered every time: our ACK was lost.
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(10));
+        p.all();
+        k.rnxt += 10;
+        for (int i = 0; i < 3; i++) {
+            p.send(seg(PSH | ACK, k.rnxt - 10, k.snxt).data(10));
+            p.expect(ACK, k.snxt, k.rnxt);
+        }
+        p.advance(Time.millis(500));
+        p.send(seg(ACK, k.rnxt + 1_000_000, k.snxt));
         p.expect(ACK, k.snxt, k.rnxt);
-        assertEquals(TcpState.ESTABLISHED, k.socket.state());
+        assertTrue(p.stack.tcp().counters().invalidAcksSuppressed >= 4);
+        k.socket.abort();
+        p.finish();
+    }
+
+    /** Item 7: ACKs for PAWS-rejected bare segments are rate-limited per connection too. */
+    @Test
+    void acksForPawsRejectedSegmentsAreRateLimited() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1460).ts(5000, 0));
+        p.send(seg(ACK, k.rnxt, k.snxt).ts(6000, 0));
+        p.nothing();
+        for (int i = 0; i < 5; i++) p.send(seg(ACK, k.rnxt, k.snxt).ts(5500, 0));
+        assertEquals(1, p.all().size(), "one ACK per 500 ms");
         k.socket.abort();
         p.finish();
     }
@@ -152,6 +219,65 @@ class TcpResetSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 1: only acceptable segments prove the peer alive. An off-path sender's
+     * far-out-of-window ACKs, every 500 ms, must not reset the keepalive count (they are answered
+     * and dropped, RFC 9293 §3.10.7.4), or a dead connection would live for ever.
+     */
+    @Test
+    void outOfWindowSegmentsDoNotKeepADeadConnectionAlive() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        k.socket.setKeepAlive(Time.seconds(10), Time.seconds(2), 3);
+        p.sync();
+        for (int i = 0; i < 60 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt + 100_000_000, k.snxt));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "ended by keepalive after 10 s + 3 probes, whatever the junk: " + k.socket.state());
+        assertEquals(TcpError.KEEPALIVE_TIMEOUT, k.socket.error());
+        k.socket.close();
+        p.finish();
+    }
+
+    /** Item 1 for window probes: junk out of the window does not count as the peer answering them. */
+    @Test
+    void outOfWindowSegmentsDoNotAnswerWindowProbes() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(4).build());
+        Conn k = TcpDataSegmentTest.warm(p, seg(SYN, RISS, 0).mss(1000));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        for (int i = 0; i < 2000 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt - 100_000_000, k.snxt).win(0));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "dead after 4 unanswered probes: " + k.socket.state());
+        assertEquals(TcpError.TIMED_OUT, k.socket.error());
+        p.finish();
+    }
+
+    /** Item 1 for the user timeout (RFC 5482) while probing a shut window. */
+    @Test
+    void outOfWindowSegmentsDoNotHoldOffTheUserTimeout() throws Exception {
+        Peer p = new Peer(Peer.config().maxRetransmits(1000).build());
+        Conn k = TcpDataSegmentTest.warm(p, seg(SYN, RISS, 0).mss(1000));
+        k.socket.setUserTimeout(Time.seconds(30));
+        p.send(seg(ACK, k.rnxt, k.snxt).win(0));
+        k.socket.write(new byte[500]);
+        p.sync();
+        for (int i = 0; i < 200 && !k.socket.isEnded(); i++) {
+            p.send(seg(ACK, k.rnxt + 100_000_000, k.snxt).win(0));
+            p.advance(Time.millis(500));
+            p.all();
+        }
+        assertTrue(k.socket.isEnded(), "ended by the user timeout: " + k.socket.state());
+        assertEquals(TcpError.USER_TIMEOUT, k.socket.error());
+        p.finish();
+    }
+
     @Test
     void aResetDoesNotEndTimeWaitEarly() throws Exception {
         Peer p = new Peer();
@@ -177,6 +303,35 @@ class TcpResetSegmentTest {
         assertEquals(k.rnxt + 100_001, sa.ack());
         assertEquals(0, p.stack.tcp().timeWaitRecords());
         // An old SYN (lower sequence number) only gets the last ACK again.
+        l.close();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 3 (RFC 6191 §2): with timestamps on both sides, the timestamp alone decides
+     * whether a SYN may reopen a TIME_WAIT pair; the sequence number decides only without them.
+     */
+    @Test
+    void withTimestampsTheSynsTimestampDecidesTimeWaitReuse() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1460).ts(5000, 0));
+        TcpListener l = p.stack.tcp().listen(0, Peer.SLOOP_PORT);
+        p.closeExpectingFinTs(k);
+        p.send(seg(FIN | ACK, k.rnxt, k.snxt + 1).ts(6000, 0));
+        p.expect(ACK, k.snxt + 1, k.rnxt + 1);
+        assertEquals(1, p.stack.tcp().timeWaitRecords());
+        // A higher sequence number but an older timestamp: an old duplicate, not a new incarnation.
+        p.send(seg(SYN, k.rnxt + 100_000, 0).mss(1460).ts(5500, 0));
+        Seg a = p.expect();
+        assertEquals(ACK, a.flags(), "the TIME_WAIT ACK, not a SYN-ACK: " + a);
+        assertEquals(1, p.stack.tcp().timeWaitRecords());
+        // A lower sequence number but a newer timestamp: RFC 6191 lets it in.
+        p.advance(Time.seconds(1));
+        p.send(seg(SYN, k.rnxt - 100_000, 0).mss(1460).ts(7000, 0));
+        Seg sa = p.expect();
+        assertEquals(SYN | ACK, sa.flags(), "a new connection: " + sa);
+        assertEquals(k.rnxt - 100_000 + 1, sa.ack());
+        assertEquals(0, p.stack.tcp().timeWaitRecords());
         l.close();
         p.finish();
     }
@@ -209,6 +364,45 @@ class TcpResetSegmentTest {
         assertTrue(c.isEnded(), "RFC 1122 §4.2.3.9: a hard error in SYN_SENT ends the attempt");
         assertEquals(TcpError.REFUSED, c.error(), "reported as refused, as Linux maps it to ECONNREFUSED");
         c.close();
+        p.finish();
+    }
+
+    /**
+     * Issue 9, item 6: "fragmentation needed" cannot drive the MSS below that of a 552-byte path
+     * MTU (Linux's min_pmtu), and a stream of ever smaller MTUs cannot make the stack resend its
+     * whole flight once per ICMP: the go-back happens only when the MTU decreases, at most once
+     * per round trip.
+     */
+    @Test
+    void fragmentationNeededIsClampedAndCannotForceARetransmissionPerIcmp() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        k.socket.write(new byte[2920]);
+        p.sync();
+        byte[] big = p.link.take();
+        assertEquals(1500, big.length);
+        p.expect();
+        p.sendRaw(unreachable(4, 1000, big));
+        assertEquals(3, p.all().size(), "resent at once in 960-byte segments");
+        // Another, smaller MTU at once: the MSS follows, but no second go-back within the round trip.
+        p.sendRaw(unreachable(4, 999, big));
+        p.nothing();
+        p.sendRaw(unreachable(4, 998, big));
+        p.nothing();
+        // An absurd MTU is clamped to 552: 512 bytes of data per segment, not 28.
+        p.sendRaw(unreachable(4, 100, big));
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt + 2920));
+        k.snxt += 2920;
+        p.all();
+        k.socket.write(new byte[1000]);
+        p.sync();
+        Seg s = p.expect();
+        assertEquals(512, s.payload().length, "552 - 40: " + s);
+        // The same MTU again changes nothing.
+        p.sendRaw(unreachable(4, 552, big));
+        p.nothing();
+        k.socket.abort();
         p.finish();
     }
 

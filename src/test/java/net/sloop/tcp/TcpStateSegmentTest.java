@@ -174,6 +174,82 @@ class TcpStateSegmentTest {
         p.finish();
     }
 
+    /**
+     * Issue 9, item 4: closing during a simultaneous open queues the FIN (RFC 9293 §3.10.4 CLOSE in
+     * SYN-RECEIVED: "queue for processing after entering ESTABLISHED"); the peer's SYN-ACK still
+     * completes the handshake and the FIN goes out then; the close finishes normally.
+     */
+    @Test
+    void closingDuringASimultaneousOpenSendsTheFinOnceTheHandshakeCompletes() throws Exception {
+        Peer p = new Peer();
+        TcpSocket c = p.stack.tcp().connect(REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        p.send(seg(SYN, RISS, 0).ports(7, syn.srcPort()).mss(1460));
+        p.expect(SYN | ACK, syn.seq(), RISS + 1);
+        c.shutdownOutput();
+        p.sync();
+        p.nothing();
+        p.send(seg(SYN | ACK, RISS, syn.seq() + 1).ports(7, syn.srcPort()).mss(1460));
+        p.expect(FIN | ACK, syn.seq() + 1, RISS + 1);
+        assertEquals(TcpState.FIN_WAIT_1, c.state());
+        p.send(seg(FIN | ACK, RISS + 1, syn.seq() + 2).ports(7, syn.srcPort()));
+        p.expect(ACK, syn.seq() + 2, RISS + 2);
+        assertEquals(TcpState.TIME_WAIT, c.state());
+        c.close();
+        p.finish();
+    }
+
+    /** Item 4: RFC 7323 §2.2, the window of the peer's SYN-ACK completing a simultaneous open is not scaled. */
+    @Test
+    void theWindowOfTheSynAckCompletingASimultaneousOpenIsNotScaled() throws Exception {
+        Peer p = new Peer();
+        TcpSocket c = p.stack.tcp().connect(REMOTE, 7);
+        p.sync();
+        Seg syn = p.expect();
+        p.send(seg(SYN, RISS, 0).ports(7, syn.srcPort()).mss(1000).ws(7));
+        p.expect(SYN | ACK, syn.seq(), RISS + 1);
+        p.send(seg(SYN | ACK, RISS, syn.seq() + 1).ports(7, syn.srcPort()).mss(1000).ws(7).win(1000));
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        p.all();
+        assertEquals(3000, c.write(new byte[3000]));
+        p.sync();
+        var sent = p.all();
+        assertEquals(1, sent.size(), "one segment, 1000 bytes: the window is 1000, not 1000 << 7: " + sent);
+        assertEquals(1000, sent.get(0).payload().length);
+        c.abort();
+        p.finish();
+    }
+
+    /** Issue 9, item 7: SYN and FIN together make no sense (a scan): discarded and counted, never answered. */
+    @Test
+    void aSynWithFinIsDiscarded() throws Exception {
+        Peer p = new Peer();
+        TcpListener l = p.stack.tcp().listen(0, SLOOP_PORT);
+        p.send(seg(SYN | FIN, RISS, 0).mss(1460));
+        p.nothing();
+        assertEquals(0, p.stack.tcp().synQueue().size());
+        l.close();
+        Conn k = p.accepted();
+        p.send(seg(SYN | FIN, k.rnxt, 0).mss(1460));
+        p.nothing();
+        assertEquals(2, p.stack.stats().drops(net.sloop.stats.DropReason.TCP_SYN_FIN));
+        assertEquals(TcpState.ESTABLISHED, k.socket.state());
+        k.socket.abort();
+        p.finish();
+    }
+
+    /** Issue 9, item 10: the harness does not abort what is left; a connection still alive at the end fails, naming its state. */
+    @Test
+    void aConnectionLeftAliveFailsTheEndOfATestNamingItsState() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        AssertionError e = assertThrows(AssertionError.class, p::finish);
+        assertTrue(e.getMessage().contains("ESTABLISHED"), e.getMessage());
+        k.socket.abort();
+        p.finish();
+    }
+
     @Test
     void synReceivedReturnsToListenOnReset() throws Exception {
         Peer p = new Peer();
