@@ -135,12 +135,15 @@ class AttackInteropTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, r2 -> Thread.ofVirtual().start(r2));
-            String script = "for i in $(seq " + uploads + "); do ( s=$(date +%s%N); head -c " + bytes + " /dev/urandom | nc -N -w 20 " + r.sloop()
-                    + " 9; rc=$?; e=$(date +%s%N); echo \"upload $i rc=$rc ms=$(( (e - s) / 1000000 ))\" ) & done; wait";
+            // Each upload is cut off a little after the limit (timeout(1): rc 124), so a stalled one is reported, not waited for.
+            // No nc -w: on an idle connection it closes silently with status 0, which would pass a stalled upload as complete;
+            // with -N alone, status 0 means stdin went out and discard closed after our FIN (and discard's count must agree).
+            String script = "for i in $(seq " + uploads + "); do ( s=$(date +%s%N); head -c " + bytes + " /dev/urandom | timeout " + (limitSeconds + 5)
+                    + " nc -N " + r.sloop() + " 9; rc=$?; e=$(date +%s%N); echo \"upload $i rc=$rc ms=$(( (e - s) / 1000000 ))\" ) & done; wait";
             long t0 = System.nanoTime();
             HostNet.Result up;
             try {
-                up = r.exec(limitSeconds + 60, "sh", "-c", script);
+                up = r.exec(limitSeconds + 30, "sh", "-c", script);
             } finally {
                 Files.createFile(stop);
             }
@@ -157,8 +160,8 @@ class AttackInteropTest {
             long discarded = r.summaryInt("discard  tcp/9 +served \\d+, active \\d+ \\(peak \\d+\\), refused \\d+ \\(\\d+ for memory\\), idle-closed \\d+, errors \\d+, in (\\d+) B");
             checks.add(() -> assertEquals((long) uploads * bytes, discarded, "bytes discard received\n" + r.serve.transcript()));
             checks.addAll(memory);
-            System.out.printf("interop: attack 6 x 10 MB nc uploads to discard at --budget %s: %d/%d completed in %.1f s (%.1f MB/s in all; %s); "
-                    + "%s; %s; linux left: %s%n", BUDGET, ok, uploads, seconds, uploads * bytes / 1e6 / seconds,
+            System.out.printf("interop: attack 6 x 10 MB nc uploads to discard at --budget %s: %d/%d completed, all ended after %.1f s, "
+                    + "discard received %,d B (%.2f MB/s in all; %s); %s; %s; linux left: %s%n", BUDGET, ok, uploads, seconds, discarded, discarded / 1e6 / seconds,
                     String.join(", ", lines.stream().map(l -> l.replaceFirst("upload \\d+ ", "")).toList()), a.probeFigures(), r.summaryFigures(),
                     left.isEmpty() ? "nothing" : left.strip());
             AttackRig.check(checks);
@@ -198,8 +201,8 @@ class AttackInteropTest {
             HostNet.Result res;
             String failure = null;
             try {
-                res = r.exec(20, "python3", "-c", AttackRig.resource("echo_client.py"), r.sloop(), "7", Integer.toString(size), "9");
-            } catch (IOException e) { // still running after 20 s: far below 1 MB/s
+                res = r.exec(10, "python3", "-c", AttackRig.resource("echo_client.py"), r.sloop(), "7", Integer.toString(size), "9");
+            } catch (IOException e) { // still running after 10 s: far below 1 MB/s
                 res = new HostNet.Result(-1, e.getMessage());
             }
             long[] after = linuxTcpCounters(r);
