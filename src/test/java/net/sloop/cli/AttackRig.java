@@ -210,8 +210,10 @@ final class AttackRig implements AutoCloseable {
                     .map(String::strip).toList());
         }
 
+        /** "probes 3/4 ok (worst 3004 ms) [ok:2 ok:3 FAIL:3004 ok:1]": the count and every probe's outcome and time in ms, in order. */
         String probeFigures() {
-            return String.format("probes %d/%d ok (worst %d ms)", probes().size() - failedProbes().size(), probes().size(), worstMillis());
+            List<String> each = probes().stream().map(l -> (l.contains(" ok ") ? "ok:" : "FAIL:") + l.replaceFirst(".*ms=(\\d+).*", "$1")).toList();
+            return String.format("probes %d/%d ok (worst %d ms) %s", probes().size() - failedProbes().size(), probes().size(), worstMillis(), each);
         }
 
         /** Every probe succeeded (within 3 s), and there was at least one. */
