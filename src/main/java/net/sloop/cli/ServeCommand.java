@@ -51,8 +51,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--services", split = ",", paramLabel = "LIST", description = "Services to offer, from echo,discard,daytime,chargen. Default: all")
     List<String> services = List.of("echo", "discard", "daytime", "chargen");
 
-    @Option(names = "--max-connections", paramLabel = "N", description = "TCP connections each service holds at once. Default: ${DEFAULT-VALUE}")
-    int maxConnections = 8;
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "TCP connections each service holds at once. Default: as many as the budget guarantees, at most 8")
+    int maxConnections = 0;
+
+    @Option(names = "--max-orphans", paramLabel = "N",
+            description = "Connections closed by their service but not yet finished, kept at once (the oldest is reset beyond). Default: derived from the budget")
+    int maxOrphans = 0;
+
+    @Option(names = "--orphan-timeout", paramLabel = "S",
+            description = "Longest a closed connection may take to finish, whatever its peer does. Default: ${DEFAULT-VALUE}")
+    long orphanTimeoutSeconds = ServeOptions.DEFAULT_ORPHAN_TIMEOUT_SECONDS;
 
     @Option(names = "--idle-timeout", paramLabel = "S", description = "Reset a TCP connection idle this many seconds (0: never). Default: ${DEFAULT-VALUE}")
     long idleTimeoutSeconds = 300;
@@ -76,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
-                    durationSeconds, pcap, offload);
+                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());
             err.flush();

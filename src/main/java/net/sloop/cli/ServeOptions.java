@@ -39,7 +39,9 @@ import net.sloop.tun.TunLink;
  */
 record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
         int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap,
-        boolean offload) {
+        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan) {
+    /** Default of {@code --orphan-timeout}: how long a connection its service closed may take to finish. */
+    static final long DEFAULT_ORPHAN_TIMEOUT_SECONDS = 120;
 
     /** Validates the command line's values; every message starts with the option it is about. */
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
@@ -51,6 +53,17 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     /** As above, with {@code --offload} or {@code --no-offload}. */
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload) {
+        return of(netns, device, tap, address, hostAddress, budget, mtu, services, maxConnections, idleTimeoutSeconds, durationSeconds, pcap,
+                offload, 0, DEFAULT_ORPHAN_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * As above, with {@code --max-orphans} (0: derived) and {@code --orphan-timeout}; {@code maxConnections} 0 derives the
+     * slots per service from the budget ({@link ServePlan}).
+     */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
+            int maxOrphans, long orphanTimeoutSeconds) {
         if (netns != null) {
             if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
                     || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
@@ -88,7 +101,12 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             kinds.add(k);
         }
         if (kinds.isEmpty()) throw new IllegalArgumentException("--services: name at least one of echo, discard, daytime, chargen");
-        if (maxConnections < 1 || maxConnections > 65535) throw new IllegalArgumentException("--max-connections " + maxConnections + ": must be 1..65535");
+        if (maxConnections < 0 || maxConnections > 65535)
+            throw new IllegalArgumentException("--max-connections " + maxConnections + ": must be 0..65535 (0: as many as the budget guarantees, at most "
+                    + ServePlan.DEFAULT_SLOTS + ")");
+        if (maxOrphans < 0 || maxOrphans > 65535) throw new IllegalArgumentException("--max-orphans " + maxOrphans + ": must be 0..65535 (0: derived from the budget)");
+        if (orphanTimeoutSeconds < 1 || orphanTimeoutSeconds > 86_400)
+            throw new IllegalArgumentException("--orphan-timeout " + orphanTimeoutSeconds + ": must be 1..86400 seconds");
         if (idleTimeoutSeconds < 0) throw new IllegalArgumentException("--idle-timeout " + idleTimeoutSeconds + ": must not be negative");
         if (!(durationSeconds >= 0) || durationSeconds > 1e9) throw new IllegalArgumentException("--duration " + durationSeconds + ": must be a number of seconds, 0 or more");
         if (pcap != null) {
@@ -97,28 +115,49 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
         ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
-                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload);
-        o.tryInMemory(budget);
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null);
+        String what = "--budget " + budget + " (" + bytes + " bytes) with --mtu " + mtu + ": ";
+        ServePlan plan;
+        try {
+            plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        }
+        o = new ServeOptions(o.netns, o.device, o.mode, o.address, o.hostAddress, o.budgetBytes, o.mtu, o.services, o.maxConnections,
+                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan);
+        o.tryInMemory(what);
         return o;
     }
 
-    /** The stack's configuration. */
-    StackConfig stackConfig() {
+    /** The stack's configuration before the plan: budget, MTU, a timer for the services' idle timeout. */
+    private StackConfig baseConfig() {
         return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers(idleTimeoutSeconds > 0 ? 1 : 0).build();
     }
 
-    /** The services' configuration. */
+    /** The stack's configuration: the plan's guarantee, orphan limit and the orphan timeout. */
+    StackConfig stackConfig() {
+        return plan.apply(baseConfig(), TimeUnit.SECONDS.toNanos(orphanTimeoutSeconds));
+    }
+
+    private ServiceConfig.Builder serviceBuilder() {
+        return ServiceConfig.builder().tcp(serviceArray()).udp(serviceArray()).idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds));
+    }
+
+    /** The services' configuration, with the plan's slots and guarantee per service. */
     ServiceConfig serviceConfig() {
-        return ServiceConfig.builder().tcp(serviceArray()).udp(serviceArray()).maxConnections(maxConnections)
-                .idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)).build();
+        return plan.services(serviceBuilder());
+    }
+
+    /** What the plan promises, for the ready line: "8 connections per service (4 guaranteed), at most 8 orphans". */
+    String planText() {
+        return plan.slots() + " connections per service (" + plan.guaranteedPerService() + " guaranteed), at most " + plan.orphans() + " orphans";
     }
 
     /**
      * Builds the stack and starts the services once in memory (no device, no I/O) and closes them
      * again, so that a budget too small for them is reported before anything is created.
      */
-    private void tryInMemory(String budgetText) {
-        String what = "--budget " + budgetText + " (" + budgetBytes + " bytes) with --mtu " + mtu + ": ";
+    private void tryInMemory(String what) {
         Stack stack;
         try {
             stack = new Stack(stackConfig());

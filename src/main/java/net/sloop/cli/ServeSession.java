@@ -85,7 +85,7 @@ final class ServeSession {
         }
         out.println("sloop: ready on " + o.device() + " (" + o.mode().name().toLowerCase() + ") " + o.address()
                 + (o.netns() != null ? " in netns " + o.netns() : "") + " (budget " + o.budgetBytes() + " bytes): "
-                + o.servicesText() + (o.durationNanos() > 0 ? "; stopping after " + o.durationNanos() / 1e9 + " s" : "; stop with Ctrl-C"));
+                + o.servicesText() + "; " + o.planText() + (o.durationNanos() > 0 ? "; stopping after " + o.durationNanos() / 1e9 + " s" : "; stop with Ctrl-C"));
         out.flush();
         String reason;
         try {

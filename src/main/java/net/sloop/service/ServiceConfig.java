@@ -20,6 +20,8 @@ import java.util.function.LongSupplier;
  * @param udp services offered over UDP
  * @param ports port of each service, indexed by {@link ServiceKind#ordinal()} (default: the well-known port)
  * @param maxConnections TCP connections each service holds at once; beyond it a new connection is reset at once
+ * @param guaranteedConnections of those, how many the stack keeps room for whatever other services' connections hold
+ *        ({@code TcpListener.guarantee}); 0: none beyond the stack's own guarantee
  * @param backlog connections a listener may hold established but not yet taken (the service takes them at once)
  * @param sendBuffer send buffer of each connection in bytes (-1: the stack's default)
  * @param receiveBuffer receive buffer of each connection in bytes, bounding its window (-1: the stack's default)
@@ -39,6 +41,7 @@ public record ServiceConfig(
         Set<ServiceKind> udp,
         int[] ports,
         int maxConnections,
+        int guaranteedConnections,
         int backlog,
         int sendBuffer,
         int receiveBuffer,
@@ -69,6 +72,7 @@ public record ServiceConfig(
         private EnumSet<ServiceKind> udp = EnumSet.allOf(ServiceKind.class);
         private final int[] ports = new int[ServiceKind.ALL.length];
         private int maxConnections = 8;
+        private int guaranteedConnections = 0;
         private int backlog = 4;
         private int sendBuffer = -1;
         private int receiveBuffer = -1;
@@ -97,6 +101,7 @@ public record ServiceConfig(
 
         public Builder port(ServiceKind kind, int port) { ports[kind.ordinal()] = port; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder guaranteedConnections(int n) { guaranteedConnections = n; return this; }
         public Builder backlog(int n) { backlog = n; return this; }
         public Builder buffers(int sendBytes, int receiveBytes) { sendBuffer = sendBytes; receiveBuffer = receiveBytes; return this; }
         public Builder idleTimeoutNanos(long nanos) { idleTimeoutNanos = nanos; return this; }
@@ -107,7 +112,7 @@ public record ServiceConfig(
         public Builder wallClockMillis(LongSupplier s) { wallClockMillis = s; return this; }
 
         public ServiceConfig build() {
-            return new ServiceConfig(Set.copyOf(tcp), Set.copyOf(udp), ports.clone(), maxConnections, backlog, sendBuffer,
+            return new ServiceConfig(Set.copyOf(tcp), Set.copyOf(udp), ports.clone(), maxConnections, guaranteedConnections, backlog, sendBuffer,
                     receiveBuffer, idleTimeoutNanos, udpQueueDatagrams, udpQueueBytes, udpRepliesPerSecond, scratchBytes,
                     wallClockMillis).validate();
         }
@@ -116,6 +121,8 @@ public record ServiceConfig(
     /** @throws IllegalArgumentException naming the first inconsistent setting and why */
     public ServiceConfig validate() {
         require(maxConnections >= 1, "maxConnections " + maxConnections + " must be at least 1");
+        require(guaranteedConnections >= 0 && guaranteedConnections <= maxConnections,
+                "guaranteedConnections " + guaranteedConnections + " must be 0.." + maxConnections + " (maxConnections)");
         require(backlog >= 1, "backlog " + backlog + " must be at least 1");
         require(sendBuffer == -1 || sendBuffer >= 1, "sendBuffer " + sendBuffer + " must be positive (or -1 for the stack's)");
         require(receiveBuffer == -1 || receiveBuffer >= 1, "receiveBuffer " + receiveBuffer + " must be positive (or -1 for the stack's)");

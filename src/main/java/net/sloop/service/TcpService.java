@@ -62,6 +62,7 @@ abstract class TcpService implements TcpListener.Listener {
         TcpListener l;
         try {
             l = stack.tcp().listen(0, port, cfg.backlog());
+            if (cfg.guaranteedConnections() > 0) l.guarantee(cfg.guaranteedConnections());
         } catch (TcpException | RuntimeException e) {
             m.uncharge(Category.CONTROL, owner, charge);
             throw e;

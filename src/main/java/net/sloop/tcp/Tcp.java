@@ -73,6 +73,8 @@ public final class Tcp implements Transport {
     int admitted;
     /** Connections the application closed that the protocol has not finished (flag F_ORPHAN). */
     int orphans;
+    /** Admissions promised to listeners and not yet taken: the sum of their {@code TcpListener.unheld()}. */
+    int reserved;
     /** Blocks committed each way to every admitted connection: its guaranteed minimum. */
     final int floorBlocks;
     /** Uncommitted blocks one admission takes: the control charge (rounded up) and the minimum each way. */
@@ -142,7 +144,7 @@ public final class Tcp implements Transport {
      * Blocks each way an admitted connection is guaranteed: {@code TcpConfig.guaranteedBytes}, or
      * by default two full segments (RFC 5681's delayed ACK then always has its second segment),
      * no more than the default buffers can use, scaled down on budgets too small for that to one
-     * block in forty, but never below two.
+     * block in 64 (a 128 KiB budget guarantees 2 KiB each way, 1 KiB at 64 KiB), but never below two.
      */
     public static int floorBlocks(net.sloop.stack.StackConfig sc) {
         TcpConfig t = sc.tcp();
@@ -152,7 +154,7 @@ public final class Tcp implements Transport {
         int full = (2 * segment + bs - 1) / bs;
         // Never more than the default buffers can use: their blocks, and one for a partly filled block.
         int buffers = (Math.min(t.sendBuffer(), t.receiveBuffer()) + bs - 1) / bs + 1;
-        return Math.max(2, Math.min(Math.min(full, buffers), sc.blocks() / 40));
+        return Math.max(2, Math.min(Math.min(full, buffers), sc.blocks() / 64));
     }
 
     /** Blocks one admission takes from the uncommitted pool: the control charge (rounded up) and the minimum each way. */
@@ -316,7 +318,7 @@ public final class Tcp implements Transport {
         c.rport = rport;
         TcpSocket s = new TcpSocket(c);
         if (options != null) options.applyTo(c);
-        if (!admit(c)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
+        if (!admit(c, null)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
         long t = now();
         c.iss = isn.isn(t, laddr, lport, raddr, rport);
         c.recover = c.iss; // RFC 6582 §3.2 step 1: recover starts at the initial send sequence number
@@ -351,35 +353,49 @@ public final class Tcp implements Transport {
     }
 
     /**
-     * Could a connection be admitted now? Checked when a SYN arrives, so that half-open entries
-     * are only made for connections that could complete; nothing is set aside until the
-     * handshake's last ACK. Reclaims (see {@link #reclaim}) before saying no.
+     * Could a connection be admitted now, for listener {@code l} (null: an active open)? Checked
+     * when a SYN arrives, so that half-open entries are only made for connections that could
+     * complete, and again at admission. It must leave the room promised to others: the listeners'
+     * unheld guarantees (less the one {@code l} takes, if it is within its own) and the stack's
+     * guaranteed connections not yet admitted. Reclaims (see {@link #reclaim}) before saying no.
      */
-    boolean canAdmit() {
+    boolean canAdmit(TcpListener l) {
         if (admitted >= maxConnections) return false;
-        return m.uncommittedFreeBlocks() >= admissionNeed() || reclaim(admissionNeed());
+        int promised = reserved - (l != null && l.held < l.guaranteed ? 1 : 0) + Math.max(0, guaranteedConnections - admitted - 1);
+        int want = admissionNeed() + promised * admissionBlocks;
+        return m.uncommittedFreeBlocks() >= want || reclaim(want);
     }
 
-    /** Charges the control block and commits the guaranteed minimum each way; reclaims first if needed. */
-    boolean admit(TcpConnection c) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (admitted < maxConnections) {
-                if (m.charge(Category.CONTROL, c.owner, connectionCharge)) {
-                    if (m.commit(2 * floorBlocks, Category.SOCKET_SEND, c.owner)) {
-                        c.sendCommit = floorBlocks;
-                        c.rcvCommit = floorBlocks;
-                        c.rcvGrant = floorBlocks * m.blockSize();
-                        c.set(TcpConnection.F_ADMITTED);
-                        admitted++;
-                        return true;
-                    }
-                    m.uncharge(Category.CONTROL, c.owner, connectionCharge);
+    /**
+     * Admits {@code c} for listener {@code l} (null: an active open) if {@link #canAdmit} allows:
+     * charges the control block and commits the guaranteed minimum each way.
+     */
+    boolean admit(TcpConnection c, TcpListener l) {
+        if (canAdmit(l) && m.charge(Category.CONTROL, c.owner, connectionCharge)) {
+            if (m.commit(2 * floorBlocks, Category.SOCKET_SEND, c.owner)) {
+                c.sendCommit = floorBlocks;
+                c.rcvCommit = floorBlocks;
+                c.rcvGrant = floorBlocks * m.blockSize();
+                c.set(TcpConnection.F_ADMITTED);
+                admitted++;
+                if (l != null) {
+                    c.set(TcpConnection.F_HELD);
+                    l.held(1);
                 }
+                return true;
             }
-            if (attempt == 0 && !reclaim(admissionNeed())) break;
+            m.uncharge(Category.CONTROL, c.owner, connectionCharge);
         }
         counters.admissionsRefused++;
         return false;
+    }
+
+    /** {@code c} no longer counts against its listener's guarantee (it ended, or its application let it go). */
+    void letGo(TcpConnection c) {
+        if (!c.has(TcpConnection.F_HELD)) return;
+        c.clear(TcpConnection.F_HELD);
+        TcpListener l = findListener(c.laddr, c.lport);
+        if (l != null) l.held(-1);
     }
 
     /**
@@ -448,11 +464,11 @@ public final class Tcp implements Transport {
 
     /**
      * Uncommitted blocks growth beyond the minimum leaves alone: what the admissions still
-     * guaranteed need ({@link #guaranteedConnections} less those admitted), and never less than
-     * one admission.
+     * promised need (the listeners' unheld guarantees, and {@link #guaranteedConnections} less
+     * those admitted), and never less than one admission.
      */
     int headroom() {
-        return Math.max(1, guaranteedConnections - admitted) * admissionBlocks;
+        return Math.max(1, reserved + Math.max(0, guaranteedConnections - admitted)) * admissionBlocks;
     }
 
     public int guaranteedConnections() {
@@ -498,6 +514,7 @@ public final class Tcp implements Transport {
     void orphaned(TcpConnection c) {
         c.set(TcpConnection.F_ORPHAN);
         orphans++;
+        letGo(c); // its service's slot is free again: a new connection there is within the guarantee
         long t = now();
         c.orphanedAt = t;
         if (orphans > maxOrphans) { // the oldest has had the longest to finish (a peer holding it open goes first)

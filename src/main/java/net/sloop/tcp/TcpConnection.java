@@ -75,6 +75,8 @@ public final class TcpConnection extends Timer {
     static final int F_ACK_PUSHED = 1 << 19;
     /** A write was refused a block by the budget: woken by memory freed anywhere, not by its own ACKs. */
     static final int F_WAIT_MEMORY = 1 << 20;
+    /** Counted in its listener's {@code held} (a passive connection until it ends or is orphaned). */
+    static final int F_HELD = 1 << 21;
 
     static final long OFF = TimerQueue.NONE;
 
@@ -349,6 +351,7 @@ public final class TcpConnection extends Timer {
         rtxAt = delackAt = keepAt = finWait2At = OFF;
         Chains.free(m, sendBuf.takeAll());
         if (has(F_ORPHAN)) tcp.orphans--;
+        tcp.letGo(this);
         // Data received in order stays readable while the application holds its handle: it is
         // freed as it is read, or when the handle is closed. An error discards it.
         if (socket == null || error != TcpError.NONE) Chains.free(m, recvBuf.takeAll());

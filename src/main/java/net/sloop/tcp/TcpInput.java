@@ -249,7 +249,7 @@ final class TcpInput {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
             return null;
         }
-        if (!tcp.canAdmit()) {
+        if (!tcp.canAdmit(l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
             return null;
         }
@@ -303,7 +303,7 @@ final class TcpInput {
             return null;
         }
         TcpConnection c = new TcpConnection(tcp, tcp.cfg);
-        if (!tcp.admit(c)) {
+        if (!tcp.admit(c, l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
             return null;
         }

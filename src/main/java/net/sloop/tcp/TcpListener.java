@@ -32,6 +32,10 @@ public final class TcpListener implements AutoCloseable {
     private TcpConnection head, tail;
     int queued;
     boolean closed;
+    /** Connections promised to this listener ({@link #guarantee}). */
+    int guaranteed;
+    /** Its connections admitted and not let go: queued or accepted, not yet ended or orphaned (flag F_HELD). */
+    int held;
     private Listener listener;
 
     TcpListener(Tcp tcp, int address, int port, int backlog) {
@@ -72,6 +76,36 @@ public final class TcpListener implements AutoCloseable {
         if (sendBytes < 1 || receiveBytes < 1) throw new IllegalArgumentException("buffer sizes must be positive");
         this.sendBuffer = sendBytes;
         this.receiveBuffer = receiveBytes;
+    }
+
+    /**
+     * Promises this listener {@code n} connections at their guaranteed minimum: TCP keeps room
+     * for those it does not hold yet, which no other listener's connections, no growth and no
+     * orphan can take (see {@code Tcp.headroom}). A service that holds {@code n} connections, all
+     * idle or hostile, leaves every other service its own. Beyond {@code n}, connections are
+     * admitted while memory beyond every promise allows.
+     */
+    public void guarantee(int n) {
+        open();
+        if (n < 0) throw new IllegalArgumentException("negative guarantee");
+        tcp.reserved -= unheld();
+        guaranteed = n;
+        tcp.reserved += unheld();
+    }
+
+    public int guaranteed() {
+        return guaranteed;
+    }
+
+    /** Promised connections not held now: the admissions TCP keeps room for on this listener's behalf. */
+    int unheld() {
+        return Math.max(0, guaranteed - held);
+    }
+
+    void held(int delta) {
+        tcp.reserved -= unheld();
+        held = Math.max(0, held + delta);
+        tcp.reserved += unheld();
     }
 
     /** The next established connection, or null if none waits. */
@@ -115,6 +149,8 @@ public final class TcpListener implements AutoCloseable {
 
     /** Resets and frees every connection not yet accepted, and forgets half-open ones. */
     void abortAll(TcpError why) {
+        tcp.reserved -= unheld(); // a closed listener is promised nothing
+        guaranteed = 0;
         while (head != null) tcp.timers.abort(head, why, true);
         tcp.synQueue.removeListener(this);
         if (!closed) {

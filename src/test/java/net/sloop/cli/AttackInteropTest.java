@@ -196,7 +196,10 @@ class AttackInteropTest {
     @ValueSource(strings = {"32k", "48k", "64k", "128k"})
     void oneMegabyteThroughEchoAtSmallBudgets(String budget) throws Exception {
         final int size = 1_000_000;
-        try (AttackRig r = AttackRig.ready(budget)) {
+        // At 32 KiB the stack's own tables and the eight services leave room for one guaranteed
+        // connection, so serve refuses all four TCP services (naming 42k); echo alone runs there.
+        String[] extra = budget.equals("32k") ? new String[] {"--services", "echo"} : new String[0];
+        try (AttackRig r = AttackRig.ready(budget, extra)) {
             long[] before = linuxTcpCounters(r);
             HostNet.Result res;
             String failure = null;

@@ -1,0 +1,91 @@
+package net.sloop.cli;
+
+import net.sloop.service.ServiceConfig;
+import net.sloop.service.Services;
+import net.sloop.stack.Stack;
+import net.sloop.stack.StackConfig;
+import net.sloop.tcp.Tcp;
+import net.sloop.tcp.TcpConfig;
+
+/**
+ * How many connections `serve` can promise on its budget, worked out before anything is created.
+ *
+ * <p>After the stack and its services have taken what they need at start, what remains admits
+ * {@code fit} connections at their guaranteed minimum ({@link Tcp#admissionBlocks}). The plan
+ * promises each TCP service {@code guaranteedPerService} of them ({@code TcpListener.guarantee}:
+ * TCP keeps room for those a service does not hold, which no other service's connections, no
+ * growth and no orphan can take) and keeps one more for the stack; each service may hold up to
+ * {@code slots}, the ones beyond its guarantee admitted while memory allows. So no number of
+ * clients holding connections open, reading nothing, or leaving orphans behind, stops another
+ * service from accepting. A budget that cannot promise one connection per service is refused,
+ * naming the smallest budget that can.
+ *
+ * @param slots connections each TCP service holds at once
+ * @param guaranteedPerService of those, how many each service is promised
+ * @param orphans orphans the stack keeps at once (the oldest is reset beyond; all are reclaimed before a promise is broken)
+ * @param fit connections the budget can admit at their minimum once the services have started
+ */
+record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
+    /** Slots per service when none were asked for. */
+    static final int DEFAULT_SLOTS = 8;
+
+    /**
+     * Plans {@code services} TCP services on {@code base}. {@code slots} and {@code orphans}: as
+     * asked, or 0 for the defaults ({@link #DEFAULT_SLOTS}; a quarter of {@code fit}, at least 4).
+     *
+     * @throws IllegalArgumentException if the budget cannot promise one connection per service
+     */
+    static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans) {
+        int s = slots > 0 ? slots : DEFAULT_SLOTS;
+        int fit = fit(base, serviceCfg, s);
+        int needed = tcpServices + 1;
+        if (fit < needed) {
+            throw new IllegalArgumentException("too small to promise one connection to each TCP service (" + tcpServices + ") and one more, at "
+                    + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
+                    + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed));
+        }
+        int g = Math.min(s, (fit - 1) / Math.max(1, tcpServices));
+        int o = orphans > 0 ? orphans : Math.max(4, fit / 4);
+        return new ServePlan(s, g, o, fit);
+    }
+
+    /** The stack's configuration with this plan's orphan limit and timeout, and one connection kept beyond the services'. */
+    StackConfig apply(StackConfig base, long orphanTimeoutNanos) {
+        TcpConfig t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos).build();
+        return base.toBuilder().tcp(t).build();
+    }
+
+    /** The services' configuration with this plan's slots and guarantee. */
+    ServiceConfig services(ServiceConfig.Builder b) {
+        return b.maxConnections(slots).guaranteedConnections(guaranteedPerService).build();
+    }
+
+    /** Connections {@code cfg} admits at their minimum once the services (with {@code slots} slots each) have started. */
+    private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots) {
+        try (Stack stack = new Stack(cfg)) {
+            Services services = Services.start(stack, serviceCfg.maxConnections(slots).guaranteedConnections(0).build());
+            int pool = stack.budget().uncommittedFreeBlocks();
+            services.close();
+            return pool / Tcp.admissionBlocks(cfg);
+        }
+    }
+
+    /** The smallest budget, in whole KiB, that admits {@code needed} connections with the services started ("42k"). */
+    private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed) {
+        long kib = Math.max(1, base.budgetBytes() / 1024);
+        for (long k = kib + 1; k <= 1024 * 1024; k++) {
+            StackConfig c;
+            try {
+                c = base.toBuilder().budget(k * 1024).build();
+            } catch (IllegalArgumentException e) {
+                continue; // too small for the stack's own tables: keep going
+            }
+            try {
+                if (fit(c, serviceCfg, slots) >= needed) return k + "k";
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // the services do not start yet: keep going
+            }
+        }
+        return "over 1 GiB";
+    }
+}
