@@ -173,8 +173,14 @@ public final class Stack implements Pollable, AutoCloseable {
             stats.drop(DropReason.IPV6_UNSUPPORTED);
             return;
         }
+        // A segment inside a window we advertised is charged to its connection when the budget has
+        // no uncommitted block for it beyond the receive reserve: the commitment behind that window
+        // is lent to the frame, and the reserve stays for ACKs and frames no window vouches for.
+        int need = Chains.blocksFor(budget, len, StackConfig.RX_HEADROOM);
+        boolean lent = budget.uncommittedFreeBlocks() < need && tcp.lendForFrame(nif.ethernet(), src, off, len, need);
         int head = Chains.copyIn(budget, src, off, len, StackConfig.RX_HEADROOM, Category.RX, nif.owner());
         if (head < 0) {
+            if (lent) tcp.settleLoan();
             stats.drop(DropReason.LINK_NO_MEMORY);
             return;
         }
@@ -182,6 +188,7 @@ public final class Stack implements Pollable, AutoCloseable {
         if (nif.ethernet()) arp.input(now, nif, head);
         else ipv4.input(now, nif, head);
         nif.frameChecksumTrusted(false);
+        if (lent) tcp.settleLoan();
     }
 
     /** An IPv6 packet: IP version 6 on an IP link (TUN), EtherType 0x86DD on Ethernet (TAP). */

@@ -12,8 +12,10 @@ import net.sloop.stats.DropReason;
  * segment's first block, shared by all connections and charged at start-up, so a connection
  * carries only the head of its list.
  *
- * <p>Bounded per connection ({@link TcpConfig#outOfOrderBlocks()}) and by the fair share under
- * pressure; it is the first thing reclaimed after TIME_WAIT records.
+ * <p>Data inside the advertised window is paid for from the commitment that backs it, and moves
+ * into the receive queue in the same blocks once the gap is filled. Bounded per connection
+ * ({@link TcpConfig#outOfOrderBlocks()}); pruned under pressure, which lets the window's
+ * backing shrink with it.
  */
 final class OutOfOrderQueue {
     private final Tcp tcp;
@@ -34,6 +36,13 @@ final class OutOfOrderQueue {
     /** Heap bytes of the per-block bookkeeping (three ints per block, plus array headers). */
     int controlBytes() {
         return 3 * (16 + 4 * seq.length) + 32;
+    }
+
+    /** Bytes of data held out of order for {@code c} (inside its window; the blocks hold it). */
+    long bytesHeld(TcpConnection c) {
+        long n = 0;
+        for (int x = c.oooHead; x >= 0; x = next[x]) n += len[x];
+        return n;
     }
 
     private int blocksHeld(TcpConnection c) {
@@ -79,14 +88,23 @@ final class OutOfOrderQueue {
             tcp.stats.drop(DropReason.TCP_OUT_OF_ORDER_DUPLICATE);
             return;
         }
+        // The data lies inside the window we advertised, whose commitment holds it (a loan made
+        // for this frame first); only what that does not cover comes from the pool.
         int blocks = Chains.blocks(m, chain);
-        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || !tcp.mayGrow(c, blocks, false)
-                || !m.transferChain(chain, Category.OUT_OF_ORDER, c.owner)) {
+        int repaid = tcp.loan.repay(c, blocks);
+        int k = Math.min(c.rcvCommit, blocks - repaid);
+        int rest = blocks - repaid - k;
+        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || (rest > 0 && !tcp.mayGrow(c, rest, false))
+                || m.freeBlocks() - m.committedBlocks() + k < m.reserveBlocks()) { // keeping needs the receive reserve whole
+            tcp.loan.unrepay(c, repaid);
             Chains.free(m, chain);
             link(c, prev, after);
             tcp.stats.drop(DropReason.TCP_OUT_OF_ORDER_FULL);
             return;
         }
+        m.release(k);
+        c.rcvCommit -= k;
+        if (!m.transferChain(chain, Category.OUT_OF_ORDER, c.owner)) throw new IllegalStateException("receive reserve");
         seq[chain] = s;
         len[chain] = n;
         next[chain] = after;
@@ -100,24 +118,26 @@ final class OutOfOrderQueue {
         else next[prev] = x;
     }
 
-    /** Moves the segments now in order into the receive queue and frees their blocks. */
-    void deliver(TcpConnection c, TcpInput in) {
+    /**
+     * Moves the segments now in order into the receive queue, in the blocks they are held in (they
+     * were paid for from the window's commitment when they arrived, so nothing new is needed).
+     */
+    void deliver(TcpConnection c) {
         while (c.oooHead >= 0 && Seq.le(seq[c.oooHead], c.rcvNxt)) {
             int x = c.oooHead;
             c.oooHead = next[x];
             int skip = c.rcvNxt - seq[x];
-            if (skip < len[x]) {
-                int want = len[x] - skip;
-                int stored = c.has(TcpConnection.F_RCV_SHUT) ? want : in.store(c, x, skip, want);
-                c.rcvNxt += stored;
-                if (stored < want) {
-                    tcp.counters.receiveOverruns++;
-                    Chains.free(m, x);
-                    clear(c); // what follows is no longer contiguous with what we hold
-                    return;
-                }
+            if (skip >= len[x] || c.has(TcpConnection.F_RCV_SHUT)) {
+                if (skip < len[x]) c.rcvNxt += len[x] - skip;
+                Chains.free(m, x);
+                continue;
             }
-            Chains.free(m, x);
+            int want = len[x] - skip;
+            int chain = skip > 0 ? Chains.trimFront(m, x, skip) : x;
+            if (!m.transferChain(chain, Category.SOCKET_RECEIVE, c.owner)) throw new IllegalStateException("out-of-order blocks never use the reserve");
+            c.recvBuf.append(m, chain, want, Chains.blocks(m, chain));
+            c.filled(want);
+            c.rcvNxt += want;
         }
     }
 

@@ -6,7 +6,9 @@ import net.sloop.mem.Chains;
 
 /**
  * A byte stream held in budget blocks, filled densely: bytes are appended into the room at the
- * end of the last block, then into new blocks the caller links in, and consumed from the front.
+ * end of the last block, then into new blocks the caller links in, and consumed from the front;
+ * or a chain is appended whole, each block with its own data window (a received segment kept
+ * in its blocks). Every reader walks the blocks' windows.
  * Used for a connection's send queue (unacknowledged and unsent bytes) and receive queue
  * (received in order, unread). Blocks are supplied and taken back by the caller, who decides
  * which part of the budget they come from (see {@link TcpConnection}). Allocates nothing.
@@ -52,6 +54,21 @@ final class StreamBuffer {
         else m.next(tail, b);
         tail = b;
         blocks++;
+    }
+
+    /**
+     * Appends a chain of {@code n} blocks holding {@code bytes} bytes in their data windows, as
+     * they are (a segment kept in the blocks it arrived in). The room left at the end of the old
+     * last block is given up; the room after the chain's last byte is the new tail room.
+     */
+    void append(Budget m, int chain, int bytes, int n) {
+        int last = chain;
+        while (m.next(last) >= 0) last = m.next(last);
+        if (tail < 0) head = chain;
+        else m.next(tail, chain);
+        tail = last;
+        length += bytes;
+        blocks += n;
     }
 
     /** Copies up to {@code n} bytes into the tail room; returns how many. */

@@ -65,6 +65,7 @@ public final class Tcp implements Transport {
     final OutOfOrderQueue ooo;
     final SynQueue synQueue;
     final TimeWaitTable timeWait;
+    final ReceiveLoan loan;
     private final TcpConnection[] buckets;
     private TcpConnection lastFound; // in the table, or null (cleared by unlink)
     private final SackScoreboard[] scoreboards;
@@ -113,6 +114,7 @@ public final class Tcp implements Transport {
         this.input = new TcpInput(this);
         this.timers = new TcpTimers(this);
         this.ooo = new OutOfOrderQueue(this);
+        this.loan = new ReceiveLoan(this);
         this.synQueue = new SynQueue(this, cfg.synQueue());
         this.timeWait = new TimeWaitTable(m, timerQueue, Math.max(1, cfg.timeWaitRecords()), Math.max(1, cfg.timeWaitNanos()), keys.nextLong(), keys.nextLong());
         // Each connection commits at least two blocks, so the budget bounds the connections as much as the timers do.
@@ -438,6 +440,7 @@ public final class Tcp implements Transport {
                 for (; c != null; c = c.hashNext) {
                     if (c.oooHead >= 0) {
                         ooo.clear(c);
+                        output.shrinkWindow(c); // the window's backing those blocks stood for goes too
                         counters.reclaimedOutOfOrder++;
                     }
                 }
@@ -656,6 +659,20 @@ public final class Tcp implements Transport {
         tick(t);
         input.input(t, nif, head, ihl, src, dst, broadcast);
         wakeMemoryWaiters();
+    }
+
+    /**
+     * A frame needs {@code need} receive blocks the budget cannot give: if it is a segment inside
+     * a window one of our connections advertised, lends it that window's commitment (see
+     * {@link ReceiveLoan}). The stack calls {@link #settleLoan} once the frame is processed.
+     */
+    public boolean lendForFrame(boolean ethernet, java.lang.foreign.MemorySegment src, long off, int len, int need) {
+        return loan.lend(ethernet, src, off, len, need);
+    }
+
+    /** The frame a loan was made for has been processed (see {@link ReceiveLoan#settle}). */
+    public void settleLoan() {
+        loan.settle();
     }
 
     /** End of a {@link Stack#poll} round: memory the application freed since may serve a waiting writer. */

@@ -884,6 +884,9 @@ final class TcpInput {
         if (c.has(F_RCV_SHUT)) { // input shut down: acknowledge and discard
             Chains.free(m, payload);
             c.rcvNxt += len;
+        } else if (adopt(c, payload, len)) {
+            c.rcvNxt += len;
+            tcp.output.backWindow(c);
         } else {
             int stored = store(c, payload, 0, len);
             Chains.free(m, payload);
@@ -895,7 +898,7 @@ final class TcpInput {
         }
         boolean filled = c.oooHead >= 0;
         if (filled) {
-            tcp.ooo.deliver(c, this);
+            tcp.ooo.deliver(c);
             c.set(F_ACK_NOW); // filling a gap is acknowledged at once
         }
         // Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2): at least every second full segment.
@@ -909,8 +912,45 @@ final class TcpInput {
         if (c.socket != null) c.socket.readable();
     }
 
+    /**
+     * Keeps an in-order segment in the blocks it arrived in, appended to the receive queue (no
+     * copy), when it fills them well (at least half of each on average; smaller segments are
+     * copied densely). The commitment backing the window pays for the blocks: a loan made for this
+     * frame ({@link ReceiveLoan}) first, then committed blocks are released one for one. A frame's
+     * blocks hold a little less than the bytes they cost (its headers, the room given up in the old
+     * last block): unless the pool can make that up or the frame came on a loan (it is in those
+     * blocks already), the segment is copied instead. False, and nothing changed, if it is to be
+     * copied, or the receive reserve would not be whole.
+     */
+    private boolean adopt(TcpConnection c, int payload, int len) {
+        int n = 0, last = payload;
+        for (int b = payload; b >= 0; b = m.next(b)) {
+            n++;
+            last = b;
+        }
+        int bs = m.blockSize();
+        if (2L * len < (long) n * bs) return false;
+        int repaid = tcp.loan.repay(c, n);
+        int k = Math.min(c.rcvCommit, n - repaid);
+        long promise = Math.max(0, c.rcvAdv - (c.rcvNxt + len)) - tcp.ooo.bytesHeld(c);
+        long cover = bs - (m.off(last) + m.len(last)) + (long) (c.rcvCommit - k) * bs;
+        int topUp = cover >= promise ? 0 : (int) ((promise - cover + bs - 1) / bs);
+        // Keeping blocks the receive path may have taken from its reserve needs the reserve whole.
+        if (m.freeBlocks() - m.committedBlocks() + k < m.reserveBlocks() || (repaid == 0 && topUp > m.uncommittedFreeBlocks() - k)) {
+            tcp.loan.unrepay(c, repaid);
+            return false;
+        }
+        m.release(k);
+        c.rcvCommit -= k;
+        if (!m.transferChain(payload, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) throw new IllegalStateException("receive reserve");
+        c.recvBuf.append(m, payload, len, n);
+        c.filled(len);
+        tcp.counters.segmentsAdopted++;
+        return true;
+    }
+
     /** Copies {@code n} bytes of a chain into the receive queue; returns how many fit. */
-    int store(TcpConnection c, int chain, int from, int n) {
+    private int store(TcpConnection c, int chain, int from, int n) {
         int done = 0;
         while (done < n) {
             if (c.recvBuf.tailRoom(m) == 0) {

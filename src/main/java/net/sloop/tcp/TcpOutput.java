@@ -90,7 +90,7 @@ final class TcpOutput {
             want = Math.min(Math.max(0, (long) limit - c.recvBuf.length), max);
             int mss = c.smss > 0 ? c.smss : 536;
             if (want > cur && want - cur < Math.min(limit / 2, mss) && want < max) want = cur;
-            long cover = c.receiveCoverage(m);
+            long cover = backWindow(c);
             int floorKeep = Math.max(0, tcp.floorBlocks - c.recvBuf.blocks);
             if (want > cover) {
                 int need = (int) ((want - cover + bs - 1) / bs);
@@ -119,6 +119,35 @@ final class TcpOutput {
         int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
         if (Seq.gt(edge, c.rcvAdv)) c.rcvAdv = edge;
         return (int) scaled;
+    }
+
+    /**
+     * Keeps the window already advertised backed, and returns the coverage: after a segment was
+     * kept in its own blocks (the room given up in the old last block, or the headers in front of
+     * its first block, may leave the commitment a block short), after out-of-order data that held
+     * part of it was pruned, or after a loan. A promise made comes before any growth, so this may
+     * take from the headroom; if the budget has no block at all, the unbacked part of the window
+     * is taken back (it shrinks, as under pressure). (Out-of-order data already held covers its
+     * own part.)
+     */
+    long backWindow(TcpConnection c) {
+        long promise = Math.max(0, c.rcvAdv - c.rcvNxt) - tcp.ooo.bytesHeld(c);
+        long cover = c.receiveCoverage(m);
+        if (cover >= promise) return cover;
+        int need = (int) ((promise - cover + m.blockSize() - 1) / m.blockSize());
+        if (m.commit(need, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) {
+            c.rcvCommit += need;
+            return cover + (long) need * m.blockSize();
+        }
+        // The budget has no block to keep the promise with (a frame on loan kept in its own blocks
+        // when nothing else was free): take the unbacked part back, as under any pressure.
+        long backed = cover + tcp.ooo.bytesHeld(c);
+        int edge = c.rcvNxt + (int) Math.min(backed, (65535L << c.rcvWscale) >> c.rcvWscale << c.rcvWscale);
+        if (Seq.lt(edge, c.rcvAdv)) {
+            c.rcvAdv = c.rcvNxt + (int) ((long) (edge - c.rcvNxt) >> c.rcvWscale << c.rcvWscale);
+            tcp.counters.windowsShrunk++;
+        }
+        return cover;
     }
 
     /** Input shut down (or the handle closed): nothing will be stored, so nothing needs backing. */

@@ -9,7 +9,7 @@ public final class TcpStats {
     public long cookiesSent, cookiesAccepted, synEvicted, synTimeouts;
     public long admissionsRefused, pressureRefusals, windowsLimitedByMemory, receiveOverruns;
     public long reclaimedTimeWait, reclaimedOutOfOrder, timeWaitDropped, timeWaitReused;
-    public long windowsShrunk, dataBeyondWindow, orphansReclaimed, orphansReset, orphanTimeouts, framesOnLoan;
+    public long windowsShrunk, dataBeyondWindow, orphansReclaimed, orphansReset, orphanTimeouts, framesOnLoan, loansUnpaid, segmentsAdopted;
     public long outOfOrderSegments, scoreboardsExhausted, icmpErrors, pmtuUpdates;
     /** Spurious retransmissions the peer reported with a D-SACK (RFC 2883), and rescue retransmissions (RFC 6675 §4 rule 4). */
     public long dsacksReceived, rescueRetransmits;
