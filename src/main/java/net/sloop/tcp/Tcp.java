@@ -730,10 +730,20 @@ public final class Tcp implements Transport {
 
     /** A report of TCP's counters and tables, for people. */
     public String report() {
-        return "  tcp connections " + admitted + " (limit " + maxConnections + ", " + guaranteedConnections + " guaranteed, "
-                + floorBlocks + " blocks each way guaranteed to each), orphans " + orphans + " (limit " + maxOrphans
-                + "), TIME_WAIT records " + timeWait.size() + " in " + timeWait.blocksHeld() + " blocks, half-open "
-                + synQueue.size() + "\n" + connectionsReport(16) + counters.report();
+        int send = 0, receive = 0;
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                send += c.sendCommit;
+                receive += c.rcvCommit;
+            }
+        }
+        int bs = m.blockSize();
+        return "  tcp connections " + admitted + " (limit " + maxConnections + "; each guaranteed " + floorBlocks * bs
+                + " bytes each way, " + admissionBlocks * bs + " bytes to admit), orphans " + orphans + " (limit " + maxOrphans
+                + "), TIME_WAIT records " + timeWait.size() + " in " + timeWait.blocksHeld() + " blocks, half-open " + synQueue.size() + "\n"
+                + "  tcp committed: socket_send " + send * bs + " B, socket_receive " + receive * bs + " B; kept for admissions promised ("
+                + reserved + " to listeners, " + Math.max(0, guaranteedConnections - admitted) + " to the stack): " + headroom() * bs + " B\n"
+                + connectionsReport(16) + counters.report();
     }
 
     /**
