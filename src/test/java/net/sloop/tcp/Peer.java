@@ -42,7 +42,7 @@ final class Peer {
     static final int REMOTE_PORT = 40000;
     static final int FIN = TcpView.FIN, SYN = TcpView.SYN, RST = TcpView.RST, PSH = TcpView.PSH, ACK = TcpView.ACK;
 
-    final CaptureLink link = new CaptureLink("cap0", Link.Kind.IP, 0, 1500);
+    final CaptureLink link;
     final Stack stack;
     long now = Time.seconds(1);
     private int ipId;
@@ -52,6 +52,12 @@ final class Peer {
     }
 
     Peer(StackConfig config) {
+        this(config, false);
+    }
+
+    /** With {@code receiveOffload}, the link may deliver GSO frames: segments longer than the MTU. */
+    Peer(StackConfig config, boolean receiveOffload) {
+        link = new CaptureLink("cap0", Link.Kind.IP, 0, 1500, receiveOffload);
         stack = new Stack(config);
         LeakCheck.track(stack.budget());
         stack.addInterface(link, SLOOP, 24);

@@ -160,6 +160,43 @@ class TcpMemoryRuleSegmentTest {
     }
 
     @Test
+    void aGsoFrameFillingTheWindowIsReceivedOnLoanWhenNothingElseIsFree() throws Exception {
+        // TUN/TAP with offload hands over one frame of several segments. Before the loan, such a
+        // frame needed as many uncommitted blocks as it was long, and was dropped (link_no_memory)
+        // once windows had committed the rest, although the window it lay in was backed.
+        Peer p = new Peer(StackConfig.builder().budget(128 * 1024).tcp(Peer.config().build()).build(), true);
+        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1460));
+        int right = k.rnxt + FLOOR * 512;
+        byte[] b = new byte[16384];
+        for (int i = 0; i < 40 && k.socket.connection().windowLimit() < 16 * 1024; i++) {
+            int n = Math.min(1460, right - k.rnxt);
+            p.send(seg(ACK, k.rnxt, k.snxt).data(n));
+            k.rnxt += n;
+            k.socket.read(b);
+            for (Seg a : p.all()) right = Math.max(right, a.ack() + a.window());
+        }
+        int window = right - k.rnxt;
+        assertTrue(window >= 12_000, "the window grew: " + window);
+        Budget m = p.stack.budget();
+        Owner hog = new Owner("hog");
+        List<Integer> taken = new ArrayList<>();
+        for (int x; m.uncommittedFreeBlocks() > 0 && (x = m.alloc(Category.SOCKET_SEND, hog)) >= 0; ) taken.add(x);
+        p.send(seg(PSH | ACK, k.rnxt, k.snxt).data(12_000)); // one GSO frame: 12,040 bytes of IP packet
+        assertEquals(0, p.stack.stats().drops(net.sloop.stats.DropReason.LINK_NO_MEMORY));
+        assertEquals(12_000, k.socket.available(), "the whole frame was received");
+        assertEquals(1, p.stack.tcp().counters().framesOnLoan);
+        p.expect(ACK, k.snxt, k.rnxt + 12_000);
+        k.rnxt += 12_000;
+        TcpConnection c = k.socket.connection();
+        assertTrue(c.receiveCoverage(m) >= (long) c.rcvAdv - c.rcvNxt, "the advertised window stays backed");
+        for (int x : taken) m.free(x);
+        k.socket.read(b);
+        k.socket.abort();
+        p.all();
+        p.finish();
+    }
+
+    @Test
     void orphansAreBoundedInNumberAndInLifetime() throws Exception {
         Peer p = new Peer(Peer.config().maxOrphans(2).orphanTimeoutNanos(Time.seconds(30)).build());
         List<Conn> ks = new ArrayList<>();

@@ -18,13 +18,22 @@ public final class CaptureLink implements Link {
     private final int mtu;
     private final Deque<byte[]> sent = new ArrayDeque<>();
     private FrameReceiver receiver;
+    private final boolean receiveOffload;
 
     public CaptureLink(String name, Kind kind, long mac, int mtu) {
+        this(name, kind, mac, mtu, false);
+    }
+
+    /** With {@code receiveOffload}, the link may deliver frames longer than its MTU (GSO, as TUN/TAP with virtio-net headers). */
+    public CaptureLink(String name, Kind kind, long mac, int mtu, boolean receiveOffload) {
         this.name = name;
         this.kind = kind;
         this.mac = mac;
         this.mtu = mtu;
+        this.receiveOffload = receiveOffload;
     }
+
+    @Override public boolean receiveOffload() { return receiveOffload; }
 
     @Override public Kind kind() { return kind; }
     @Override public int mtu() { return mtu; }
