@@ -363,9 +363,10 @@ public final class Tcp implements Transport {
      */
     boolean canAdmit(TcpListener l) {
         if (admitted >= maxConnections) return false;
+        boolean own = l != null ? l.held < l.guaranteed : admitted < guaranteedConnections;
         int promised = reserved - (l != null && l.held < l.guaranteed ? 1 : 0) + Math.max(0, guaranteedConnections - admitted - 1);
         int want = admissionNeed() + promised * admissionBlocks;
-        return m.uncommittedFreeBlocks() >= want || reclaim(want);
+        return m.uncommittedFreeBlocks() >= want || reclaim(want, own);
     }
 
     /**
@@ -413,20 +414,23 @@ public final class Tcp implements Transport {
      *       beyond the new edge is dropped and counted, and its sender retransmits;
      *   <li>out-of-order data (the sender still holds it).
      * </ol>
-     * An admitted connection's minimum and its queued data are never taken. Returns true if
-     * {@code want} blocks are now free.
+     * An admitted connection's minimum and its queued data are never taken. Only a connection
+     * that was promised ({@code promised}: within its listener's guarantee, or the stack's) may
+     * cost others more than TIME_WAIT records and idle windows: a SYN beyond every promise (a
+     * flood at a service already holding its share) must not reset orphans or shrink the windows
+     * of transfers under way. Returns true if {@code want} blocks are now free.
      */
-    boolean reclaim(int want) {
+    boolean reclaim(int want, boolean promised) {
         if (m.uncommittedFreeBlocks() >= want) return true;
         boolean any = false;
         for (int i = 0; i < 64 && m.uncommittedFreeBlocks() < want && timeWait.reclaimOldest(); i++) any = true;
         if (any) counters.reclaimedTimeWait++;
-        while (m.uncommittedFreeBlocks() < want && orphans > 0) {
+        while (promised && m.uncommittedFreeBlocks() < want && orphans > 0) {
             counters.orphansReclaimed++;
             timers.abort(oldestOrphan(), TcpError.NONE, true);
         }
         // Idle connections first (nothing received for a second), then any.
-        for (int pass = 0; pass < 2 && m.uncommittedFreeBlocks() < want; pass++) {
+        for (int pass = 0; pass < (promised ? 2 : 1) && m.uncommittedFreeBlocks() < want; pass++) {
             long idleBefore = now() - net.sloop.time.Time.SECONDS;
             for (TcpConnection c : buckets) {
                 for (; c != null && m.uncommittedFreeBlocks() < want; c = c.hashNext) {
@@ -435,7 +439,7 @@ public final class Tcp implements Transport {
                 }
             }
         }
-        if (m.uncommittedFreeBlocks() < want) {
+        if (promised && m.uncommittedFreeBlocks() < want) {
             for (TcpConnection c : buckets) {
                 for (; c != null; c = c.hashNext) {
                     if (c.oooHead >= 0) {
@@ -460,9 +464,9 @@ public final class Tcp implements Transport {
         return oldest;
     }
 
-    /** Frees memory no admitted connection needs (see {@link #reclaim(int)}) until one more connection could be admitted. */
+    /** Frees memory no admitted connection needs (see {@link #reclaim(int, boolean)}) until one more connection could be admitted. */
     boolean reclaim() {
-        return reclaim(admissionBlocks);
+        return reclaim(admissionBlocks, true);
     }
 
     /**
