@@ -52,8 +52,8 @@ final class ServeCommand implements Callable<Integer> {
     List<String> services = List.of("echo", "discard", "daytime", "chargen");
 
     @Option(names = "--max-connections", paramLabel = "N",
-            description = "TCP connections each service holds at once. Default: as many as the budget guarantees, at most 8")
-    int maxConnections = 0;
+            description = "TCP connections each service holds at once; of them, each service is guaranteed its share of what the budget admits. Default: ${DEFAULT-VALUE}")
+    int maxConnections = ServePlan.DEFAULT_SLOTS;
 
     @Option(names = "--max-orphans", paramLabel = "N",
             description = "Connections closed by their service but not yet finished, kept at once (the oldest is reset beyond). Default: derived from the budget")

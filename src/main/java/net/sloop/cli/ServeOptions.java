@@ -57,10 +57,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
                 offload, 0, DEFAULT_ORPHAN_TIMEOUT_SECONDS);
     }
 
-    /**
-     * As above, with {@code --max-orphans} (0: derived) and {@code --orphan-timeout}; {@code maxConnections} 0 derives the
-     * slots per service from the budget ({@link ServePlan}).
-     */
+    /** As above, with {@code --max-orphans} (0: derived from the budget, see {@link ServePlan}) and {@code --orphan-timeout}. */
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
             int maxOrphans, long orphanTimeoutSeconds) {
@@ -101,9 +98,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             kinds.add(k);
         }
         if (kinds.isEmpty()) throw new IllegalArgumentException("--services: name at least one of echo, discard, daytime, chargen");
-        if (maxConnections < 0 || maxConnections > 65535)
-            throw new IllegalArgumentException("--max-connections " + maxConnections + ": must be 0..65535 (0: as many as the budget guarantees, at most "
-                    + ServePlan.DEFAULT_SLOTS + ")");
+        if (maxConnections < 1 || maxConnections > 65535) throw new IllegalArgumentException("--max-connections " + maxConnections + ": must be 1..65535");
         if (maxOrphans < 0 || maxOrphans > 65535) throw new IllegalArgumentException("--max-orphans " + maxOrphans + ": must be 0..65535 (0: derived from the budget)");
         if (orphanTimeoutSeconds < 1 || orphanTimeoutSeconds > 86_400)
             throw new IllegalArgumentException("--orphan-timeout " + orphanTimeoutSeconds + ": must be 1..86400 seconds");

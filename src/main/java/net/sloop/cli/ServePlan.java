@@ -26,17 +26,17 @@ import net.sloop.tcp.TcpConfig;
  * @param fit connections the budget can admit at their minimum once the services have started
  */
 record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
-    /** Slots per service when none were asked for. */
+    /** Slots per service by default ({@code --max-connections}). */
     static final int DEFAULT_SLOTS = 8;
 
     /**
-     * Plans {@code services} TCP services on {@code base}. {@code slots} and {@code orphans}: as
-     * asked, or 0 for the defaults ({@link #DEFAULT_SLOTS}; a quarter of {@code fit}, at least 4).
+     * Plans {@code services} TCP services with {@code slots} slots each on {@code base}.
+     * {@code orphans}: as asked, or 0 for the default (a quarter of {@code fit}, at least 4).
      *
      * @throws IllegalArgumentException if the budget cannot promise one connection per service
      */
     static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans) {
-        int s = slots > 0 ? slots : DEFAULT_SLOTS;
+        int s = slots;
         int fit = fit(base, serviceCfg, s);
         int needed = tcpServices + 1;
         if (fit < needed) {

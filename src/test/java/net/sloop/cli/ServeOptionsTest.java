@@ -88,12 +88,12 @@ class ServeOptionsTest {
                 .startsWith("--budget 4k (4096 bytes) with --mtu 1500: "));
         assertEquals("--mtu 100: must be 576..65535",
                 msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 100, ALL, 8, 0, 0, null)));
-        assertEquals("--max-connections -1: must be 0..65535 (0: as many as the budget guarantees, at most 8)",
-                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, -1, 0, 0, null)));
+        assertEquals("--max-connections 0: must be 1..65535",
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 0, 0, 0, null)));
         assertEquals("--max-orphans -2: must be 0..65535 (0: derived from the budget)",
-                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 0, 0, 0, null, false, -2, 120)));
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0, null, false, -2, 120)));
         assertEquals("--orphan-timeout 0: must be 1..86400 seconds",
-                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 0, 0, 0, null, false, 0, 0)));
+                msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0, null, false, 0, 0)));
         assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, -1, null)).startsWith("--duration"));
         assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0,
                 java.nio.file.Path.of("/no/such/dir/x.pcap"))).startsWith("--pcap /no/such/dir/x.pcap: no such directory"));
@@ -101,16 +101,16 @@ class ServeOptionsTest {
 
     @Test
     void aBudgetTooSmallForOneConnectionPerServiceIsRefusedNamingTheSmallestThatWorks() throws Exception {
-        String m = msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "28k", 1500, ALL, 0, 0, 0, null));
+        String m = msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "28k", 1500, ALL, 8, 0, 0, null));
         assertTrue(m.startsWith("--budget 28k (28672 bytes) with --mtu 1500: too small to promise one connection to each TCP service (4)"), m);
         java.util.regex.Matcher k = java.util.regex.Pattern.compile("the smallest budget that does is (\\d+)k$").matcher(m);
         assertTrue(k.find(), m);
         int smallest = Integer.parseInt(k.group(1));
-        ServeOptions ok = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, smallest + "k", 1500, ALL, 0, 0, 0, null);
+        ServeOptions ok = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, smallest + "k", 1500, ALL, 8, 0, 0, null);
         assertEquals(1, ok.plan().guaranteedPerService(), ok.planText());
-        msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, (smallest - 1) + "k", 1500, ALL, 0, 0, 0, null));
+        msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, (smallest - 1) + "k", 1500, ALL, 8, 0, 0, null));
         // Fewer services fit in less.
-        ServeOptions echo = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "32k", 1500, List.of("echo"), 0, 0, 0, null);
+        ServeOptions echo = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "32k", 1500, List.of("echo"), 8, 0, 0, null);
         assertTrue(echo.plan().guaranteedPerService() >= 1, echo.planText());
         System.out.println("serve: smallest budget for the four services: " + smallest + "k (" + ok.planText() + "); --budget 32k --services echo: "
                 + echo.planText());
@@ -119,7 +119,7 @@ class ServeOptionsTest {
     @Test
     void everyServiceIsPromisedItsShareOfWhatTheBudgetAdmits() {
         for (String budget : List.of("48k", "64k", "128k", "1m", "64m")) {
-            ServeOptions o = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, budget, 1500, ALL, 0, 0, 0, null);
+            ServeOptions o = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, budget, 1500, ALL, 8, 0, 0, null);
             ServePlan p = o.plan();
             assertEquals(ServePlan.DEFAULT_SLOTS, p.slots(), budget);
             assertTrue(p.guaranteedPerService() >= 1 && 4 * p.guaranteedPerService() + 1 <= p.fit(), budget + ": " + o.planText());
