@@ -13,6 +13,7 @@ import net.sloop.ip.Gather;
 import net.sloop.ip.Icmp;
 import net.sloop.ip.Ipv4;
 import net.sloop.ip.Reassembly;
+import net.sloop.ip.TransportContext;
 import net.sloop.link.FrameReceiver;
 import net.sloop.link.Link;
 import net.sloop.mem.Budget;
@@ -38,7 +39,7 @@ import net.sloop.wire.Ipv4Address;
  * <p>One thread at a time: the caller serialises calls (an event loop, or a lock held for each
  * call). Frames received on an attached link enter through the link's receiver on that thread.
  */
-public final class Stack implements LinkOutput, Pollable, AutoCloseable {
+public final class Stack implements TransportContext, LinkOutput, Pollable, AutoCloseable {
     /**
      * Heap bytes charged for the stack's own structures (layers, views, counters, routes,
      * interfaces), not counting the timer slots, the ARP cache and the reassembly slots, which are
@@ -86,7 +87,7 @@ public final class Stack implements LinkOutput, Pollable, AutoCloseable {
         txFrame = budget.base(txFirstBlock);
         Gather gather = new Gather(budget);
         this.reassembly = new Reassembly(budget, stats, timers, config);
-        this.ipv4 = new Ipv4(this, reassembly);
+        this.ipv4 = new Ipv4(this, this, reassembly);
         this.ethernet = new Ethernet(budget, stats, config, timers, this, ipv4);
         this.arp = ethernet.arp();
         this.icmp = new Icmp(this, gather);
