@@ -12,7 +12,7 @@ import net.sloop.link.DescriptorLink;
 import net.sloop.link.DescriptorPcapTap;
 import net.sloop.link.PcapWriter;
 import net.sloop.service.Services;
-import net.sloop.socket.StackRunner;
+import net.sloop.blocking.StackRunner;
 import net.sloop.stack.Stack;
 import net.sloop.time.Clock;
 import net.sloop.tun.HostNet;

@@ -6,7 +6,6 @@ import java.lang.foreign.ValueLayout;
 import net.sloop.iface.NetIf;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Chains;
-import net.sloop.stack.Stack;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
@@ -40,7 +39,7 @@ public final class Icmp implements Transport {
         void echoReply(long now, int from, int identifier, int sequence, int payloadLength);
     }
 
-    private final Stack stack;
+    private final TransportContext stack;
     private final Budget m;
     private final MemorySegment mem;
     private final Stats stats;
@@ -55,7 +54,7 @@ public final class Icmp implements Transport {
     private final long errorBurst;
     private long errorTat = Long.MIN_VALUE;
 
-    public Icmp(Stack stack, Gather gather) {
+    public Icmp(TransportContext stack, Gather gather) {
         this.stack = stack;
         this.m = stack.budget();
         this.mem = m.memory();

@@ -2,11 +2,11 @@ package net.sloop.ip;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import net.sloop.iface.LinkOutput;
 import net.sloop.iface.NetIf;
 import net.sloop.link.Link;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Chains;
-import net.sloop.stack.Stack;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
@@ -23,7 +23,8 @@ import net.sloop.wire.WireError;
 public final class Ipv4 {
     public static final int HEADER = 20;
 
-    private final Stack stack;
+    private final TransportContext stack;
+    private final LinkOutput output;
     private final Budget m;
     private final MemorySegment mem;
     private final Stats stats;
@@ -33,8 +34,9 @@ public final class Ipv4 {
     private final Ipv4View out = new Ipv4View();
     private int identification;
 
-    public Ipv4(Stack stack, Reassembly reassembly) {
+    public Ipv4(TransportContext stack, LinkOutput output, Reassembly reassembly) {
         this.stack = stack;
+        this.output = output;
         this.m = stack.budget();
         this.mem = m.memory();
         this.stats = stack.stats();
@@ -156,7 +158,7 @@ public final class Ipv4 {
         // The header's sum from the values written below, less the two that vary per fragment:
         // version/IHL 0x45, DSCP/ECN 0, identification, TTL/protocol, addresses (RFC 791).
         long fixedSum = 0x4500 + id + (ttl << 8 | protocol) + (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF);
-        long frame = stack.txFrame() + nif.linkHeaderLength();
+        long frame = output.txFrame() + nif.linkHeaderLength();
         int perFragment = length <= room ? length : room & ~7;
         // A checksum left to us (Gather.checksumAt) is filled unless the link offloads checksums.
         // One fragment: summed where it was just copied to (in cache). Several: the first carries
@@ -198,7 +200,7 @@ public final class Ipv4 {
             else if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
-            ok &= at >= 0 ? stack.commitTransmit(now, nif, at, HEADER + n) : stack.linkOutput(now, nif, nextHop, HEADER + n);
+            ok &= at >= 0 ? output.commitTransmit(now, nif, at, HEADER + n) : output.linkOutput(now, nif, nextHop, HEADER + n);
         }
         return ok;
     }

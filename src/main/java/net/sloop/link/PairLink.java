@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * unless the pair is built with {@code checksumOffload} false.
  *
  * <p>Not thread-safe: both ends must be driven by one thread or under one lock (one
- * {@link net.sloop.socket.StackRunner} driving both stacks does this).
+ * {@link net.sloop.blocking.StackRunner} driving both stacks does this).
  */
 public final class PairLink implements Link {
     private final String name;

@@ -4,13 +4,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import net.sloop.iface.Arp;
+import net.sloop.ethernet.Arp;
+import net.sloop.ethernet.Ethernet;
+import net.sloop.iface.LinkOutput;
 import net.sloop.iface.NetIf;
 import net.sloop.iface.Routes;
 import net.sloop.ip.Gather;
 import net.sloop.ip.Icmp;
 import net.sloop.ip.Ipv4;
 import net.sloop.ip.Reassembly;
+import net.sloop.ip.TransportContext;
 import net.sloop.link.FrameReceiver;
 import net.sloop.link.Link;
 import net.sloop.mem.Budget;
@@ -36,7 +39,7 @@ import net.sloop.wire.Ipv4Address;
  * <p>One thread at a time: the caller serialises calls (an event loop, or a lock held for each
  * call). Frames received on an attached link enter through the link's receiver on that thread.
  */
-public final class Stack implements Pollable, AutoCloseable {
+public final class Stack implements TransportContext, LinkOutput, Pollable, AutoCloseable {
     /**
      * Heap bytes charged for the stack's own structures (layers, views, counters, routes,
      * interfaces), not counting the timer slots, the ARP cache and the reassembly slots, which are
@@ -56,6 +59,7 @@ public final class Stack implements Pollable, AutoCloseable {
     private final long txFrame;
     private final Routes routes = new Routes(MAX_INTERFACES + 1);
     private final List<NetIf> interfaces = new ArrayList<>(MAX_INTERFACES);
+    private final Ethernet ethernet;
     private final Arp arp;
     private final Ipv4 ipv4;
     private final Icmp icmp;
@@ -83,8 +87,9 @@ public final class Stack implements Pollable, AutoCloseable {
         txFrame = budget.base(txFirstBlock);
         Gather gather = new Gather(budget);
         this.reassembly = new Reassembly(budget, stats, timers, config);
-        this.arp = new Arp(this);
-        this.ipv4 = new Ipv4(this, reassembly);
+        this.ipv4 = new Ipv4(this, this, reassembly);
+        this.ethernet = new Ethernet(budget, stats, config, timers, this, ipv4);
+        this.arp = ethernet.arp();
         this.icmp = new Icmp(this, gather);
         this.udp = new Udp(this, gather);
         ipv4.register(1, icmp);
@@ -185,7 +190,7 @@ public final class Stack implements Pollable, AutoCloseable {
             return;
         }
         nif.frameChecksumTrusted(checksumTrusted && nif.receiveOffload());
-        if (nif.ethernet()) arp.input(now, nif, head);
+        if (nif.ethernet()) ethernet.input(now, nif, head);
         else ipv4.input(now, nif, head);
         nif.frameChecksumTrusted(false);
         if (lent) tcp.settleLoan();
@@ -220,17 +225,20 @@ public final class Stack implements Pollable, AutoCloseable {
     }
 
     /** Arena offset of the transmit frame (link header first). */
+    @Override
     public long txFrame() {
         return txFrame;
     }
 
     /** Sends the IP packet of {@code ipLength} bytes in the transmit frame (after the link header) towards {@code nextHop}. */
+    @Override
     public boolean linkOutput(long now, NetIf nif, int nextHop, int ipLength) {
-        if (nif.ethernet()) return arp.output(now, nif, nextHop, ipLength);
+        if (nif.ethernet()) return ethernet.output(now, nif, nextHop, ipLength);
         return transmit(now, nif, ipLength);
     }
 
     /** Hands the first {@code length} bytes of the transmit frame to the link. */
+    @Override
     public boolean transmit(long now, NetIf nif, int length) {
         stats.sent(Proto.LINK);
         if (!nif.link().transmit(now, budget.memory(), txFrame, length)) {
@@ -241,6 +249,7 @@ public final class Stack implements Pollable, AutoCloseable {
     }
 
     /** Sends the packet of {@code length} bytes written in place at {@code at} (see {@link Link#reserveTransmit}). */
+    @Override
     public boolean commitTransmit(long now, NetIf nif, long at, int length) {
         stats.sent(Proto.LINK);
         if (!nif.link().commitTransmit(now, at, length)) {
@@ -311,6 +320,10 @@ public final class Stack implements Pollable, AutoCloseable {
 
     public List<NetIf> interfaces() {
         return List.copyOf(interfaces);
+    }
+
+    public Ethernet ethernet() {
+        return ethernet;
     }
 
     public Arp arp() {

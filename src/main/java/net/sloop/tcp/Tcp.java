@@ -5,10 +5,10 @@ import java.util.SplittableRandom;
 import net.sloop.iface.NetIf;
 import net.sloop.ip.Gather;
 import net.sloop.ip.Transport;
+import net.sloop.ip.TransportContext;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 import net.sloop.mem.Owner;
-import net.sloop.stack.Stack;
 import net.sloop.stats.Stats;
 import net.sloop.time.TimerQueue;
 
@@ -46,7 +46,7 @@ public final class Tcp implements Transport {
     /** CONTROL bytes charged for TCP's own structures (tables, scratch, counters), not counting per-size parts. */
     public static final int BASE_BYTES = 2048;
 
-    final Stack stack;
+    final TransportContext stack;
     final Budget m;
     final Stats stats;
     final TcpConfig cfg;
@@ -95,7 +95,7 @@ public final class Tcp implements Transport {
     private long challengeSecond = Long.MIN_VALUE;
     private int challengeBudget;
 
-    public Tcp(Stack stack, Gather gather) {
+    public Tcp(TransportContext stack, Gather gather) {
         this.stack = stack;
         this.m = stack.budget();
         this.stats = stack.stats();

@@ -5,10 +5,10 @@ import net.sloop.iface.NetIf;
 import net.sloop.ip.Gather;
 import net.sloop.ip.Icmp;
 import net.sloop.ip.Transport;
+import net.sloop.ip.TransportContext;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 import net.sloop.mem.Chains;
-import net.sloop.stack.Stack;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
@@ -24,7 +24,7 @@ public final class Udp implements Transport {
     private static final int EPHEMERAL_FIRST = 49152; // RFC 6335 §6
     private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
 
-    private final Stack stack;
+    private final TransportContext stack;
     private final Budget m;
     private final MemorySegment mem;
     private final Stats stats;
@@ -36,7 +36,7 @@ public final class Udp implements Transport {
     private int nextEphemeral;
     private int open;
 
-    public Udp(Stack stack, Gather gather) {
+    public Udp(TransportContext stack, Gather gather) {
         this.stack = stack;
         this.m = stack.budget();
         this.mem = m.memory();

@@ -32,7 +32,7 @@ class ChargeSizeTest {
 
     @Test
     void arpCache() {
-        assertChargeCovers("ARP cache", stack.arp(), stack.arp().controlBytes(), stack, stack.budget(), stack.budget().memory(), stack.config(), stack.stats(), stack.timers(), link);
+        assertChargeCovers("ARP cache", stack.arp(), stack.arp().controlBytes(), stack, stack.ethernet(), stack.budget(), stack.budget().memory(), stack.config(), stack.stats(), stack.timers(), link);
     }
 
     @Test

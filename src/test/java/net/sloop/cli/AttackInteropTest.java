@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (a child JVM, its defaults plus {@code --budget}), against plain Linux clients in the test's
  * namespace that do what careless or hostile clients on the Internet do: hold connections idle,
  * never read, half-close and never read, keep a socket open after the server's EOF, upload in
- * parallel. The design's promise (DESIGN.md: "no number of idle or hostile connections to one
- * service can stop another from accepting"; "nothing a peer does holds memory for ever"):
+ * parallel. The promise under test: no number of idle or hostile connections to one service can
+ * stop another from accepting, and nothing a peer does holds memory for ever:
  *
  * <ul>
  *   <li>while they hold on, a FRESH connection to another service answers within 3 s, checked

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
-import net.sloop.socket.BlockingTcp;
-import net.sloop.socket.StackRunner;
+import net.sloop.blocking.BlockingTcp;
+import net.sloop.blocking.StackRunner;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
 import net.sloop.tun.HostNet;

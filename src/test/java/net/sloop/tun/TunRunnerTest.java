@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
-import net.sloop.socket.StackRunner;
+import net.sloop.blocking.StackRunner;
 import net.sloop.testing.TunRig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

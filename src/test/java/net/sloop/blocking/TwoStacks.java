@@ -1,4 +1,4 @@
-package net.sloop.socket;
+package net.sloop.blocking;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;

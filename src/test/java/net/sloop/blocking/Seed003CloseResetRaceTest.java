@@ -1,4 +1,4 @@
-package net.sloop.socket;
+package net.sloop.blocking;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,25 +1,27 @@
-package net.sloop.iface;
+package net.sloop.ethernet;
 
 import java.lang.foreign.MemorySegment;
+import net.sloop.iface.LinkOutput;
+import net.sloop.iface.NetIf;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 import net.sloop.mem.Chains;
 import net.sloop.mem.Owner;
-import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
 import net.sloop.stats.DropReason;
 import net.sloop.stats.Proto;
 import net.sloop.stats.Stats;
 import net.sloop.time.Timer;
+import net.sloop.time.TimerQueue;
 import net.sloop.wire.ArpView;
 import net.sloop.wire.EthernetView;
-import net.sloop.wire.Ipv4Address;
 import net.sloop.wire.MacAddress;
 import net.sloop.wire.WireError;
 
 /**
- * Ethernet framing and ARP (RFC 826, RFC 1122 §2.3.2): a bounded cache with expiry and a bounded
- * queue of packets waiting for resolution, both charged to the budget.
+ * ARP (RFC 826, RFC 1122 §2.3.2) for the stack's Ethernet interfaces: a bounded cache with expiry
+ * and a bounded queue of packets waiting for resolution, both charged to the budget. Frames come
+ * and go through {@link Ethernet}, which owns this cache.
  *
  * <p>The cache has a fixed number of entries, charged at start-up. An entry is free, resolving
  * (requests sent every {@code arpRetryNanos}, up to {@code arpRetries}; at most
@@ -30,22 +32,30 @@ import net.sloop.wire.WireError;
 public final class Arp {
     private static final int FREE = 0, RESOLVING = 1, RESOLVED = 2;
 
-    private final Stack stack;
+    /** {@link #resolve}: the packet waits for resolution in the queue. */
+    static final long QUEUED = -1;
+    /** {@link #resolve}: the packet was dropped (no entry, no memory, no queue). */
+    static final long DROPPED = -2;
+
+    private final Ethernet ethernet;
+    private final LinkOutput link;
     private final Budget m;
     private final MemorySegment mem;
     private final Stats stats;
     private final StackConfig config;
+    private final TimerQueue timers;
     private final Owner owner = new Owner("arp");
     private final Entry[] entries;
-    private final EthernetView eth = new EthernetView();
     private final ArpView arp = new ArpView();
 
-    public Arp(Stack stack) {
-        this.stack = stack;
-        this.m = stack.budget();
+    Arp(Ethernet ethernet, Budget budget, Stats stats, StackConfig config, TimerQueue timers, LinkOutput link) {
+        this.ethernet = ethernet;
+        this.link = link;
+        this.m = budget;
         this.mem = m.memory();
-        this.stats = stack.stats();
-        this.config = stack.config();
+        this.stats = stats;
+        this.config = config;
+        this.timers = timers;
         this.entries = new Entry[config.arpEntries()];
         for (int i = 0; i < entries.length; i++) entries[i] = new Entry(config.arpQueuePerEntry());
     }
@@ -87,30 +97,8 @@ public final class Arp {
 
     // ---------------------------------------------------------------- input
 
-    /** Takes ownership of a received Ethernet frame. */
-    public void input(long now, NetIf nif, int head) {
-        stats.received(Proto.ETHERNET);
-        int length = Chains.length(m, head);
-        if (length < EthernetView.HEADER_LENGTH || !Chains.pullUp(m, head, EthernetView.HEADER_LENGTH)) {
-            drop(head, DropReason.ETH_TRUNCATED);
-            return;
-        }
-        eth.wrap(mem, m.address(head), length);
-        long dst = eth.dst();
-        if (dst != nif.mac() && !MacAddress.isBroadcast(dst) && !MacAddress.isMulticast(dst)) {
-            drop(head, DropReason.ETH_NOT_FOR_US);
-            return;
-        }
-        int type = eth.etherType();
-        switch (type) {
-            case EthernetView.ETHERTYPE_IPV4 -> stack.ipv4().input(now, nif, Chains.trimFront(m, head, EthernetView.HEADER_LENGTH));
-            case EthernetView.ETHERTYPE_ARP -> arpInput(now, nif, Chains.trimFront(m, head, EthernetView.HEADER_LENGTH));
-            case EthernetView.ETHERTYPE_IPV6 -> drop(head, DropReason.IPV6_UNSUPPORTED);
-            default -> drop(head, DropReason.ETH_UNSUPPORTED);
-        }
-    }
-
-    private void arpInput(long now, NetIf nif, int head) {
+    /** Takes ownership of a received ARP packet (the Ethernet header already trimmed off). */
+    void input(long now, NetIf nif, int head) {
         stats.received(Proto.ARP);
         int length = Chains.length(m, head);
         if (head < 0 || length < ArpView.LENGTH || !Chains.pullUp(m, head, ArpView.LENGTH)) {
@@ -151,15 +139,15 @@ public final class Arp {
         e.state = RESOLVED;
         e.mac = mac;
         e.used = now;
-        stack.timers().arm(e, now + config.arpReachableNanos());
+        timers.arm(e, now + config.arpReachableNanos());
         // Send what was waiting, oldest first. The transmit frame is free: this is the receive path.
         for (int i = 0; i < e.queued; i++) {
             int q = e.queue[i];
             e.queue[i] = -1;
             int len = Chains.length(m, q);
-            Chains.copyOut(m, q, 0, mem, stack.txFrame() + EthernetView.HEADER_LENGTH, len);
+            Chains.copyOut(m, q, 0, mem, link.txFrame() + EthernetView.HEADER_LENGTH, len);
             Chains.free(m, q);
-            transmit(now, nif, mac, EthernetView.ETHERTYPE_IPV4, len);
+            ethernet.transmit(now, nif, mac, EthernetView.ETHERTYPE_IPV4, len);
         }
         e.queued = 0;
     }
@@ -167,24 +155,17 @@ public final class Arp {
     // ---------------------------------------------------------------- output
 
     /**
-     * Sends the IPv4 packet of {@code ipLength} bytes at {@code txFrame + 14} to {@code nextHop},
-     * resolving its MAC address first if needed (the packet then waits in the queue, copied into
-     * the budget). Returns false if the packet was dropped.
+     * The MAC address of {@code nextHop} on {@code nif} if resolved; otherwise the IPv4 packet of
+     * {@code ipLength} bytes at {@code txFrame + 14} is copied into the queue (resolution starts if
+     * it had not) and the answer is {@link #QUEUED}, or {@link #DROPPED} if it could not be kept.
      */
-    public boolean output(long now, NetIf nif, int nextHop, int ipLength) {
-        long mac;
-        if (nif.isBroadcast(nextHop)) mac = MacAddress.BROADCAST;
-        else if (Ipv4Address.isMulticast(nextHop)) mac = 0x01005E000000L | (nextHop & 0x7FFFFF); // RFC 1112 §6.4
-        else {
-            Entry e = find(nif, nextHop);
-            if (e != null && e.state == RESOLVED) {
-                e.used = now;
-                mac = e.mac;
-            } else {
-                return enqueue(now, nif, nextHop, e, ipLength);
-            }
+    long resolve(long now, NetIf nif, int nextHop, int ipLength) {
+        Entry e = find(nif, nextHop);
+        if (e != null && e.state == RESOLVED) {
+            e.used = now;
+            return e.mac;
         }
-        return transmit(now, nif, mac, EthernetView.ETHERTYPE_IPV4, ipLength);
+        return enqueue(now, nif, nextHop, e, ipLength) ? QUEUED : DROPPED;
     }
 
     private boolean enqueue(long now, NetIf nif, int ip, Entry e, int ipLength) {
@@ -200,7 +181,7 @@ public final class Arp {
         }
         boolean kept = false;
         if (e.queue.length > 0) {
-            int q = Chains.copyIn(m, mem, stack.txFrame() + EthernetView.HEADER_LENGTH, ipLength, 0, Category.ARP_QUEUE, owner);
+            int q = Chains.copyIn(m, mem, link.txFrame() + EthernetView.HEADER_LENGTH, ipLength, 0, Category.ARP_QUEUE, owner);
             if (q < 0) stats.drop(DropReason.ARP_NO_MEMORY);
             else {
                 if (e.queued == e.queue.length) { // drop the oldest, as Linux's unres_qlen does
@@ -221,12 +202,12 @@ public final class Arp {
 
     private void request(long now, Entry e) {
         e.retries++;
-        stack.timers().arm(e, now + config.arpRetryNanos());
+        timers.arm(e, now + config.arpRetryNanos());
         send(now, e.nif, ArpView.OP_REQUEST, MacAddress.BROADCAST, 0, e.ip);
     }
 
     private void send(long now, NetIf nif, int op, long ethDst, long targetMac, int targetIp) {
-        long frame = stack.txFrame();
+        long frame = link.txFrame();
         arp.wrap(mem, frame + EthernetView.HEADER_LENGTH, ArpView.LENGTH);
         arp.setEthernetIpv4();
         arp.setOperation(op);
@@ -235,17 +216,7 @@ public final class Arp {
         arp.setTargetHardware(targetMac);
         arp.setTargetProtocol(targetIp);
         stats.sent(Proto.ARP);
-        transmit(now, nif, ethDst, EthernetView.ETHERTYPE_ARP, ArpView.LENGTH);
-    }
-
-    private boolean transmit(long now, NetIf nif, long dst, int etherType, int payloadLength) {
-        long frame = stack.txFrame();
-        eth.wrap(mem, frame, EthernetView.HEADER_LENGTH);
-        eth.setDst(dst);
-        eth.setSrc(nif.mac());
-        eth.setEtherType(etherType);
-        stats.sent(Proto.ETHERNET);
-        return stack.transmit(now, nif, EthernetView.HEADER_LENGTH + payloadLength);
+        ethernet.transmit(now, nif, ethDst, EthernetView.ETHERTYPE_ARP, ArpView.LENGTH);
     }
 
     // ---------------------------------------------------------------- cache
@@ -287,7 +258,7 @@ public final class Arp {
         e.queued = 0;
         e.state = FREE;
         e.nif = null;
-        stack.timers().cancel(e);
+        timers.cancel(e);
     }
 
     /** Frees every queued packet and forgets every entry (the stack is closing). */

@@ -1,4 +1,4 @@
-package net.sloop.socket;
+package net.sloop.blocking;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
