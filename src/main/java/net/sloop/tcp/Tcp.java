@@ -679,7 +679,7 @@ public final class Tcp implements Transport {
         loan.settle();
     }
 
-    /** End of a {@link Stack#poll} round: memory the application freed since may serve a waiting writer. */
+    /** End of a {@code Stack.poll} round: memory the application freed since may serve a waiting writer. */
     public void afterPoll() {
         wakeMemoryWaiters();
     }

@@ -18,7 +18,7 @@ import net.sloop.time.Time;
 import net.sloop.wire.Ipv4Address;
 import org.junit.jupiter.api.Test;
 
-/** The failures of ../shared/seeds/ replayed against Sloop in simulated time. */
+/** The failures that motivate the project (an FTP server out of memory, a sender deadlocked under a broadcast storm, a dead peer) replayed against Sloop in simulated time. */
 class SeedScenariosTest {
     static String debug(TcpConnection c) {
         return c + " " + c.state + " una=" + (c.sndUna - c.iss) + " nxt=" + (c.sndNxt - c.iss) + " max=" + (c.sndMax - c.iss)
