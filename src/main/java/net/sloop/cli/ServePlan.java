@@ -60,13 +60,14 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
         return b.maxConnections(slots).guaranteedConnections(guaranteedPerService).build();
     }
 
-    /** Connections {@code cfg} admits at their minimum once the services (with {@code slots} slots each) have started. */
+    /** Connections {@code cfg} admits at their minimum once the services (with {@code slots} slots each) have started, within its connection limit. */
     private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots) {
         try (Stack stack = new Stack(cfg)) {
             Services services = Services.start(stack, serviceCfg.maxConnections(slots).guaranteedConnections(0).build());
             int pool = stack.budget().uncommittedFreeBlocks();
             services.close();
-            return pool / Tcp.admissionBlocks(cfg);
+            // Memory, and the timer slots that bound connections whatever the memory (one each).
+            return Math.min(pool / Tcp.admissionBlocks(cfg), cfg.tcpConnectionTimers());
         }
     }
 
