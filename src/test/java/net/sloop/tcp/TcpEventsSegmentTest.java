@@ -47,8 +47,10 @@ class TcpEventsSegmentTest {
         Peer p = new Peer();
         Conn k = p.accepted();
         byte[] buf = new byte[64];
+        Tcp tcp = p.stack.tcp();
         k.socket.setListener((s, e) -> {
             try {
+                assertFalse(tcp.events.processing(), "a handler never runs inside TCP's processing");
                 if ((e & TcpSocket.READABLE) == 0 || s.isClosed()) return;
                 while (s.read(buf) > 0) {}
                 s.write(new byte[] {'p', 'o', 'n', 'g'});
@@ -89,6 +91,23 @@ class TcpEventsSegmentTest {
         assertEquals(TcpError.RESET, k.socket.error());
         k.socket.close();
         p.finish();
+    }
+
+    @Test
+    void aTimerThatEndsTheConnectionIsHeardOnceTheTimerHasRun() throws Exception {
+        Peer p = new Peer();
+        Conn k = p.accepted();
+        Tcp tcp = p.stack.tcp();
+        List<String> heard = new ArrayList<>();
+        k.socket.setListener((s, e) -> {
+            heard.add(e + (tcp.events.processing() ? " inside processing" : ""));
+            if ((e & TcpSocket.CLOSED) != 0) s.close(); // calls back into the stack
+        });
+        k.socket.write(new byte[100]);
+        p.sync();
+        p.finish(); // the peer never answers: retransmissions run out and the timer ends the connection
+        assertEquals(List.of(String.valueOf(TcpSocket.CLOSED | TcpSocket.READABLE | TcpSocket.WRITABLE)), heard);
+        assertEquals(TcpError.TIMED_OUT, k.socket.error());
     }
 
     @Test
