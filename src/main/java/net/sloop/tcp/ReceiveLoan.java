@@ -13,7 +13,7 @@ import net.sloop.mem.Category;
  * frame's TCP header is read where it lies (in the device's buffer, before anything is copied),
  * its connection found, and if its data lies inside the window advertised, the commitment that
  * backs that window is lent to the frame's receive blocks. The segment is then kept in those
- * very blocks ({@code TcpInput.adopt}), which repays the loan; whatever is not repaid when the
+ * very blocks ({@code TcpReceiver.adopt}), which repays the loan; whatever is not repaid when the
  * frame has been processed (a duplicate, a drop, data kept out of order) is committed back
  * ({@link #settle}). One frame is processed at a time, so there is at most one loan.
  *

@@ -14,8 +14,10 @@ import net.sloop.time.TimerQueue;
 
 /**
  * TCP (RFC 9293) for one stack: connection and listener tables, admission, memory pressure, and
- * the parts each concern lives in ({@link TcpInput}, {@link TcpOutput}, {@link TcpTimers},
- * {@link OutOfOrderQueue}, {@link SynQueue}, {@link TimeWaitTable}).
+ * the parts each concern lives in: segment arrival ({@link TcpDemux}, {@link TcpHandshake},
+ * {@link TcpReceiver}, {@link TcpSender}), {@link TcpOutput}, {@link TcpTimers},
+ * {@link OutOfOrderQueue}, {@link SynQueue}, {@link TimeWaitTable}; and {@link TcpEvents}, which
+ * holds the application's events until processing is over.
  *
  * <p>The memory rule (docs/ARCHITECTURE.md, "TCP and its memory"):
  * <ul>
@@ -60,7 +62,11 @@ public final class Tcp implements Transport {
     final IsnGenerator isn;
     final SynCookies cookies;
     final TcpOutput output;
-    final TcpInput input;
+    final TcpDemux demux;
+    final TcpHandshake handshake;
+    final TcpReceiver receiver;
+    final TcpSender sender;
+    final TcpEvents events = new TcpEvents(this);
     final TcpTimers timers;
     final OutOfOrderQueue ooo;
     final SynQueue synQueue;
@@ -111,7 +117,10 @@ public final class Tcp implements Transport {
         this.nextEphemeral = keys.nextInt(EPHEMERAL_COUNT);
         this.challengeRandom = keys.split();
         this.output = new TcpOutput(this, gather);
-        this.input = new TcpInput(this);
+        this.demux = new TcpDemux(this);
+        this.handshake = new TcpHandshake(this);
+        this.receiver = new TcpReceiver(this);
+        this.sender = new TcpSender(this);
         this.timers = new TcpTimers(this);
         this.ooo = new OutOfOrderQueue(this);
         this.loan = new ReceiveLoan(this);
@@ -548,6 +557,18 @@ public final class Tcp implements Transport {
         return isn.hash(raddr, rport, laddr, lport ^ 0x5a5a0000);
     }
 
+    /** Frees {@code chain} (a segment's payload, or a frame) and counts it dropped for {@code r}. */
+    void dropped(int chain, net.sloop.stats.DropReason r) {
+        net.sloop.mem.Chains.free(m, chain);
+        stats.drop(r);
+    }
+
+    /** A challenge ACK (RFC 5961 §§3-5), within {@link #challengeAllowed}'s limits. */
+    void challengeAck(long now, TcpConnection c) {
+        counters.challengeAcks++;
+        if (challengeAllowed(now, c)) output.sendAck(now, c);
+    }
+
     /** Stack-wide challenge ACKs per second, on average (Linux's tcp_challenge_ack_limit before 6.0). */
     static final int CHALLENGE_ACK_LIMIT = 1000;
     /** Spacing of the ACKs one connection sends to invalid segments (Linux's tcp_invalid_ratelimit). */
@@ -661,8 +682,14 @@ public final class Tcp implements Transport {
     @Override
     public void input(long t, NetIf nif, int head, int ihl, int src, int dst, boolean broadcast) {
         tick(t);
-        input.input(t, nif, head, ihl, src, dst, broadcast);
-        wakeMemoryWaiters();
+        events.enter();
+        try {
+            demux.input(t, nif, head, ihl, src, dst, broadcast);
+        } finally {
+            events.leave();
+        }
+        events.deliver();
+        wakeMemoryWaitersAndDeliver(); // after the handlers, whose reads and closes may have freed blocks
     }
 
     /**
@@ -681,16 +708,27 @@ public final class Tcp implements Transport {
 
     /** End of a {@code Stack.poll} round: memory the application freed since may serve a waiting writer. */
     public void afterPoll() {
-        wakeMemoryWaiters();
+        wakeMemoryWaitersAndDeliver();
+    }
+
+    private void wakeMemoryWaitersAndDeliver() {
+        events.enter();
+        try {
+            wakeMemoryWaiters();
+        } finally {
+            events.leave();
+        }
+        events.deliver();
     }
 
     /**
      * A writer refused memory with nothing of its own in flight has no ACK to wake it: it waits
      * for memory freed by anyone, and is woken only when {@link #mayGrow} would now give it a
-     * block (a wake-up that must fail would make a blocking writer spin). Called after work that may free blocks (a segment processed, a
-     * timer, a poll round that follows application reads and closes), never from inside an
-     * application call, whose handler would then run re-entrantly; if a send block could now be
-     * had, every waiting connection hears WRITABLE (and tries again, waiting again if it loses).
+     * block (a wake-up that must fail would make a blocking writer spin). Called after work that
+     * may free blocks: a segment processed and its events delivered (their handlers' reads and
+     * closes free blocks too), a poll round (timers, application reads and closes); never from
+     * inside an application call. If a send block could now be had, every waiting connection
+     * hears WRITABLE (and tries again, waiting again if it loses), delivered as any event is.
      */
     void wakeMemoryWaiters() {
         if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < headroom()) return;
@@ -700,7 +738,7 @@ public final class Tcp implements Transport {
                 if (c.has(TcpConnection.F_WAIT_MEMORY) && canGrow(c, 1, true)) { // woken only if it would now get a block
                     c.clear(TcpConnection.F_WAIT_MEMORY);
                     memoryWaiters--;
-                    if (c.socket != null) c.socket.writable();
+                    if (c.socket != null) events.raise(c, TcpSocket.WRITABLE);
                 }
                 c = nx;
             }
@@ -710,26 +748,38 @@ public final class Tcp implements Transport {
     @Override
     public void icmpError(long t, int type, int code, int mtu, int origSrc, int origDst, int quote, int quoteOffset, int quoteHeaderLength) {
         tick(t);
-        input.icmpError(t, type, code, mtu, origSrc, origDst, quote, quoteOffset, quoteHeaderLength);
+        events.enter();
+        try {
+            demux.icmpError(t, type, code, mtu, origSrc, origDst, quote, quoteOffset, quoteHeaderLength);
+        } finally {
+            events.leave();
+        }
+        events.deliver();
     }
 
     // ------------------------------------------------------------------ shutdown
 
     /** Aborts every connection and listener and frees TIME_WAIT records and half-open entries (stack close or drain). */
     public void clear() {
-        for (TcpListener l = listeners; l != null; ) {
-            TcpListener nx = l.next;
-            l.abortAll(TcpError.STACK_CLOSED);
-            l = nx;
-        }
-        for (int i = 0; i < buckets.length; i++) {
-            while (buckets[i] != null) {
-                TcpConnection c = buckets[i];
-                timers.abort(c, TcpError.STACK_CLOSED, false);
+        events.enter();
+        try {
+            for (TcpListener l = listeners; l != null; ) {
+                TcpListener nx = l.next;
+                l.abortAll(TcpError.STACK_CLOSED);
+                l = nx;
             }
+            for (int i = 0; i < buckets.length; i++) {
+                while (buckets[i] != null) {
+                    TcpConnection c = buckets[i];
+                    timers.abort(c, TcpError.STACK_CLOSED, false);
+                }
+            }
+            synQueue.clear();
+            timeWait.clear();
+        } finally {
+            events.leave();
         }
-        synQueue.clear();
-        timeWait.clear();
+        events.deliver();
     }
 
     /** A report of TCP's counters and tables, for people. */

@@ -87,6 +87,9 @@ public final class TcpConnection extends Timer {
     TcpConnection queueNext; // in a listener's accept queue
     TcpListener listener; // while waiting in the accept queue
     TcpSocket socket; // the application's handle; null once orphaned
+    /** Events queued for the handle, delivered after processing ({@link TcpEvents}); 0: not on its list. */
+    byte pendingEvents;
+    TcpConnection eventNext; // on TcpEvents' list while pendingEvents != 0
     TcpState state = TcpState.CLOSED;
     int flags;
     TcpError error = TcpError.NONE;

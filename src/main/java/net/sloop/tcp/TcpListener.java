@@ -37,6 +37,9 @@ public final class TcpListener implements AutoCloseable {
     /** Its connections admitted and not let go: queued or accepted, not yet ended or orphaned (flag F_HELD). */
     int held;
     private Listener listener;
+    /** Acceptable is queued for delivery ({@link TcpEvents}); eventNext: its place on that list. */
+    boolean acceptablePending;
+    TcpListener eventNext;
 
     TcpListener(Tcp tcp, int address, int port, int backlog) {
         this.tcp = tcp;

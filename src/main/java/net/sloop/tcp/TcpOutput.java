@@ -329,7 +329,7 @@ final class TcpOutput {
                 if (c.dupAcks > 0 && c.dupAcks < 3 && !c.has(TcpConnection.F_IN_RECOVERY)) cwnd += c.dupAcks * c.smss;
                 int win = Math.min(c.sndWnd, cwnd);
                 if (c.has(TcpConnection.F_IN_RECOVERY) && c.scoreboard != null) {
-                    if (!tcp.input.sackRecoverySend(now, c)) break;
+                    if (!tcp.sender.sackRecoverySend(now, c)) break;
                     sent = true;
                     continue;
                 }

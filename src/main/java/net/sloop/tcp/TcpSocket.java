@@ -243,7 +243,7 @@ public final class TcpSocket implements AutoCloseable {
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
         if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
-            c.tcp.output.output(c.tcp.now(), c);
+            c.tcp.output.output(c.tcp.now(), c); // at once: the window's commitment comes before what the handler writes next
         }
     }
 
@@ -281,7 +281,7 @@ public final class TcpSocket implements AutoCloseable {
             done += c.sendBuf.fill(m, src, off + done, want - done);
         }
         if (done < len) c.set(TcpConnection.F_WANT_WRITE);
-        if (done > 0) c.tcp.output.output(c.tcp.now(), c);
+        if (done > 0) c.tcp.events.applicationOutput(c);
         return done;
     }
 
@@ -309,14 +309,14 @@ public final class TcpSocket implements AutoCloseable {
             case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
             case SYN_RECEIVED -> {
                 // RFC 9293 §3.10.4 (CLOSE in SYN-RECEIVED): queued until the handshake completes;
-                // TcpInput then enters FIN_WAIT_1 and sends the FIN after the ACK of our SYN.
+                // TcpHandshake then enters FIN_WAIT_1 and sends the FIN after the ACK of our SYN.
                 c.set(TcpConnection.F_FIN_QUEUED);
                 return;
             }
             default -> { return; }
         }
         c.set(TcpConnection.F_FIN_QUEUED); // at sendEnd()
-        c.tcp.output.output(c.tcp.now(), c);
+        c.tcp.events.applicationOutput(c);
     }
 
     /** Discards data received from now on (it is still acknowledged) and frees what is unread. Idempotent. */
@@ -387,21 +387,21 @@ public final class TcpSocket implements AutoCloseable {
 
     // ------------------------------------------------------------------ from the protocol
 
-    void connected() {
-        fire(CONNECTED | WRITABLE);
-    }
-
-    void readable() {
-        fire(READABLE);
-    }
-
-    void writable() {
-        fire(WRITABLE);
-    }
-
-    /** The protocol is done with the connection (ended or failed): readers and writers must look. */
-    void ended() {
-        fire(CLOSED | READABLE | WRITABLE);
+    /**
+     * Delivers the events TCP queued for this handle while it processed ({@link TcpEvents}), in
+     * the order of a connection's life: CONNECTED (with WRITABLE), then READABLE and WRITABLE,
+     * then CLOSED (with READABLE and WRITABLE: the protocol is done with the connection, ended
+     * or failed, and readers and writers must look).
+     */
+    void deliver(int pending) {
+        pending &= CONNECTED | READABLE | WRITABLE | CLOSED;
+        int rest = pending & (READABLE | WRITABLE);
+        if ((pending & CONNECTED) != 0) {
+            fire(CONNECTED | WRITABLE);
+            rest &= ~WRITABLE;
+        }
+        if ((pending & CLOSED) != 0) fire(CLOSED | READABLE | WRITABLE);
+        else if (rest != 0) fire(rest);
     }
 
     private void fire(int events) {

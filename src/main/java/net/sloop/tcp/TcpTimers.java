@@ -21,8 +21,21 @@ final class TcpTimers {
         this.tcp = tcp;
     }
 
-    /** Timers run inside Stack.poll, whose end (Tcp.afterPoll) wakes writers waiting for memory an abort here freed. */
+    /**
+     * Timers run inside Stack.poll, whose end (Tcp.afterPoll) wakes writers waiting for memory an
+     * abort here freed. The events a timer causes are delivered once it is done ({@link TcpEvents}).
+     */
     void fire(TcpConnection c, long now) {
+        tcp.events.enter();
+        try {
+            deadlines(c, now);
+        } finally {
+            tcp.events.leave();
+        }
+        tcp.events.deliver();
+    }
+
+    private void deadlines(TcpConnection c, long now) {
         if (c.delackAt <= now) {
             c.delackAt = OFF;
             c.set(F_ACK_NOW);
@@ -126,7 +139,7 @@ final class TcpTimers {
         }
         // RFC 1122 §4.2.2.17: while the peer answers the probes the connection MUST stay open, however
         // long its window stays shut; one that stops answering is dead. `probes` counts probes since
-        // the last acceptable segment received (TcpInput.heard), `persistProbes` the backoff, as Linux
+        // the last acceptable segment received (TcpSender.heard), `persistProbes` the backoff, as Linux
         // keeps icsk_probes_out and icsk_backoff apart.
         if (c.userTimeoutNanos > 0 && now - c.lastReceived >= c.userTimeoutNanos) {
             abort(c, TcpError.USER_TIMEOUT, true);
@@ -183,7 +196,7 @@ final class TcpTimers {
         c.state = TcpState.CLOSED;
         if (c.listener != null) c.listener.remove(c);
         c.release();
-        if (c.socket != null) c.socket.ended();
+        tcp.events.raise(c, TcpSocket.CLOSED);
     }
 
     /** LAST_ACK done, or an orphan finished: closed without error. */
@@ -192,7 +205,7 @@ final class TcpTimers {
         if (c.listener != null) c.listener.remove(c);
         c.release();
         tcp.counters.closed++;
-        if (c.socket != null) c.socket.ended();
+        tcp.events.raise(c, TcpSocket.CLOSED);
     }
 
     /**
@@ -211,6 +224,6 @@ final class TcpTimers {
         if (c.listener != null) c.listener.remove(c);
         c.release();
         tcp.counters.closed++;
-        if (c.socket != null) c.socket.ended();
+        tcp.events.raise(c, TcpSocket.CLOSED);
     }
 }
