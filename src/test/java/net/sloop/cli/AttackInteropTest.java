@@ -171,6 +171,58 @@ class AttackInteropTest {
     }
 
     /**
+     * A transfer keeps its pace while the other services are held: 8 idle discard holders, 8
+     * chargen clients that never read and 10 daytime clients keeping their sockets open, and
+     * meanwhile 1 MB through echo at --budget 128k. Before the memory rule, an echo connection
+     * admitted under such pressure moved 1 MB in 146 s with 68 % of Linux's bytes retransmitted:
+     * the holders' commitments had taken every block its frames needed.
+     */
+    @Test
+    void anEchoTransferKeepsItsPaceWhileTheOtherServicesAreHeld() throws Exception {
+        final int size = 1_000_000;
+        Path stop = Files.createTempFile("sloop-attack", ".stop");
+        Files.delete(stop);
+        try (AttackRig r = AttackRig.ready(BUDGET)) {
+            CompletableFuture<AttackRig.Attack> holders = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return r.attack(30, "none", stop, "byte:9:8", "noread:19:8", "keepopen:13:10");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r2 -> Thread.ofVirtual().start(r2));
+            Thread.sleep(3000); // the holders are in
+            long[] before = linuxTcpCounters(r);
+            HostNet.Result res;
+            try {
+                res = r.exec(10, "python3", "-c", AttackRig.resource("echo_client.py"), r.sloop(), "7", Integer.toString(size), "11");
+            } catch (IOException e) { // still running after 10 s: far below 1 MB/s
+                res = new HostNet.Result(-1, e.getMessage());
+            } finally {
+                Files.createFile(stop);
+            }
+            long[] after = linuxTcpCounters(r);
+            AttackRig.Attack a = holders.get(60, TimeUnit.SECONDS);
+            String left = r.awaitConnectionsEnded(15_000);
+            long outSegs = after[0] - before[0], retrans = after[1] - before[1];
+            double retransPct = outSegs == 0 ? 0 : 100.0 * retrans / outSegs;
+            String[] e = res.output().strip().split(" ");
+            boolean done = res.ok() && e.length == 4 && e[0].equals(e[1]);
+            double seconds = done ? Double.parseDouble(e[3]) : Double.NaN;
+            double mbps = done ? size / 1e6 / seconds : 0;
+            HostNet.Result result = res;
+            List<Executable> checks = new ArrayList<>();
+            checks.add(() -> assertTrue(done, "echo_client.py failed or the echo differed: " + result.output()));
+            checks.add(() -> assertTrue(mbps >= 1.0, String.format("1 MB through echo at %.2f MB/s while held", mbps)));
+            checks.add(() -> assertTrue(retransPct < 5.0, String.format("%.1f %% of Linux's segments retransmitted", retransPct)));
+            System.out.printf("interop: attack echo under held services: 1 MB in %.2f s, %.2f MB/s, Linux sent %d segments, %d retransmitted (%.1f %%); %s%n",
+                    seconds, mbps, outSegs, retrans, retransPct, a.hostile());
+            finish(r, "1 MB through echo while discard, chargen and daytime are held", a, left, checks);
+        } finally {
+            Files.deleteIfExists(stop);
+        }
+    }
+
+    /**
      * All of it at once at --budget 1m: 8 chargen non-readers, 8 idle echo and 8 idle discard
      * holders (every slot of those services), and 26 daytime clients keeping their sockets open.
      * Daytime's slots are free again after each line, so a fresh daytime connection must answer.
