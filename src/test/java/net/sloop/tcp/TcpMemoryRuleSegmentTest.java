@@ -64,7 +64,7 @@ class TcpMemoryRuleSegmentTest {
 
     @Test
     void theWindowGrowsAsThePeerFillsItUpToTheBuffer() throws Exception {
-        Peer p = new Peer(Peer.config().build());
+        Peer p = new Peer(Peer.config().receiveBuffer(16 * 1024).build());
         Conn k = p.accepted(seg(SYN, RISS, 0).mss(1000));
         int right = k.rnxt + FLOOR * 512;
         List<Integer> edges = new ArrayList<>();
