@@ -78,6 +78,11 @@ public final class TcpConnection extends Timer {
     static final int F_WAIT_MEMORY = 1 << 20;
     /** Counted in its listener's {@code held} (a passive connection until it ends or is orphaned). */
     static final int F_HELD = 1 << 21;
+    /**
+     * The advertised window was shrunk under pressure at least once: the peer's bare ACKs may carry
+     * a sequence number beyond the new edge (its SND.MAX, where it had sent), and are still heard.
+     */
+    static final int F_SHRUNK = 1 << 22;
 
     static final long OFF = TimerQueue.NONE;
 

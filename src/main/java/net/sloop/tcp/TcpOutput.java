@@ -145,6 +145,7 @@ final class TcpOutput {
         int edge = c.rcvNxt + (int) Math.min(backed, (65535L << c.rcvWscale) >> c.rcvWscale << c.rcvWscale);
         if (Seq.lt(edge, c.rcvAdv)) {
             c.rcvAdv = c.rcvNxt + (int) ((long) (edge - c.rcvNxt) >> c.rcvWscale << c.rcvWscale);
+            c.set(TcpConnection.F_SHRUNK);
             tcp.counters.windowsShrunk++;
         }
         return cover;
@@ -181,6 +182,7 @@ final class TcpOutput {
             int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
             if (Seq.lt(edge, c.rcvAdv)) {
                 c.rcvAdv = edge;
+                c.set(TcpConnection.F_SHRUNK);
                 sendAck(tcp.now(), c);
             }
         }

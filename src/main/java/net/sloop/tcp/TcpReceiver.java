@@ -59,8 +59,11 @@ final class TcpReceiver {
             // valid ACKs". A peer that sends its bare ACKs at SND.NXT beyond our shut window
             // (lwIP does) still acknowledges our data: take the acknowledgment (not the window,
             // whose SND.WL1 order such a sequence number would upset), or neither side would
-            // ever hear the other's ACKs.
-            if (rcvWnd == 0 && space == 0 && seg.hasAck() && !seg.rst() && !syn
+            // ever hear the other's ACKs. The same after we shrank the window under pressure: the
+            // peer had sent up to the old edge, and its ACKs carry that SND.MAX (RFC 1122
+            // §4.2.2.16 asks senders to be robust against shrinking; a receiver that shrinks must
+            // still hear them, or its own data is never acknowledged).
+            if ((rcvWnd == 0 || c.has(TcpConnection.F_SHRUNK)) && space == 0 && seg.hasAck() && !seg.rst() && !syn
                     && Seq.gt(seq, c.rcvNxt) && Seq.gt(seg.ack(), c.sndUna) && Seq.le(seg.ack(), c.sndMax)) {
                 acknowledgment(now, c, seg, seq, seg.length(), seg.fin(), false, simultaneousSynAck);
                 if (c.has(TcpConnection.F_FREED)) return;

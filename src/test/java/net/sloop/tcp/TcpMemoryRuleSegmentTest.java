@@ -125,6 +125,17 @@ class TcpMemoryRuleSegmentTest {
         p.send(seg(ACK, x.rnxt + newWindow - 100, x.snxt).ports(40001, 80).data(600));
         assertEquals(beyond + 1, p.stack.tcp().counters().dataBeyondWindow);
         p.all();
+        // The peer's SND.MAX now lies beyond the shrunk window, and its bare ACKs carry it: they
+        // must still acknowledge what X sends, or X's data would never be acknowledged.
+        int peerMax = x.rnxt + newWindow + 500;
+        x.socket.write(new byte[100]);
+        p.sync();
+        Seg d = p.expect();
+        assertEquals(100, d.payload().length, "X sends: " + d);
+        p.send(seg(ACK, peerMax, x.snxt + 100).ports(40001, 80));
+        assertEquals(c.sndMax, c.sndUna, "the ACK beyond the shrunk window was heard");
+        x.snxt += 100;
+        p.all();
         x.socket.abort();
         for (Conn m : more) m.socket.abort();
         p.all();
