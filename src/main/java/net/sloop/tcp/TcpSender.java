@@ -238,7 +238,10 @@ final class TcpSender {
      * the sequence space it covered (0 if there was nothing to resend).
      */
     int retransmitFirst(long now, TcpConnection c) {
-        int avail = c.bufSeq + c.sendBuf.length - c.sndUna;
+        // What was sent, never beyond SND.MAX: the first segment may have been shorter than an
+        // SMSS (a window probe, a small write), and resending data never sent would not move
+        // SND.MAX, so the peer's ACK of it would be refused as acknowledging something never sent.
+        int avail = Math.min(c.bufSeq + c.sendBuf.length, c.sndMax) - c.sndUna;
         int n = Math.min(c.smss, Math.max(0, avail));
         int flags = TcpView.ACK | resentFin(c, c.sndUna, n);
         if (n == 0 && (flags & TcpView.FIN) == 0) return 0;
@@ -280,7 +283,11 @@ final class TcpSender {
             if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
             return true;
         }
-        n = Math.min(n, Math.max(0, dataEnd - s));
+        // A retransmission resends only what was sent: never past SND.MAX (a hole's segment may be
+        // a full SMSS while the hole ends sooner). Data beyond it is new data, which must move
+        // SND.MAX; sent here it did not, and the peer's ACK of it was then rejected as
+        // acknowledging something never sent (a stall found with EchoOverLossyLinkTest's seed 3).
+        n = Math.min(n, Math.max(0, Math.min(dataEnd, c.sndMax) - s));
         int fl = TcpView.ACK | resentFin(c, s, n);
         if (n == 0 && (fl & TcpView.FIN) == 0) return false;
         c.clear(F_RTT_TIMING);

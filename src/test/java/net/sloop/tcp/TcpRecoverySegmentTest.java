@@ -43,6 +43,32 @@ class TcpRecoverySegmentTest {
     }
 
     @Test
+    void aFastRetransmitResendsOnlyWhatWasSent() throws Exception {
+        // The first unacknowledged segment was short (300 bytes) and more is queued behind a shut
+        // window. Resending a full SMSS from SND.UNA would send 700 bytes never sent before
+        // without moving SND.MAX, and the peer's ACK of them would then be refused as
+        // acknowledging something never sent: the connection stalled (found over a lossy link).
+        Peer p = new Peer(Peer.config().build());
+        Conn k = conn(p, false);
+        k.socket.write(new byte[300]);
+        p.sync();
+        Seg first = p.expect();
+        assertEquals(300, first.payload().length, "sent: " + first);
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt).win(300)); // a window update: nothing more fits
+        k.socket.write(new byte[5000]);
+        p.sync();
+        p.nothing();
+        for (int i = 0; i < 3; i++) p.send(seg(ACK, k.rnxt, k.snxt).win(300)); // three duplicate ACKs
+        Seg r = p.expect();
+        assertEquals(k.snxt, r.seq(), "fast retransmit of the first segment: " + r);
+        assertEquals(300, r.payload().length, "only what was sent: " + r);
+        k.socket.abort();
+        p.all();
+        p.finish();
+    }
+
+    @Test
     void rtoRetransmitsTheFirstSegmentAndBacksOff() throws Exception {
         Peer p = new Peer(Peer.config().maxRetransmits(20).build());
         Conn k = conn(p, false);
