@@ -241,7 +241,8 @@ public final class TcpSocket implements AutoCloseable {
         int space = limit - c.recvBuf.length;
         int adv = Math.max(0, c.rcvAdv - c.rcvNxt);
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
-        if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
+        boolean lots = 2L * adv <= limit && space >= 2L * adv && space - adv >= Math.min(limit / 2, Math.max(c.smss, 1));
+        if (drainedPushed || lots) {
             c.set(TcpConnection.F_ACK_NOW);
             c.tcp.output.output(c.tcp.now(), c); // at once: the window's commitment comes before what the handler writes next
         }
