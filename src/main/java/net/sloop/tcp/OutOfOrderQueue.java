@@ -94,7 +94,7 @@ final class OutOfOrderQueue {
         int repaid = tcp.loan.repay(c, blocks);
         int k = Math.min(c.rcvCommit, blocks - repaid);
         int rest = blocks - repaid - k;
-        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || (rest > 0 && !tcp.mayGrow(c, rest, false))
+        if (blocksHeld(c) + blocks > tcp.cfg.outOfOrderBlocks() || (rest > 0 && !tcp.admission.mayGrow(c, rest, false))
                 || m.freeBlocks() - m.committedBlocks() + k < m.reserveBlocks()) { // keeping needs the receive reserve whole
             tcp.loan.unrepay(c, repaid);
             Chains.free(m, chain);

@@ -19,24 +19,24 @@ import net.sloop.time.TimerQueue;
  * {@link OutOfOrderQueue}, {@link SynQueue}, {@link TimeWaitTable}; and {@link TcpEvents}, which
  * holds the application's events until processing is over.
  *
- * <p>The memory rule (docs/ARCHITECTURE.md, "TCP and its memory"):
+ * <p>The memory rule (docs/ARCHITECTURE.md, "TCP and its memory"; the code is in {@link TcpAdmission}):
  * <ul>
  *   <li><b>A guaranteed minimum.</b> A connection is admitted only if the budget can charge its
  *       control block and commit {@link #floorBlocks} blocks each way (about two full segments):
  *       once admitted it can always make progress.
  *   <li><b>Headroom for the next SYN.</b> Growth beyond the minimum (send queues, windows) never
- *       takes the uncommitted blocks that {@link #guaranteedConnections} admissions need (less
- *       those admitted, never fewer than one: {@link #headroom}), so a new SYN is judged on its
+ *       takes the uncommitted blocks that {@code guaranteedConnections} admissions need (less
+ *       those admitted, never fewer than one: {@link TcpAdmission#headroom}), so a new SYN is judged on its
  *       merits, and memory a peer pins (unread data, a window it keeps shut) is growth, never
  *       another connection's minimum.
  *   <li><b>Growth on demand, under a fair share.</b> A receive window grows past the minimum only
  *       as the peer fills it ({@code TcpConnection.rcvGrant}), and above the pressure threshold no
- *       connection holds more than a fair share of the pool ({@link #mayGrow}).
- *   <li><b>Taken back under pressure.</b> Before a SYN is refused, {@link #reclaim} frees, in
+ *       connection holds more than a fair share of the pool ({@link TcpAdmission#mayGrow}).
+ *   <li><b>Taken back under pressure.</b> Before a SYN is refused, {@link TcpAdmission#reclaim} frees, in
  *       order: TIME_WAIT records, orphans (reset, oldest first), commitments that back windows
  *       nobody is filling (the window shrinks), and out-of-order data. An admitted connection's
  *       minimum is never taken.
- *   <li><b>Orphans are bounded</b> in number ({@link #maxOrphans}; one more is reset) and in
+ *   <li><b>Orphans are bounded</b> in number ({@code maxOrphans}; one more is reset) and in
  *       lifetime ({@code TcpConfig.orphanTimeoutNanos}), and hold no commitment.
  * </ul>
  */
@@ -72,7 +72,9 @@ public final class Tcp implements Transport {
     final SynQueue synQueue;
     final TimeWaitTable timeWait;
     final ReceiveLoan loan;
-    private final TcpConnection[] buckets;
+    /** The memory rule: admission, promises, growth, reclaim, orphans. */
+    final TcpAdmission admission;
+    final TcpConnection[] buckets; // the connection table (TcpAdmission walks it to reclaim)
     private TcpConnection lastFound; // in the table, or null (cleared by unlink)
     private final SackScoreboard[] scoreboards;
     private int scoreboardsFree;
@@ -86,7 +88,7 @@ public final class Tcp implements Transport {
     final int floorBlocks;
     /** Uncommitted blocks one admission takes: the control charge (rounded up) and the minimum each way. */
     final int admissionBlocks;
-    /** Connections the budget is kept able to admit at their minimum, whatever the others hold (see {@link #headroom}). */
+    /** Connections the budget is kept able to admit at their minimum, whatever the others hold (see {@link TcpAdmission#headroom}). */
     final int guaranteedConnections;
     /** Orphans kept at once; one more is reset (Linux's tcp_max_orphans). */
     final int maxOrphans;
@@ -138,6 +140,7 @@ public final class Tcp implements Transport {
         int admittable = Math.min(maxConnections, (m.blockCount() - m.reserveBlocks()) / admissionBlocks);
         this.guaranteedConnections = cfg.guaranteedConnections() > 0 ? cfg.guaranteedConnections() : Math.max(1, admittable / 4);
         this.maxOrphans = cfg.maxOrphans() > 0 ? cfg.maxOrphans() : Math.max(4, admittable / 2);
+        this.admission = new TcpAdmission(this);
     }
 
     /** CONTROL bytes charged at start-up for TCP's tables (SYN queue, buckets, scoreboards, per-block segment bookkeeping). */
@@ -272,7 +275,7 @@ public final class Tcp implements Transport {
         }
         TcpListener l = new TcpListener(this, address, port, backlog);
         if (!m.charge(Category.CONTROL, l.owner, TcpListener.CHARGE)) {
-            reclaim();
+            admission.reclaim();
             if (!m.charge(Category.CONTROL, l.owner, TcpListener.CHARGE)) {
                 throw new TcpException(TcpError.OUT_OF_MEMORY, "no room for a listener (" + TcpListener.CHARGE + " bytes)");
             }
@@ -329,7 +332,7 @@ public final class Tcp implements Transport {
         c.rport = rport;
         TcpSocket s = new TcpSocket(c);
         if (options != null) options.applyTo(c);
-        if (!admit(c, null)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
+        if (!admission.admit(c, null)) throw new TcpException(TcpError.OUT_OF_MEMORY, admissionDetail());
         long t = now();
         c.iss = isn.isn(t, laddr, lport, raddr, rport);
         c.recover = c.iss; // RFC 6582 §3.2 step 1: recover starts at the initial send sequence number
@@ -356,198 +359,12 @@ public final class Tcp implements Transport {
                 + " blocks free beyond the receive reserve and commitments, " + admitted + " of " + maxConnections + " connections";
     }
 
-    // ------------------------------------------------------------------ admission and pressure
-
-    /** Uncommitted blocks one admission needs now (the control charge may fit in blocks already set aside). */
-    private int admissionNeed() {
-        return 2 * floorBlocks + m.blocksToCharge(connectionCharge);
-    }
-
-    /**
-     * Could a connection be admitted now, for listener {@code l} (null: an active open)? Checked
-     * when a SYN arrives, so that half-open entries are only made for connections that could
-     * complete, and again at admission. It must leave the room promised to others: the listeners'
-     * unheld guarantees (less the one {@code l} takes, if it is within its own) and the stack's
-     * guaranteed connections not yet admitted. Reclaims (see {@link #reclaim}) before saying no.
-     */
-    boolean canAdmit(TcpListener l) {
-        if (admitted >= maxConnections) return false;
-        boolean own = l != null ? l.held < l.guaranteed : admitted < guaranteedConnections;
-        int promised = reserved - (l != null && l.held < l.guaranteed ? 1 : 0) + Math.max(0, guaranteedConnections - admitted - 1);
-        int want = admissionNeed() + promised * admissionBlocks;
-        return m.uncommittedFreeBlocks() >= want || reclaim(want, own);
-    }
-
-    /**
-     * Admits {@code c} for listener {@code l} (null: an active open) if {@link #canAdmit} allows:
-     * charges the control block and commits the guaranteed minimum each way.
-     */
-    boolean admit(TcpConnection c, TcpListener l) {
-        if (canAdmit(l) && m.charge(Category.CONTROL, c.owner, connectionCharge)) {
-            if (m.commit(2 * floorBlocks, Category.SOCKET_SEND, c.owner)) {
-                c.sendCommit = floorBlocks;
-                c.rcvCommit = floorBlocks;
-                c.rcvGrant = floorBlocks * m.blockSize();
-                c.set(TcpConnection.F_ADMITTED);
-                admitted++;
-                if (l != null) {
-                    c.set(TcpConnection.F_HELD);
-                    l.held(1);
-                }
-                return true;
-            }
-            m.uncharge(Category.CONTROL, c.owner, connectionCharge);
-        }
-        counters.admissionsRefused++;
-        return false;
-    }
-
-    /** {@code c} no longer counts against its listener's guarantee (it ended, or its application let it go). */
-    void letGo(TcpConnection c) {
-        if (!c.has(TcpConnection.F_HELD)) return;
-        c.clear(TcpConnection.F_HELD);
-        TcpListener l = findListener(c.laddr, c.lport);
-        if (l != null) l.held(-1);
-    }
-
-    /**
-     * Frees memory that no admitted connection needs until {@code want} blocks are uncommitted and
-     * free, in the fixed order of the design, each step only if the one before did not suffice:
-     * <ol>
-     *   <li>TIME_WAIT records (they hold no buffers; the oldest go first);
-     *   <li>orphans, reset oldest first (Linux's tcp_out_of_resources does the same under memory
-     *       pressure): their application is gone, and what they hold is unacknowledged data;
-     *   <li>commitments beyond the guaranteed minimum that back windows nobody is filling, from
-     *       idle connections first: the advertised window shrinks, as Linux's tcp_shrink_window
-     *       allows and RFC 9293 §3.8.6.2.2 requires senders to cope with; data that then arrives
-     *       beyond the new edge is dropped and counted, and its sender retransmits;
-     *   <li>out-of-order data (the sender still holds it).
-     * </ol>
-     * An admitted connection's minimum and its queued data are never taken. Only a connection
-     * that was promised ({@code promised}: within its listener's guarantee, or the stack's) may
-     * cost others more than TIME_WAIT records and idle windows: a SYN beyond every promise (a
-     * flood at a service already holding its share) must not reset orphans or shrink the windows
-     * of transfers under way. Returns true if {@code want} blocks are now free.
-     */
-    boolean reclaim(int want, boolean promised) {
-        if (m.uncommittedFreeBlocks() >= want) return true;
-        boolean any = false;
-        for (int i = 0; i < 64 && m.uncommittedFreeBlocks() < want && timeWait.reclaimOldest(); i++) any = true;
-        if (any) counters.reclaimedTimeWait++;
-        while (promised && m.uncommittedFreeBlocks() < want && orphans > 0) {
-            counters.orphansReclaimed++;
-            timers.abort(oldestOrphan(), TcpError.NONE, true);
-        }
-        // Idle connections first (nothing received for a second), then any.
-        for (int pass = 0; pass < (promised ? 2 : 1) && m.uncommittedFreeBlocks() < want; pass++) {
-            long idleBefore = now() - net.sloop.time.Time.SECONDS;
-            for (TcpConnection c : buckets) {
-                for (; c != null && m.uncommittedFreeBlocks() < want; c = c.hashNext) {
-                    if (pass == 0 && c.lastReceived - idleBefore > 0) continue;
-                    if (output.shrinkWindow(c)) counters.windowsShrunk++;
-                }
-            }
-        }
-        if (promised && m.uncommittedFreeBlocks() < want) {
-            for (TcpConnection c : buckets) {
-                for (; c != null; c = c.hashNext) {
-                    if (c.oooHead >= 0) {
-                        ooo.clear(c);
-                        output.shrinkWindow(c); // the window's backing those blocks stood for goes too
-                        counters.reclaimedOutOfOrder++;
-                    }
-                }
-            }
-        }
-        return m.uncommittedFreeBlocks() >= want;
-    }
-
-    /** The orphan orphaned longest ago (there is one: {@link #orphans} is positive). */
-    private TcpConnection oldestOrphan() {
-        TcpConnection oldest = null;
-        for (TcpConnection c : buckets) {
-            for (; c != null; c = c.hashNext) {
-                if (c.has(TcpConnection.F_ORPHAN) && (oldest == null || c.orphanedAt - oldest.orphanedAt < 0)) oldest = c;
-            }
-        }
-        return oldest;
-    }
-
-    /** Frees memory no admitted connection needs (see {@link #reclaim(int, boolean)}) until one more connection could be admitted. */
-    boolean reclaim() {
-        return reclaim(admissionBlocks, true);
-    }
-
-    /**
-     * Uncommitted blocks growth beyond the minimum leaves alone: what the admissions still
-     * promised need (the listeners' unheld guarantees, and {@link #guaranteedConnections} less
-     * those admitted), and never less than one admission.
-     */
-    int headroom() {
-        return Math.max(1, reserved + Math.max(0, guaranteedConnections - admitted)) * admissionBlocks;
-    }
+    // ------------------------------------------------------------------ admission and pressure (TcpAdmission)
 
     public int guaranteedConnections() {
         return guaranteedConnections;
     }
 
-    /**
-     * May connection {@code c} take {@code n} more blocks beyond its guaranteed minimum? Never
-     * into the admission headroom. Below the pressure threshold (a share of the budget, like
-     * Linux's tcp_mem) yes; above it, only up to a fair share each way, so one cannot starve the
-     * others: what the budget holds beyond its baseline and the headroom, divided among the
-     * connections admitted (the headroom already keeps the minimum of those still to come), half
-     * for each direction ({@code send}: the send queue; else the receive window, queue and
-     * out-of-order data).
-     */
-    boolean mayGrow(TcpConnection c, int n, boolean send) {
-        if (canGrow(c, n, send)) return true;
-        counters.pressureRefusals++;
-        return false;
-    }
-
-    /**
-     * {@link #mayGrow} without counting a refusal. The fair share is split between the two
-     * directions, so that data a peer pushes in cannot take the room its own replies need (an
-     * echo whose unread input filled the share could otherwise send only its minimum).
-     */
-    private boolean canGrow(TcpConnection c, int n, boolean send) {
-        if (m.uncommittedFreeBlocks() - n < headroom()) return false;
-        int usable = m.blockCount() - m.reserveBlocks();
-        int taken = m.blockCount() - m.freeBlocks() + m.committedBlocks();
-        if (taken + n <= (long) usable * cfg.pressurePercent() / 100) return true;
-        int share = Math.max(floorBlocks, (usable - baselineBlocks() - headroom()) / Math.max(1, admitted) / 2);
-        return (send ? c.sendBlocksHeld() : c.receiveBlocksHeld(m)) + n <= share;
-    }
-
-    /**
-     * The application closed {@code c} before the protocol finished it: it becomes an orphan. It
-     * needs no receive memory (what arrives is answered with a reset) and may write nothing more,
-     * so its commitments go back to the pool; it lives at most {@code orphanTimeoutNanos}. Beyond
-     * {@link #maxOrphans} the oldest orphan is reset (Linux resets the newest, "too many orphaned
-     * sockets"; the oldest has had longest to finish, and a peer holding one open goes first).
-     */
-    void orphaned(TcpConnection c) {
-        c.set(TcpConnection.F_ORPHAN);
-        orphans++;
-        letGo(c); // its service's slot is free again: a new connection there is within the guarantee
-        long t = now();
-        c.orphanedAt = t;
-        if (orphans > maxOrphans) { // the oldest has had the longest to finish (a peer holding it open goes first)
-            counters.orphansReset++;
-            timers.abort(oldestOrphan(), TcpError.NONE, true);
-            if (c.has(TcpConnection.F_FREED)) return; // it was the oldest (orphaned in the same instant)
-        }
-        m.release(c.rcvCommit + c.sendCommit); // it stores nothing more, and writes nothing more (a FIN needs no block)
-        c.rcvCommit = c.sendCommit = 0;
-        long deadline = t + cfg.orphanTimeoutNanos();
-        if (c.finWait2At == TcpConnection.OFF || deadline < c.finWait2At) c.finWait2At = deadline;
-        c.schedule();
-    }
-
-    private int baselineBlocks() {
-        return (int) (m.baseline() / m.blockSize());
-    }
 
     /**
      * The offset added to our timestamp clock on one connection (RFC 7323 §5.4 recommends a
@@ -723,7 +540,7 @@ public final class Tcp implements Transport {
 
     /**
      * A writer refused memory with nothing of its own in flight has no ACK to wake it: it waits
-     * for memory freed by anyone, and is woken only when {@link #mayGrow} would now give it a
+     * for memory freed by anyone, and is woken only when {@link TcpAdmission#mayGrow} would now give it a
      * block (a wake-up that must fail would make a blocking writer spin). Called after work that
      * may free blocks: a segment processed and its events delivered (their handlers' reads and
      * closes free blocks too), a poll round (timers, application reads and closes); never from
@@ -731,11 +548,11 @@ public final class Tcp implements Transport {
      * hears WRITABLE (and tries again, waiting again if it loses), delivered as any event is.
      */
     void wakeMemoryWaiters() {
-        if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < headroom()) return;
+        if (memoryWaiters == 0 || m.uncommittedFreeBlocks() - 1 < admission.headroom()) return;
         for (int i = 0; i < buckets.length && memoryWaiters > 0; i++) {
             for (TcpConnection c = buckets[i]; c != null; ) {
                 TcpConnection nx = c.hashNext;
-                if (c.has(TcpConnection.F_WAIT_MEMORY) && canGrow(c, 1, true)) { // woken only if it would now get a block
+                if (c.has(TcpConnection.F_WAIT_MEMORY) && admission.canGrow(c, 1, true)) { // woken only if it would now get a block
                     c.clear(TcpConnection.F_WAIT_MEMORY);
                     memoryWaiters--;
                     if (c.socket != null) events.raise(c, TcpSocket.WRITABLE);
@@ -796,7 +613,7 @@ public final class Tcp implements Transport {
                 + " bytes each way, " + admissionBlocks * bs + " bytes to admit), orphans " + orphans + " (limit " + maxOrphans
                 + "), TIME_WAIT records " + timeWait.size() + " in " + timeWait.blocksHeld() + " blocks, half-open " + synQueue.size() + "\n"
                 + "  tcp committed: socket_send " + send * bs + " B, socket_receive " + receive * bs + " B; kept for admissions promised ("
-                + reserved + " to listeners, " + Math.max(0, guaranteedConnections - admitted) + " to the stack): " + headroom() * bs + " B\n"
+                + reserved + " to listeners, " + Math.max(0, guaranteedConnections - admitted) + " to the stack): " + admission.headroom() * bs + " B\n"
                 + connectionsReport(16) + counters.report();
     }
 

@@ -233,7 +233,7 @@ public final class TcpConnection extends Timer {
             sendCommit--;
             return m.allocCommitted(Category.SOCKET_SEND, owner);
         }
-        if (!tcp.mayGrow(this, 1, true)) return -1;
+        if (!tcp.admission.mayGrow(this, 1, true)) return -1;
         return m.alloc(Category.SOCKET_SEND, owner);
     }
 
@@ -283,7 +283,7 @@ public final class TcpConnection extends Timer {
         }
         // Data beyond what we advertised is never accepted, so this is data we promised to hold
         // only if the commitment is exact; fall back on the pool (it may refuse).
-        if (!tcp.mayGrow(this, 1, false)) return -1;
+        if (!tcp.admission.mayGrow(this, 1, false)) return -1;
         return m.alloc(Category.SOCKET_RECEIVE, owner);
     }
 
@@ -317,7 +317,7 @@ public final class TcpConnection extends Timer {
      * buffer): a sender that uses its window is not held to the minimum, and a connection that
      * is idle, or sends a byte now and then, never grows. What a peer pins this way (data the
      * application does not read) is growth: it never takes another connection's minimum
-     * ({@code Tcp.headroom}), and is limited to a fair share under pressure.
+     * ({@code TcpAdmission.headroom}), and is limited to a fair share under pressure.
      */
     void filled(int n) {
         rcvFilled += n;
@@ -360,7 +360,7 @@ public final class TcpConnection extends Timer {
         rtxAt = delackAt = keepAt = finWait2At = OFF;
         Chains.free(m, sendBuf.takeAll());
         if (has(F_ORPHAN)) tcp.orphans--;
-        tcp.letGo(this);
+        tcp.admission.letGo(this);
         // Data received in order stays readable while the application holds its handle: it is
         // freed as it is read, or when the handle is closed. An error discards it.
         if (socket == null || error != TcpError.NONE) Chains.free(m, recvBuf.takeAll());

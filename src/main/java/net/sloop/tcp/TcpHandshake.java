@@ -79,7 +79,7 @@ final class TcpHandshake {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
             return null;
         }
-        if (!tcp.canAdmit(l)) {
+        if (!tcp.admission.canAdmit(l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
             return null;
         }
@@ -134,7 +134,7 @@ final class TcpHandshake {
             return null;
         }
         TcpConnection c = new TcpConnection(tcp, tcp.cfg);
-        if (!tcp.admit(c, l)) {
+        if (!tcp.admission.admit(c, l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
             return null;
         }

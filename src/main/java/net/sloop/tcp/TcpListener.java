@@ -84,7 +84,7 @@ public final class TcpListener implements AutoCloseable {
     /**
      * Promises this listener {@code n} connections at their guaranteed minimum: TCP keeps room
      * for those it does not hold yet, which no other listener's connections, no growth and no
-     * orphan can take (see {@code Tcp.headroom}). A service that holds {@code n} connections, all
+     * orphan can take (see {@code TcpAdmission.headroom}). A service that holds {@code n} connections, all
      * idle or hostile, leaves every other service its own. Beyond {@code n}, connections are
      * admitted while memory beyond every promise allows.
      */

@@ -96,8 +96,8 @@ final class TcpOutput {
                 int need = (int) ((want - cover + bs - 1) / bs);
                 int got = 0;
                 // A window held back for want of memory is not a failure: only commit what is free,
-                // the guaranteed minimum first, then growth within the rules of Tcp.mayGrow.
-                while (got < need && (c.rcvCommit + got < floorKeep || tcp.mayGrow(c, 1, false))
+                // the guaranteed minimum first, then growth within the rules of TcpAdmission.mayGrow.
+                while (got < need && (c.rcvCommit + got < floorKeep || tcp.admission.mayGrow(c, 1, false))
                         && m.commit(1, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) got++;
                 c.rcvCommit += got;
                 cover += (long) got * bs;
