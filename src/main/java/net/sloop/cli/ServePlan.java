@@ -49,10 +49,21 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
         return new ServePlan(s, g, o, fit);
     }
 
-    /** The stack's configuration with this plan's orphan limit and timeout, and one connection kept beyond the services'. */
+    /** Budgets from which serve gives its connections {@link #LARGE_BUFFER} buffers instead of the stack's defaults. */
+    static final long LARGE_BUDGET = 1 << 20;
+    /** Send and receive buffers of serve's connections on a budget of at least {@link #LARGE_BUDGET}: maxima, earned by use. */
+    static final int LARGE_BUFFER = 256 * 1024;
+
+    /**
+     * The stack's configuration with this plan's orphan limit and timeout, and one connection kept
+     * beyond the services'. On a budget of 1 MiB or more, connections may grow their windows and
+     * send queues to 256 KiB (the stack's default is 16 KiB): maxima a connection reaches only by
+     * filling its window, within its fair share, never into promised room.
+     */
     StackConfig apply(StackConfig base, long orphanTimeoutNanos) {
-        TcpConfig t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos).build();
-        return base.toBuilder().tcp(t).build();
+        TcpConfig.Builder t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos);
+        if (base.budgetBytes() >= LARGE_BUDGET) t.sendBuffer(LARGE_BUFFER).receiveBuffer(LARGE_BUFFER);
+        return base.toBuilder().tcp(t.build()).build();
     }
 
     /** The services' configuration with this plan's slots and guarantee. */

@@ -8,9 +8,9 @@ import static net.sloop.time.Time.seconds;
  * nanoseconds. Build with {@link #builder()}; {@link Builder#build()} validates.
  *
  * @param sendBuffer default bytes a socket may hold written but unacknowledged (blocks, whole); a maximum, taken
- *     only as the application writes and within the connection's fair share of the budget (256 KiB)
+ *     only as the application writes and within the connection's fair share of the budget (16 KiB)
  * @param receiveBuffer default bytes a socket may hold received but unread; bounds its advertised window, which
- *     starts at the guaranteed minimum and grows towards this as the peer fills it, within the fair share (256 KiB)
+ *     starts at the guaranteed minimum and grows towards this as the peer fills it, within the fair share (16 KiB)
  * @param synQueue half-open connections held at once, for all listeners (compact entries, charged at start-up)
  * @param synCookies answer SYNs with RFC 4987 cookies when the SYN queue is full (else evict the oldest entry)
  * @param acceptBacklog default connections a listener holds established but not yet accepted
@@ -131,8 +131,8 @@ public record TcpConfig(
 
     /** Mutable builder starting at the defaults; {@link #build()} validates. */
     public static final class Builder {
-        private int sendBuffer = 256 * 1024;
-        private int receiveBuffer = 256 * 1024;
+        private int sendBuffer = 16 * 1024;
+        private int receiveBuffer = 16 * 1024;
         private int synQueue = 16;
         private boolean synCookies = true;
         private int acceptBacklog = 16;

@@ -241,13 +241,7 @@ public final class TcpSocket implements AutoCloseable {
         int space = limit - c.recvBuf.length;
         int adv = Math.max(0, c.rcvAdv - c.rcvNxt);
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
-        int mss = Math.max(c.smss, 1);
-        boolean opens = space - adv >= Math.min(limit / 2, mss);
-        // A window of a few segments is reopened as soon as a read opens it by that much: a sender
-        // held to a small window (a small budget, a window still being earned) must hear of room
-        // at once. A wide one only when the read at least doubles it.
-        boolean lots = opens && (adv < 4L * mss || (2L * adv <= limit && space >= 2L * adv));
-        if (drainedPushed || lots) {
+        if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
             c.tcp.output.output(c.tcp.now(), c); // at once: the window's commitment comes before what the handler writes next
         }

@@ -85,47 +85,6 @@ class TcpMemoryRuleSegmentTest {
     }
 
     @Test
-    void readingAFullBufferInSmallPiecesSendsAFewWindowUpdatesNotOnePerRead() throws Exception {
-        Peer p = new Peer(Peer.config().receiveBuffer(16 * 1024).build());
-        Conn k = p.accepted(seg(SYN, RISS, 0).mss(1000));
-        int right = k.rnxt + FLOOR * 512;
-        byte[] b = new byte[16384];
-        for (int i = 0; i < 60 && k.socket.connection().windowLimit() < 16 * 1024; i++) {
-            int n = Math.min(1000, right - k.rnxt);
-            p.send(seg(ACK, k.rnxt, k.snxt).data(n));
-            k.rnxt += n;
-            k.socket.read(b);
-            for (Seg a : p.all()) right = Math.max(right, a.ack() + a.window());
-        }
-        // The reader has earned the whole buffer; now the peer fills the window while it does not read.
-        for (int guard = 0; guard < 40 && right - k.rnxt > 0; guard++) {
-            int n = Math.min(1000, right - k.rnxt);
-            p.send(seg(ACK, k.rnxt, k.snxt).data(n));
-            k.rnxt += n;
-            for (Seg a : p.all()) right = Math.max(right, a.ack() + a.window());
-        }
-        int held = k.socket.available();
-        assertTrue(held > 15_000, "the buffer is full: " + held);
-        // It reads it all in 500-byte pieces: each update at least doubles the window offered.
-        int updates = 0, reads = 0;
-        byte[] piece = new byte[500];
-        while (k.socket.read(piece) > 0) {
-            reads++;
-            p.sync();
-            for (Seg a : p.all()) {
-                updates++;
-                right = Math.max(right, a.ack() + a.window());
-            }
-        }
-        assertTrue(reads >= 30, "reads " + reads);
-        assertTrue(updates >= 3 && updates <= 6, updates + " window updates for " + reads + " reads");
-        assertTrue(right - k.rnxt >= 8 * 1024, "the window the peer knows is open again: " + (right - k.rnxt));
-        k.socket.abort();
-        p.all();
-        p.finish();
-    }
-
-    @Test
     void underPressureAnIdleConnectionsWindowIsTakenBackForANewConnection() throws Exception {
         // 64 KiB: small enough that a grown window and a few connections press on the budget.
         Peer p = new Peer(StackConfig.builder().budget(64 * 1024).tcp(Peer.config().guaranteedConnections(1).build()).build());
