@@ -82,22 +82,33 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
         }
     }
 
-    /** The smallest budget, in whole KiB, that admits {@code needed} connections with the services started ("42k"). */
+    /**
+     * The smallest budget, in whole KiB, that admits {@code needed} connections with the services
+     * started ("44k"): doubling until one does, then halving the interval (what a budget admits
+     * grows with it), so a few dozen trial stacks at most, not one per KiB.
+     */
     private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed) {
-        long kib = Math.max(1, base.budgetBytes() / 1024);
-        for (long k = kib + 1; k <= 1024 * 1024; k++) {
-            StackConfig c;
-            try {
-                c = base.toBuilder().budget(k * 1024).build();
-            } catch (IllegalArgumentException e) {
-                continue; // too small for the stack's own tables: keep going
-            }
-            try {
-                if (fit(c, serviceCfg, slots) >= needed) return k + "k";
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                // the services do not start yet: keep going
-            }
+        long lo = Math.max(1, base.budgetBytes() / 1024), hi = lo;
+        final long limit = 1024 * 1024; // 1 GiB, the largest budget
+        while (!fits(base, serviceCfg, slots, needed, hi)) {
+            lo = hi;
+            if (hi >= limit) return "over 1 GiB";
+            hi = Math.min(limit, hi * 2);
         }
-        return "over 1 GiB";
+        while (hi - lo > 1) { // lo does not fit, hi does
+            long mid = (lo + hi) >>> 1;
+            if (fits(base, serviceCfg, slots, needed, mid)) hi = mid;
+            else lo = mid;
+        }
+        return hi + "k";
+    }
+
+    /** Whether {@code kib} KiB admit {@code needed} connections once the services have started. */
+    private static boolean fits(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, long kib) {
+        try {
+            return fit(base.toBuilder().budget(kib * 1024).build(), serviceCfg, slots) >= needed;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return false; // too small for the stack's own tables, or for the services to start
+        }
     }
 }

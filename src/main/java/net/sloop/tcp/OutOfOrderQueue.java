@@ -135,7 +135,7 @@ final class OutOfOrderQueue {
             int want = len[x] - skip;
             int chain = skip > 0 ? Chains.trimFront(m, x, skip) : x;
             if (!m.transferChain(chain, Category.SOCKET_RECEIVE, c.owner)) throw new IllegalStateException("out-of-order blocks never use the reserve");
-            c.recvBuf.append(m, chain, want, Chains.blocks(m, chain));
+            c.recvBuf.append(m, chain, want);
             c.filled(want);
             c.rcvNxt += want;
         }

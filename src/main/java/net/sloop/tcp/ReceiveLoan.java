@@ -109,9 +109,4 @@ final class ReceiveLoan {
         }
         c.rcvCommit += k;
     }
-
-    /** For tests: blocks lent and not yet repaid. */
-    int outstanding() {
-        return lent;
-    }
 }

@@ -57,13 +57,13 @@ final class StreamBuffer {
     }
 
     /**
-     * Appends a chain of {@code n} blocks holding {@code bytes} bytes in their data windows, as
-     * they are (a segment kept in the blocks it arrived in). The room left at the end of the old
-     * last block is given up; the room after the chain's last byte is the new tail room.
+     * Appends a chain of blocks holding {@code bytes} bytes in their data windows, as they are (a
+     * segment kept in the blocks it arrived in). The room left at the end of the old last block is
+     * given up; the room after the chain's last byte is the new tail room.
      */
-    void append(Budget m, int chain, int bytes, int n) {
-        int last = chain;
-        while (m.next(last) >= 0) last = m.next(last);
+    void append(Budget m, int chain, int bytes) {
+        int last = chain, n = 1;
+        for (; m.next(last) >= 0; n++) last = m.next(last);
         if (tail < 0) head = chain;
         else m.next(tail, chain);
         tail = last;

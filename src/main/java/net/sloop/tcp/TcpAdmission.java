@@ -44,8 +44,9 @@ final class TcpAdmission {
      */
     boolean canAdmit(TcpListener l) {
         if (tcp.admitted >= maxConnections) return false;
-        boolean own = l != null ? l.held < l.guaranteed : tcp.admitted < guaranteedConnections;
-        int promised = tcp.reserved - (l != null && l.held < l.guaranteed ? 1 : 0) + Math.max(0, guaranteedConnections - tcp.admitted - 1);
+        boolean withinListener = l != null && l.held < l.guaranteed;
+        boolean own = l != null ? withinListener : tcp.admitted < guaranteedConnections;
+        int promised = tcp.reserved - (withinListener ? 1 : 0) + Math.max(0, guaranteedConnections - tcp.admitted - 1);
         int want = admissionNeed() + promised * admissionBlocks;
         return m.uncommittedFreeBlocks() >= want || reclaim(want, own);
     }

@@ -141,14 +141,20 @@ final class TcpOutput {
         }
         // The budget has no block to keep the promise with (a frame on loan kept in its own blocks
         // when nothing else was free): take the unbacked part back, as under any pressure.
-        long backed = cover + tcp.ooo.bytesHeld(c);
-        int edge = c.rcvNxt + (int) Math.min(backed, (65535L << c.rcvWscale) >> c.rcvWscale << c.rcvWscale);
-        if (Seq.lt(edge, c.rcvAdv)) {
-            c.rcvAdv = c.rcvNxt + (int) ((long) (edge - c.rcvNxt) >> c.rcvWscale << c.rcvWscale);
-            c.set(TcpConnection.F_SHRUNK);
-            tcp.counters.windowsShrunk++;
-        }
+        if (shrinkEdgeTo(c, cover + tcp.ooo.bytesHeld(c))) tcp.counters.windowsShrunk++;
         return cover;
+    }
+
+    /**
+     * Moves the advertised right edge back to what {@code bytes} from RCV.NXT back, if it lies
+     * beyond them (in whole units of the window scale, as a window is sent); true if it moved.
+     */
+    private boolean shrinkEdgeTo(TcpConnection c, long bytes) {
+        long allowed = Math.min(bytes, 65535L << c.rcvWscale);
+        if (!Seq.lt(c.rcvNxt + (int) allowed, c.rcvAdv)) return false;
+        c.rcvAdv = c.rcvNxt + (int) (allowed >> c.rcvWscale << c.rcvWscale);
+        c.set(TcpConnection.F_SHRUNK);
+        return true;
     }
 
     /** Input shut down (or the handle closed): nothing will be stored, so nothing needs backing. */
@@ -177,14 +183,8 @@ final class TcpOutput {
         if (excess <= 0) return false;
         m.release(excess);
         c.rcvCommit -= excess;
-        if (c.state.synchronizedState() && !c.has(TcpConnection.F_RCV_SHUT)) {
-            long scaled = Math.min(65535, c.receiveCoverage(m) >> c.rcvWscale);
-            int edge = c.rcvNxt + (int) (scaled << c.rcvWscale);
-            if (Seq.lt(edge, c.rcvAdv)) {
-                c.rcvAdv = edge;
-                c.set(TcpConnection.F_SHRUNK);
-                sendAck(tcp.now(), c);
-            }
+        if (c.state.synchronizedState() && !c.has(TcpConnection.F_RCV_SHUT) && shrinkEdgeTo(c, c.receiveCoverage(m))) {
+            sendAck(tcp.now(), c);
         }
         return true;
     }

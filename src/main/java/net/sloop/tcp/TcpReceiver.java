@@ -264,7 +264,7 @@ final class TcpReceiver {
         m.release(k);
         c.rcvCommit -= k;
         if (!m.transferChain(payload, net.sloop.mem.Category.SOCKET_RECEIVE, c.owner)) throw new IllegalStateException("receive reserve");
-        c.recvBuf.append(m, payload, len, n);
+        c.recvBuf.append(m, payload, len);
         c.filled(len);
         tcp.counters.segmentsAdopted++;
         return true;
