@@ -230,8 +230,8 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     /**
-     * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer now
-     * rather than at the next segment: a zero window is reopened by this update. And if this read
+     * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer
+     * (at once, or when the handler reading returns) rather than at the next segment: a zero window is reopened by this update. And if this read
      * emptied the buffer of data that ended in a small pushed segment whose ACK is being delayed,
      * acknowledge now, as Linux's tcp_cleanup_rbuf does: a sender that sends small segments is
      * usually short of buffer (or done), and waiting 40 ms for the delayed ACK would stall it.
@@ -243,7 +243,9 @@ public final class TcpSocket implements AutoCloseable {
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
         if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
-            c.tcp.output.output(c.tcp.now(), c); // at once: the window's commitment comes before what the handler writes next
+            // From a handler, once it returns: one update for all its reads (as Linux sends one per
+            // recvmsg, not one per segment copied), carried by whatever the handler writes.
+            c.tcp.events.applicationOutput(c);
         }
     }
 
