@@ -58,13 +58,22 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      * The stack's configuration with this plan's orphan limit and timeout, and one connection kept
      * beyond the services'. On a budget of 1 MiB or more, connections may grow their windows and
      * send queues to 256 KiB (the stack's default is 16 KiB): maxima a connection reaches only by
-     * filling its window, within its fair share, never into promised room.
+     * filling its window, within its fair share, never into promised room. With the device's
+     * offloads, it also sends TCP segments of up to 64 KiB for the kernel to cut (TSO): a transmit
+     * frame of 64 KiB instead of 1.5 KiB, set aside from the budget.
      */
-    StackConfig apply(StackConfig base, long orphanTimeoutNanos) {
+    StackConfig apply(StackConfig base, long orphanTimeoutNanos, boolean offload) {
         TcpConfig.Builder t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos);
-        if (base.budgetBytes() >= LARGE_BUDGET) t.sendBuffer(LARGE_BUFFER).receiveBuffer(LARGE_BUFFER);
-        return base.toBuilder().tcp(t.build()).build();
+        StackConfig.Builder b = base.toBuilder();
+        if (base.budgetBytes() >= LARGE_BUDGET) {
+            t.sendBuffer(LARGE_BUFFER).receiveBuffer(LARGE_BUFFER);
+            if (offload) b.segmentOffload(LARGE_SEGMENT);
+        }
+        return b.tcp(t.build()).build();
     }
+
+    /** The largest TCP packet serve sends for the device to segment, on a budget of at least {@link #LARGE_BUDGET} with offload. */
+    static final int LARGE_SEGMENT = 65535;
 
     /** The services' configuration with this plan's slots and guarantee. */
     ServiceConfig services(ServiceConfig.Builder b) {

@@ -104,6 +104,7 @@ public final class TcpConnection extends Timer {
     int iss, sndUna, sndNxt, sndMax, sndWnd, sndWl1, sndWl2, maxSndWnd;
     byte sndWscale, rcvWscale; // RFC 7323 shift counts, at most 14
     int smss; // bytes of data per segment we send (peer's MSS, our MTU, minus options)
+    int sendBurst; // bytes of data one segment we build may carry: smss, or a multiple on a TSO link (TcpOutput.setSendMss)
     int peerMss;
     int bufSeq; // sequence number of the first byte in sendBuf; see sendEnd()
     long lastSent;

@@ -166,7 +166,7 @@ final class TcpHandshake {
             c.tsRecentAt = now;
             c.tsOffset = tcp.tsOffset(c.laddr, c.lport, c.raddr, c.rport);
         }
-        TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+        tcp.output.setSendMss(c);
         c.cc.init(now, c.smss);
         c.sndWnd = seg.window() << c.sndWscale;
         c.maxSndWnd = c.sndWnd;
@@ -223,7 +223,7 @@ final class TcpHandshake {
             c.tsRecent = seg.tsVal();
             c.tsRecentAt = now;
         }
-        TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+        tcp.output.setSendMss(c);
         c.cc.init(now, c.smss);
         c.lastReceived = now;
         if (ackOk) {
