@@ -42,8 +42,8 @@ public final class TcpSocket implements AutoCloseable {
         public Options userTimeoutNanos(long v) { userTimeoutNanos = v; return this; }
 
         void applyTo(TcpConnection c) {
-            if (sendBuffer > 0) c.sendLimit = sendBuffer;
-            if (receiveBuffer > 0) c.rcvLimit = receiveBuffer;
+            if (sendBuffer > 0) c.fixSendBuffer(sendBuffer);
+            if (receiveBuffer > 0) c.fixReceiveBuffer(receiveBuffer);
             if (noDelay) c.set(TcpConnection.F_NODELAY);
             if (keepAlive) c.set(TcpConnection.F_KEEPALIVE);
             c.userTimeoutNanos = userTimeoutNanos;
@@ -169,11 +169,14 @@ public final class TcpSocket implements AutoCloseable {
         return lingerSeconds;
     }
 
-    /** Send buffer limit in bytes (memory is still taken only as data is written). */
+    /**
+     * Fixes the send buffer limit at {@code bytes}, ending its autotuning (memory is still taken
+     * only as data is written).
+     */
     public void setSendBuffer(int bytes) {
         open();
         if (bytes < 1) throw new IllegalArgumentException("send buffer must be positive");
-        c.sendLimit = bytes;
+        c.fixSendBuffer(bytes);
     }
 
     public int sendBuffer() {
@@ -181,13 +184,14 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     /**
-     * Receive buffer limit in bytes; bounds the advertised window. Set before connecting to get a
-     * window scale that can advertise it all (RFC 7323: the scale is fixed by the SYN).
+     * Fixes the receive buffer limit at {@code bytes}, ending its autotuning; it bounds the
+     * advertised window. Set before connecting to get a window scale that can advertise it all
+     * (RFC 7323: the scale is fixed by the SYN).
      */
     public void setReceiveBuffer(int bytes) {
         open();
         if (bytes < 1) throw new IllegalArgumentException("receive buffer must be positive");
-        c.rcvLimit = bytes;
+        c.fixReceiveBuffer(bytes);
         if (live()) c.tcp.output.output(c.tcp.now(), c);
     }
 
@@ -211,6 +215,7 @@ public final class TcpSocket implements AutoCloseable {
             Budget m = c.tcp.budget();
             c.recvBuf.copyOut(m, 0, dst, off, n);
             c.consumeReceived(m, n);
+            c.copied(n, c.tcp.now());
             if (live()) windowUpdate();
             return n;
         }
