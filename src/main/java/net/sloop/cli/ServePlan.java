@@ -48,7 +48,12 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      */
     static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans, FtpConfig ftp) {
         int s = slots;
-        int fit = fit(base, serviceCfg, s, ftp);
+        int fit;
+        try {
+            fit = fit(base, serviceCfg, s, ftp);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            fit = 0; // the services or the FTP server do not even start: too small, and smallest() says what is not
+        }
         int forFtp = ftp == null ? 0 : 2 * ftp.guaranteedSessions();
         int needed = tcpServices + forFtp + 1;
         if (fit < needed) {
