@@ -379,6 +379,48 @@ class FtpDataTest {
     }
 
     @Test
+    void aSlowTransferLongerThanTheIdleTimeoutKeepsItsSession() throws Exception {
+        FtpNet n = new FtpNet(32, 128 * 1024);
+        MemoryFs fs = FtpNet.memfs(4 << 20);
+        byte[] data = random(400_000, 32);
+        FtpBasicTest.put(fs, "/slow.bin", data);
+        FtpServer s = n.start(FtpNet.config(fs).idleTimeoutNanos(Time.seconds(2)).dataStallTimeoutNanos(Time.seconds(2)).build());
+        FtpClient c = n.login();
+        int port = c.pasv();
+        FtpClient.Data d = c.data(port);
+        c.send("RETR slow.bin");
+        c.expect(150);
+        n.pacemaker(Time.millis(10));
+        long t0 = n.net.now();
+        long[] last = {0};
+        byte[] b = new byte[1000];
+        assertTrue(n.runUntil(() -> { // 1000 bytes every 10 ms: 4 s for the file, twice the idle timeout
+            if (n.net.now() - last[0] < Time.millis(10)) return false;
+            last[0] = n.net.now();
+            try {
+                int k = d.s.read(b, 0, b.length);
+                if (k < 0) return true;
+                if (k > 0) {
+                    d.sha.update(b, 0, k);
+                    d.received += k;
+                }
+            } catch (Exception e) {
+                return true;
+            }
+            return false;
+        }, Time.seconds(30)));
+        d.s.close();
+        assertTrue(n.net.now() - t0 > Time.seconds(3), "the transfer took " + (n.net.now() - t0) / 1e9 + " s");
+        c.expect(226);
+        assertArrayEquals(sha256(data), d.sha.digest());
+        c.expect("NOOP", 200);
+        assertEquals(0, s.stats().idleClosed());
+        assertEquals(0, s.stats().stallTimeouts());
+        c.quit();
+        n.finish();
+    }
+
+    @Test
     void nobodyConnectingIs425AndAStalledTransferIs426() throws Exception {
         FtpNet n = new FtpNet(31, 128 * 1024);
         MemoryFs fs = FtpNet.memfs(4 << 20);
