@@ -269,6 +269,35 @@ class FtpDataTest {
         n.finish();
     }
 
+    /** A control connection lost mid-transfer (reset by the client) takes its data connection and listener with it at once. */
+    @Test
+    void aLostControlConnectionFreesItsDataConnectionAtOnce() throws Exception {
+        FtpNet n = new FtpNet(33, 128 * 1024);
+        MemoryFs fs = FtpNet.memfs(4 << 20);
+        FtpBasicTest.put(fs, "/big.bin", random(1 << 20, 33));
+        FtpServer s = n.start(FtpNet.config(fs).dataBuffers(10 * 1024, 10 * 1024).build());
+        FtpClient c = n.login();
+        int port = c.pasv();
+        FtpClient.Data d = c.data(port);
+        c.send("RETR big.bin");
+        c.expect(150);
+        FtpClient other = n.connect(); // a second session with a pending passive listener, lost too
+        other.expect("USER alice", 331);
+        other.expect("PASS secret", 230);
+        other.pasv();
+        n.run(Time.millis(50));
+        assertEquals(2, s.activeSessions());
+        c.control.abort();
+        other.control.abort();
+        assertTrue(n.runUntil(d::pull, Time.seconds(5)));
+        assertTrue(d.reset, "the data connection was reset with its session");
+        d.s.close();
+        n.run(Time.millis(100));
+        assertEquals(0, s.activeSessions());
+        assertEquals(n.serverBaseline, n.server.budget().used() - n.server.budget().used(net.sloop.mem.Category.TIME_WAIT));
+        n.finish();
+    }
+
     @Test
     void storeIntoAFullFileSystemIs452AndKeepsNothing() throws Exception {
         FtpNet n = new FtpNet(27, 128 * 1024);
