@@ -486,6 +486,14 @@ class FtpDataTest {
         assertEquals(1, s.stats().stallTimeouts());
         assertTrue(n.runUntil(d::pull, Time.seconds(10)));
         d.s.close();
+        // STAT of a big directory over the control connection, never read: the session is reset after the stall timeout
+        fs.mkdir("/many");
+        for (int i = 0; i < 2000; i++) fs.openWrite("/many/" + "n".repeat(100) + i, net.sloop.fs.WriteMode.TRUNCATE, 0).commit();
+        FtpClient r = n.login();
+        r.send("STAT /many");
+        assertTrue(n.runUntil(() -> r.control.isEnded(), Time.seconds(10)), "the non-reading session was reset");
+        assertEquals(2, s.stats().stallTimeouts());
+        r.close();
         // A passive listener nobody uses, with no command, is freed too
         c.pasv();
         n.run(Time.seconds(3));
