@@ -603,8 +603,9 @@ final class FtpSession implements TcpSocket.Listener {
         reply("250 Directory changed to " + quoted(p) + ".");
     }
 
+    /** CDUP at the root stays there, as Unix's "cd .." does; an explicit ".." above the root is still refused (FsPath). */
     private void cdup() throws FsException {
-        cwd = path("..");
+        if (!cwd.equals("/")) cwd = path("..");
         reply("200 Directory changed to " + quoted(cwd) + ".");
     }
 
