@@ -208,8 +208,9 @@ public final class FtpClient implements AutoCloseable {
     /** QUIT (RFC 959 §4.1.1): the session ends after the 221 and its memory is returned; {@code done} may be null. */
     public void quit(Done done) {
         requireReady();
+        prepare("QUIT", null);
         begin(Step.QUIT, done);
-        send("QUIT", null);
+        flushCommand();
     }
 
     /**
@@ -312,14 +313,15 @@ public final class FtpClient implements AutoCloseable {
 
     private void simple(Simple kind, String verb, String arg, Done done) {
         requireReady();
+        prepare(verb, arg); // a bad argument is refused before anything changes
         this.simple = kind;
         begin(Step.SIMPLE, done);
-        send(verb, arg);
+        flushCommand();
     }
 
     private void transfer(Xfer x, String arg, DataSink sink, DataSource source, LineSink lines, Done done) {
         requireReady();
-        if (arg != null) FtpClientConfig.checkText("path", arg);
+        prepare(verb(x), arg); // checked now (CR, LF, length), sent once the data connection is up
         this.xfer = x;
         this.argument = arg;
         this.sink = sink;
@@ -345,8 +347,29 @@ public final class FtpClient implements AutoCloseable {
         lastProgress = stack.time();
     }
 
+    private static String verb(Xfer x) {
+        return switch (x) {
+            case LIST -> "LIST";
+            case NLST -> "NLST";
+            case MLSD -> "MLSD";
+            case RETR -> "RETR";
+            case STOR -> "STOR";
+        };
+    }
+
     /** Queues "VERB[ SP arg] CRLF" and sends what the socket takes. */
     private void send(String verb, String arg) {
+        prepare(verb, arg);
+        flushCommand();
+    }
+
+    /**
+     * Puts "VERB[ SP arg] CRLF" in the command buffer. A CR, LF or NUL in the argument would end
+     * the command early and smuggle in another (RFC 959 §4.1.3's Telnet end-of-line): refused.
+     *
+     * @throws IllegalArgumentException for such an argument, or a command longer than the buffer
+     */
+    private void prepare(String verb, String arg) {
         if (arg != null) FtpClientConfig.checkText("argument", arg);
         int n = 0;
         n = put(verb, n);
@@ -359,8 +382,6 @@ public final class FtpClient implements AutoCloseable {
         command[n++] = '\n';
         commandOff = 0;
         commandLen = n;
-        commands++;
-        flushCommand();
     }
 
     private int put(String s, int n) {
@@ -387,6 +408,7 @@ public final class FtpClient implements AutoCloseable {
         if (commandLen == 0 || control == null) return;
         try {
             int w = control.write(command, commandOff, commandLen);
+            if (commandOff == 0 && w > 0) commands++;
             commandOff += w;
             commandLen -= w; // the rest goes on WRITABLE
         } catch (TcpException e) {
@@ -663,13 +685,7 @@ public final class FtpClient implements AutoCloseable {
                 step = Step.TRANSFER;
                 transfers++;
                 progress();
-                send(switch (xfer) {
-                    case LIST -> "LIST";
-                    case NLST -> "NLST";
-                    case MLSD -> "MLSD";
-                    case RETR -> "RETR";
-                    case STOR -> "STOR";
-                }, argument);
+                send(verb(xfer), argument);
             }
             if (data == null) return;
             if ((events & TcpSocket.READABLE) != 0 && xfer != Xfer.STOR) drain();
