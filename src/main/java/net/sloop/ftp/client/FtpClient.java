@@ -50,8 +50,12 @@ import net.sloop.time.Timer;
  * <p>Not thread-safe: call it on the stack's thread (or under its runner's lock).
  */
 public final class FtpClient implements AutoCloseable {
-    /** CONTROL bytes charged for a session apart from its scratch buffer; see FtpClientChargeTest. */
-    public static final int BASE_BYTES = 5632;
+    /**
+     * CONTROL bytes charged for a session apart from its scratch buffer: its objects, the reply
+     * parser's line and text, the command and listing-line buffers, and the last PWD's path (at
+     * most the reply text's length); see FtpClientChargeTest.
+     */
+    public static final int BASE_BYTES = 6656;
 
     /** What the session is doing. */
     public enum State {

@@ -318,6 +318,16 @@ public final class FtpMirror {
         listener.finished(this);
     }
 
+    /**
+     * Stops now: every session is closed (its connections reset), what is queued is dropped and
+     * all memory returned; the listener hears {@link Listener#finished}. Idempotent.
+     */
+    public void close() {
+        if (over) return;
+        for (Worker w : workers) if (w != null && w.client != null) w.client.close();
+        ended();
+    }
+
     public String report() {
         return String.format("ftp mirror: %d directories, %d files, %d bytes in %.3f s, %d data connections, %d failures, %d paths refused for memory",
                 dirsListed, filesDone, bytesDone, elapsedNanos() / 1e9, dataConnections(), failures, outOfMemory);

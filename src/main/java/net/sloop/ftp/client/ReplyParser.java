@@ -22,7 +22,7 @@ package net.sloop.ftp.client;
  */
 final class ReplyParser {
     static final int MAX_LINE = 1024;
-    static final int MAX_TEXT = 2048;
+    static final int MAX_TEXT = 1024;
 
     private final byte[] line = new byte[MAX_LINE];
     private int lineLen;
