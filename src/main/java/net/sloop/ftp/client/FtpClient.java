@@ -629,7 +629,7 @@ public final class FtpClient implements AutoCloseable {
      * six comma-separated numbers "h1,h2,h3,h4,p1,p2" anywhere in it (RFC 1123 §4.1.2.6 warns of
      * servers without the parentheses). Returns address << 16 | port, or -1.
      */
-    static long parsePasv(CharSequence text) {
+    public static long parsePasv(CharSequence text) {
         int[] v = new int[6];
         for (int start = 0; start < text.length(); start++) {
             if (!Character.isDigit(text.charAt(start))) continue;
@@ -663,7 +663,7 @@ public final class FtpClient implements AutoCloseable {
      * printable character (normally '|') and the network and address fields are empty. Returns the
      * port or -1.
      */
-    static int parseEpsv(CharSequence text) {
+    public static int parseEpsv(CharSequence text) {
         for (int i = 0; i + 4 < text.length(); i++) {
             if (text.charAt(i) != '(') continue;
             char d = text.charAt(i + 1);
