@@ -92,12 +92,22 @@ public final class FtpNet {
         return t;
     }
 
-    /** Lets every connection end on its own, then checks none is left and both budgets are at baseline. */
-    public void finish() {
+    /**
+     * Lets every connection end on its own, checks none is left, closes {@code servers} (which
+     * then hold no connection: nothing is aborted) and checks every budget is at its baseline.
+     */
+    public void finish(AutoCloseable... servers) {
         run(settleNanos());
         for (Stack s : new Stack[] {client, server, other}) {
             if (s.tcp().connections() != 0 || s.tcp().timeWaitRecords() != 0) {
                 throw new AssertionError("connections still alive when they should have ended:\n" + s.tcp().report());
+            }
+        }
+        for (AutoCloseable c : servers) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
             }
         }
         if (!server.budget().atBaseline()) throw new AssertionError("server budget not at baseline: " + server.budget().leakReport());
