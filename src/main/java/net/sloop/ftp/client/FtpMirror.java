@@ -61,6 +61,7 @@ public final class FtpMirror {
     private long finishedAt = -1;
     private long filesDone, bytesDone, dirsListed, failures, outOfMemory;
 
+    /** A file waiting to be fetched, with the size its listing gave. */
     private record Entry(String path, long size) {}
 
     private FtpMirror(Stack stack, int sessions, Listing listing, Listener listener) {
@@ -171,7 +172,6 @@ public final class FtpMirror {
         final Sha256Sink sink = new Sha256Sink();
         /** The directory or file this session is on, or null while it waits. */
         String current;
-        long expected;
 
         void opened(FtpClient c, Outcome o) {
             if (!o.ok()) {
@@ -194,7 +194,6 @@ public final class FtpMirror {
             if (f != null) {
                 uncharge(f.path);
                 current = f.path;
-                expected = f.size;
                 client.retr(f.path, sink, this::fetched);
                 return;
             }
