@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
  * buffers. On RTEMS the mbuf pool deadlocked; here:
  *
  * <ul>
- *   <li>a 50 MB RETR completes, every byte (SHA-256), and never stalls longer than two
- *       retransmission timeouts (ACK processing never starves: an ACK can always be received, the
- *       receive reserve is for frames in flight);</li>
+ *   <li>a 50 MB RETR completes, every byte (SHA-256), with no retransmission timeout, nothing
+ *       retransmitted and no gap between bytes as long as the smallest RTO (ACK processing never
+ *       starves: an ACK can always be received, the receive reserve is for frames in flight);</li>
  *   <li>the stack never wedges: afterwards a fresh session logs in and lists;</li>
  *   <li>when the client vanishes mid-transfer (its stack answers nothing more), the server drops
  *       the transfer at its stall timeout and the session at its idle limit (a 421, then the
@@ -44,7 +44,12 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class Seed001StormTest {
-    static final int BUDGET_KIB = 48;
+    /**
+     * The server's budget. 32 KiB is not enough: the FTP server starts there, but the room TCP keeps
+     * for the admissions promised to its listener and to the stack leaves none for a control
+     * connection's minimum, so every SYN is refused (counted as tcp_admission).
+     */
+    static final int BUDGET_KIB = Integer.getInteger("seed001.kib", 48);
     static final long WALL = java.time.Instant.parse("2026-12-02T08:00:00Z").toEpochMilli();
     static final long STALL = Time.seconds(10), IDLE = Time.seconds(15), ORPHAN = Time.seconds(10);
 
@@ -91,7 +96,8 @@ class Seed001StormTest {
 
     private static FtpClient open(FtpNet n, net.sloop.stack.Stack from) {
         FtpClient[] c = {null};
-        assertEquals(Outcome.OK, op(n, d -> c[0] = FtpClient.open(from, FtpNet.SERVER, 21, FtpClientConfig.defaults(), d), Time.seconds(30)));
+        assertEquals(Outcome.OK, op(n, d -> c[0] = FtpClient.open(from, FtpNet.SERVER, 21, FtpClientConfig.defaults(), d), Time.seconds(30)),
+                n.server::report);
         return c[0];
     }
 
@@ -145,21 +151,23 @@ class Seed001StormTest {
         assertEquals(size, sink.bytes());
         assertEquals(want, HexFormat.of().formatHex(sink.finish()));
         assertTrue(frames >= took / Time.micros(500) - 1, "the storm ran throughout: " + frames);
-        long maxRto = n.server.config().tcp().maxRtoNanos();
-        assertTrue(maxStall[0] <= Time.seconds(2), "longest stall " + maxStall[0] / 1e6 + " ms");
+        // ACK processing never starved: no retransmission timeout, nothing retransmitted, no gap as long as the smallest RTO.
+        var tcp = n.server.tcp().counters();
+        assertEquals(0, tcp.timeouts, "retransmission timeouts on the server");
+        assertEquals(0, tcp.retransmittedSegments, "segments retransmitted by the server");
+        assertTrue(maxStall[0] < n.server.config().tcp().minRtoNanos(), "longest stall " + maxStall[0] / 1e6 + " ms");
         // Not wedged: a fresh session logs in and lists while the storm goes on.
         FtpClient fresh = open(n, n.other);
         assertEquals(Outcome.OK, op(n, d -> fresh.list("/", l -> {}, d), Time.seconds(30)));
         assertEquals(Outcome.OK, op(n, fresh::quit, Time.seconds(10)));
         assertEquals(Outcome.OK, op(n, c::quit, Time.seconds(10)));
         System.out.printf("seed 001 (FTP): 50 MB RETR from a %d KiB server (2 KiB data buffers) through %,d broadcast frames (2,000/s) in %.1f s simulated;"
-                        + " longest stall %.1f ms; server peak %,d bytes of %,d, fewest free %,d, frames dropped for memory %d, budget failures %d%n",
+                        + " longest stall %.1f ms, 0 retransmissions; server peak %,d bytes of %,d, fewest free %,d, frames dropped for memory %d, budget failures %d%n",
                 BUDGET_KIB, frames, took / 1e9, maxStall[0] / 1e6, sb.peak(), sb.capacity(), sb.minFree(), n.server.stats().drops(DropReason.LINK_NO_MEMORY),
                 sb.failures());
         assertTrue(n.runUntil(() -> n.server.tcp().connections() == 0, Time.seconds(60)), n.server.tcp()::report);
         assertEquals(serverStart, sb.used() - sb.used(Category.TIME_WAIT), n.server::report);
         n.finish(ftp);
-        assertTrue(maxRto > 0);
     }
 
     @Test
