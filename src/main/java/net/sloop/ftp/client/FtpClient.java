@@ -85,6 +85,7 @@ public final class FtpClient implements AutoCloseable {
     private final byte[] controlIn = new byte[256];
     private final MemorySegment controlInSeg = MemorySegment.ofArray(controlIn);
     private final byte[] command = new byte[ReplyParser.MAX_LINE];
+    private final MemorySegment commandSeg = MemorySegment.ofArray(command);
     private int commandOff, commandLen;
     private final byte[] scratch;
     private final MemorySegment scratchSeg;
@@ -411,7 +412,7 @@ public final class FtpClient implements AutoCloseable {
     private void flushCommand() {
         if (commandLen == 0 || control == null) return;
         try {
-            int w = control.write(command, commandOff, commandLen);
+            int w = control.write(commandSeg, commandOff, commandLen);
             if (commandOff == 0 && w > 0) commands++;
             commandOff += w;
             commandLen -= w; // the rest goes on WRITABLE
