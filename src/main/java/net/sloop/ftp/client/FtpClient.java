@@ -35,8 +35,10 @@ import net.sloop.time.Timer;
  * a data connection refused or reset ({@link Outcome#DATA_FAILED}; the session goes on), no
  * reply within {@link FtpClientConfig#replyTimeoutNanos()} or no progress of a transfer within
  * {@link FtpClientConfig#dataTimeoutNanos()} ({@link Outcome#TIMEOUT}), the control connection
- * lost or a reply that is not FTP ({@link Outcome#CONNECTION_LOST}), the budget refusing a
- * connection ({@link Outcome#OUT_OF_MEMORY}). The last three end the session.
+ * lost, a 421 or a reply that is not FTP ({@link Outcome#CONNECTION_LOST}), the budget refusing
+ * a data connection ({@link Outcome#OUT_OF_MEMORY}; the session goes on). A timeout or a lost
+ * connection ends the session, and so does any failure while opening (a 421 instead of the
+ * greeting, a refused login).
  *
  * <p><b>Memory.</b> The session is charged {@link #chargeFor(FtpClientConfig)} bytes of CONTROL
  * to its own {@link Owner} when opened (its objects, the reply parser's bounded line and text,
@@ -471,7 +473,8 @@ public final class FtpClient implements AutoCloseable {
     private void reply(int code) {
         int kind = code / 100;
         if (code == 421 && step != Step.QUIT) { // RFC 959 §4.2: service closing the control connection, to any command
-            lost();
+            if (step == Step.GREETING) fatal(Outcome.REFUSED); // a server full or refusing this address says so instead of 220
+            else closing421();
             return;
         }
         switch (step) {
@@ -813,15 +816,32 @@ public final class FtpClient implements AutoCloseable {
         if (d != null) d.done(this, o);
     }
 
-    /** The session cannot go on: end it with {@code o}. */
+    /**
+     * The session cannot go on: end it with {@code o}. A server that refused in good form (a 421,
+     * a failed login) gets an orderly close of the control connection; after a timeout or a reply
+     * that is not FTP the connections are reset.
+     */
     private void fatal(Outcome o) {
         Done d = done;
+        if (o == Outcome.REFUSED && control != null) {
+            control.close(); // FIN after what we sent; a reset only if the server left unread bytes
+            control = null;
+        }
         close();
         if (d != null) d.done(this, o);
     }
 
     private void lost() {
         fatal(Outcome.CONNECTION_LOST);
+    }
+
+    /** The server said 421 (RFC 959 §4.2: it is closing the control connection): close ours in good order. */
+    private void closing421() {
+        if (control != null) {
+            control.close();
+            control = null;
+        }
+        lost();
     }
 
     private void quitDone() {

@@ -86,6 +86,18 @@ class FtpClientSimTest {
     }
 
     @Test
+    void a421GreetingIsARefusal() throws Exception {
+        ScriptedServer srv = new ScriptedServer(n.server, "421 Too many sessions.\r\n", (s, cmd) -> {});
+        FtpClient[] c = {null};
+        assertEquals(Outcome.REFUSED, op(d -> c[0] = FtpClient.open(n.client, FtpNet.SERVER, 21, FtpClientConfig.defaults(), d)));
+        assertEquals(421, c[0].replyCode());
+        assertEquals(FtpClient.State.CLOSED, c[0].state());
+        assertEquals(0, c[0].owner().used());
+        srv.closeAll();
+        n.finish();
+    }
+
+    @Test
     void oneOperationAtATime() throws Exception {
         ScriptedServer srv = new ScriptedServer(n.server, "220 hi\r\n", ScriptedServer.login((s, cmd) -> s.reply("200 ok")));
         FtpClient c = open(FtpClientConfig.defaults());
