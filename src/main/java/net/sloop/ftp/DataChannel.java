@@ -262,7 +262,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     public void onEvent(TcpSocket s, int events) {
         if (s != socket) return;
         try {
-            if (kind == Kind.NONE) { // connected, no command yet: only its end matters
+            if (kind == Kind.NONE || kind == Kind.STATUS) { // connected, no transfer on it yet: only its end matters
                 if ((events & TcpSocket.CLOSED) != 0) dropSocket(false);
             } else if (!started) {
                 if ((events & TcpSocket.CLOSED) != 0) {
@@ -425,6 +425,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     // ------------------------------------------------------------------ ending
 
     private void succeed() {
+        session.touch(); // the control connection's idle time starts again when a transfer ends
         Kind k = kind;
         closeFiles(true);
         kind = Kind.NONE;
@@ -441,6 +442,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
 
     /** Ends the transfer with {@code reply}: the data connection is reset, a partial store discarded. */
     private void fail(String reply) {
+        session.touch();
         closeFiles(false);
         boolean status = kind == Kind.STATUS;
         kind = Kind.NONE;

@@ -118,6 +118,12 @@ final class FtpSession implements TcpSocket.Listener {
         return server.stack.time();
     }
 
+    /** Activity now: the idle timeout counts from here. */
+    void touch() {
+        lastActive = now();
+        idleWarned = false;
+    }
+
     boolean readOnly() {
         return cfg.readOnly() || fs.readOnly() || anonymous || userReadOnly;
     }

@@ -269,6 +269,35 @@ class FtpDataTest {
         n.finish();
     }
 
+    /** A control connection lost mid-transfer (reset by the client) takes its data connection and listener with it at once. */
+    @Test
+    void aLostControlConnectionFreesItsDataConnectionAtOnce() throws Exception {
+        FtpNet n = new FtpNet(33, 128 * 1024);
+        MemoryFs fs = FtpNet.memfs(4 << 20);
+        FtpBasicTest.put(fs, "/big.bin", random(1 << 20, 33));
+        FtpServer s = n.start(FtpNet.config(fs).dataBuffers(10 * 1024, 10 * 1024).build());
+        FtpClient c = n.login();
+        int port = c.pasv();
+        FtpClient.Data d = c.data(port);
+        c.send("RETR big.bin");
+        c.expect(150);
+        FtpClient other = n.connect(); // a second session with a pending passive listener, lost too
+        other.expect("USER alice", 331);
+        other.expect("PASS secret", 230);
+        other.pasv();
+        n.run(Time.millis(50));
+        assertEquals(2, s.activeSessions());
+        c.control.abort();
+        other.control.abort();
+        assertTrue(n.runUntil(d::pull, Time.seconds(5)));
+        assertTrue(d.reset, "the data connection was reset with its session");
+        d.s.close();
+        n.run(Time.millis(100));
+        assertEquals(0, s.activeSessions());
+        assertEquals(n.serverBaseline, n.server.budget().used() - n.server.budget().used(net.sloop.mem.Category.TIME_WAIT));
+        n.finish();
+    }
+
     @Test
     void storeIntoAFullFileSystemIs452AndKeepsNothing() throws Exception {
         FtpNet n = new FtpNet(27, 128 * 1024);
@@ -374,6 +403,48 @@ class FtpDataTest {
         c.expect("PORT 198,18,0,1,156,64", 500);
         c.expect("PASV", 500);
         c.epsv();
+        c.quit();
+        n.finish();
+    }
+
+    @Test
+    void aSlowTransferLongerThanTheIdleTimeoutKeepsItsSession() throws Exception {
+        FtpNet n = new FtpNet(32, 128 * 1024);
+        MemoryFs fs = FtpNet.memfs(4 << 20);
+        byte[] data = random(400_000, 32);
+        FtpBasicTest.put(fs, "/slow.bin", data);
+        FtpServer s = n.start(FtpNet.config(fs).idleTimeoutNanos(Time.seconds(2)).dataStallTimeoutNanos(Time.seconds(2)).build());
+        FtpClient c = n.login();
+        int port = c.pasv();
+        FtpClient.Data d = c.data(port);
+        c.send("RETR slow.bin");
+        c.expect(150);
+        n.pacemaker(Time.millis(10));
+        long t0 = n.net.now();
+        long[] last = {0};
+        byte[] b = new byte[1000];
+        assertTrue(n.runUntil(() -> { // 1000 bytes every 10 ms: 4 s for the file, twice the idle timeout
+            if (n.net.now() - last[0] < Time.millis(10)) return false;
+            last[0] = n.net.now();
+            try {
+                int k = d.s.read(b, 0, b.length);
+                if (k < 0) return true;
+                if (k > 0) {
+                    d.sha.update(b, 0, k);
+                    d.received += k;
+                }
+            } catch (Exception e) {
+                return true;
+            }
+            return false;
+        }, Time.seconds(30)));
+        d.s.close();
+        assertTrue(n.net.now() - t0 > Time.seconds(3), "the transfer took " + (n.net.now() - t0) / 1e9 + " s");
+        c.expect(226);
+        assertArrayEquals(sha256(data), d.sha.digest());
+        c.expect("NOOP", 200);
+        assertEquals(0, s.stats().idleClosed());
+        assertEquals(0, s.stats().stallTimeouts());
         c.quit();
         n.finish();
     }
