@@ -139,8 +139,8 @@ public final class FtpClient implements AutoCloseable {
     /**
      * Opens a session to {@code server}:{@code port}: connects, reads the greeting, logs in with
      * {@code cfg}'s credentials and sets TYPE I; {@code ready} hears the outcome. Returns null,
-     * having taken nothing, if the budget cannot hold the session or its connection (counted as
-     * the budget's failures).
+     * having taken nothing, if the budget cannot hold the session (counted as the budget's
+     * failure) or TCP refuses the connection (no memory for it, no route, no free port).
      *
      * @throws IllegalStateException if the stack has no application timer slot left (build it with
      *         {@code StackConfig.Builder.applicationTimers(n)}, one per session)
