@@ -149,6 +149,17 @@ public final class StackRunner implements AutoCloseable {
     /** Reads a batch from every live descriptor link; true if one filled its batch (more waiting). */
     private boolean readDescriptors(long t) {
         boolean more = false;
+        for (Stack s : stacks) s.beginReceiveBatch(); // one ACK per connection for the batch
+        try {
+            more = readBatch(t);
+        } finally {
+            for (Stack s : stacks) s.endReceiveBatch(t);
+        }
+        return more;
+    }
+
+    private boolean readBatch(long t) {
+        boolean more = false;
         for (int i = 0; i < fdLinks.length; i++) {
             if (!fdLive[i]) continue;
             int n = fdLinks[i].receive(t, BATCH);

@@ -207,6 +207,21 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
         return len > 0 && (src.get(ValueLayout.JAVA_BYTE, off) >> 4 & 0xF) == 6; // an empty read has no byte
     }
 
+    /**
+     * A batch of frames is about to be received (a runner reading several from a device): TCP
+     * holds bare ACKs until {@link #endReceiveBatch}. Pair the two; call poll after.
+     */
+    public void beginReceiveBatch() {
+        if (!closed) tcp.beginBatch();
+    }
+
+    /** The batch begun with {@link #beginReceiveBatch} is over: held ACKs go now. */
+    public void endReceiveBatch(long now) {
+        if (closed) return;
+        if (now > time) time = now;
+        tcp.endBatch(now);
+    }
+
     @Override
     public long poll(long now) {
         if (closed) return TimerQueue.NONE;

@@ -523,6 +523,47 @@ public final class Tcp implements Transport {
         loan.settle();
     }
 
+    // ------------------------------------------------------------------ receive batches
+
+    private boolean batching;
+    private TcpConnection heldAcks;
+
+    /**
+     * A batch of received frames begins (a runner read several from a device at once): bare ACKs
+     * are held until {@link #endBatch}, so a connection sends one for all the batch's segments
+     * and window updates, as Linux sends one per GRO packet. Data and FINs still go at once (and
+     * carry the ACK). Without batches (the simulator, segment tests) every ACK goes when due.
+     */
+    public void beginBatch() {
+        batching = true;
+    }
+
+    /** The batch is over: each connection holding an ACK sends it now (one segment). */
+    public void endBatch(long now) {
+        batching = false;
+        tick(now);
+        TcpConnection c = heldAcks;
+        heldAcks = null;
+        while (c != null) {
+            TcpConnection nx = c.ackNext;
+            c.ackNext = null;
+            c.clear(TcpConnection.F_ACK_BATCHED);
+            if (!c.has(TcpConnection.F_FREED) && c.has(TcpConnection.F_ACK_NOW)) output.output(now, c);
+            c = nx;
+        }
+    }
+
+    /** In a batch, holds {@code c}'s bare ACK for {@link #endBatch}; false (send it now) otherwise. */
+    boolean holdAck(TcpConnection c) {
+        if (!batching) return false;
+        if (!c.has(TcpConnection.F_ACK_BATCHED)) {
+            c.set(TcpConnection.F_ACK_BATCHED);
+            c.ackNext = heldAcks;
+            heldAcks = c;
+        }
+        return true;
+    }
+
     /** End of a {@code Stack.poll} round: memory the application freed since may serve a waiting writer. */
     public void afterPoll() {
         wakeMemoryWaitersAndDeliver();

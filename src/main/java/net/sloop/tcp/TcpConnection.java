@@ -83,6 +83,8 @@ public final class TcpConnection extends Timer {
      * a sequence number beyond the new edge (its SND.MAX, where it had sent), and are still heard.
      */
     static final int F_SHRUNK = 1 << 22;
+    /** On Tcp's list of ACKs held until the end of a receive batch (ackNext). */
+    static final int F_ACK_BATCHED = 1 << 23;
 
     static final long OFF = TimerQueue.NONE;
 
@@ -96,6 +98,7 @@ public final class TcpConnection extends Timer {
     /** Events queued for the handle, delivered after processing ({@link TcpEvents}); 0: not on its list. */
     byte pendingEvents;
     TcpConnection eventNext; // on TcpEvents' list while pendingEvents != 0
+    TcpConnection ackNext; // on Tcp's batched-ACK list while F_ACK_BATCHED
     TcpState state = TcpState.CLOSED;
     int flags;
     TcpError error = TcpError.NONE;

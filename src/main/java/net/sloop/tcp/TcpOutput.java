@@ -392,7 +392,9 @@ final class TcpOutput {
                 c.rtxAt = now + tcp.timers.persistInterval(c);
             }
         }
-        if (!sent && c.has(TcpConnection.F_ACK_NOW) && s != TcpState.SYN_SENT && s != TcpState.CLOSED) sendAck(now, c);
+        if (!sent && c.has(TcpConnection.F_ACK_NOW) && s != TcpState.SYN_SENT && s != TcpState.CLOSED) {
+            if (!tcp.holdAck(c)) sendAck(now, c);
+        }
         c.schedule();
     }
 

@@ -51,6 +51,28 @@ class TcpDataSegmentTest {
     }
 
     @Test
+    void aReceiveBatchIsAcknowledgedOnceAtItsEnd() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        // Six segments read by a runner in one batch: each second one would be acknowledged at
+        // once; in the batch the ACK is held, and one ACK for all of them goes at its end.
+        p.stack.beginReceiveBatch();
+        for (int i = 0; i < 6; i++) p.send(seg(ACK, k.rnxt + 100 * i, k.snxt).data(100));
+        p.nothing();
+        p.stack.endReceiveBatch(p.now);
+        p.expect(ACK, k.snxt, k.rnxt + 600);
+        p.nothing();
+        k.rnxt += 600;
+        // Outside a batch, the rule is as before.
+        p.send(seg(ACK, k.rnxt, k.snxt).data(100));
+        p.send(seg(ACK, k.rnxt + 100, k.snxt).data(100));
+        p.expect(ACK, k.snxt, k.rnxt + 200);
+        p.nothing();
+        k.socket.abort();
+        p.finish();
+    }
+
+    @Test
     void delayedAckAfterOneSegmentImmediateAfterTwo() throws Exception {
         Peer p = new Peer();
         Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
