@@ -7,8 +7,10 @@ package net.sloop.service;
  * the pattern repeats every 95 lines ({@link #PERIOD} bytes).
  *
  * <p>A position in the pattern is an int in {@code [0, PERIOD)}; {@link #fill} writes the bytes
- * from a position into a buffer and returns the position after them. Nothing is allocated and no
- * table is kept: a service holds one int per connection.
+ * from a position into a buffer and returns the position after them. {@link #TWO_PERIODS} holds
+ * the pattern twice, so that any {@code PERIOD} bytes from any position are contiguous: a constant
+ * table (14 KB, like a device's pattern in flash), not part of any budget; a service holds one int
+ * per connection.
  */
 public final class Chargen {
     private Chargen() {}
@@ -21,6 +23,15 @@ public final class Chargen {
     public static final int PRINTABLE = 95;
     /** Bytes before the pattern repeats. */
     public static final int PERIOD = PRINTABLE * LINE_BYTES;
+
+    /** The pattern twice over, from position 0: bytes [p, p + PERIOD) are the pattern from position p. Read only. */
+    static final java.lang.foreign.MemorySegment TWO_PERIODS;
+
+    static {
+        byte[] b = new byte[2 * PERIOD];
+        fill(0, b, 0, b.length);
+        TWO_PERIODS = java.lang.foreign.MemorySegment.ofArray(b).asReadOnly();
+    }
 
     /**
      * Writes {@code len} bytes of the pattern, starting at {@code position}, into {@code dst[off..]};

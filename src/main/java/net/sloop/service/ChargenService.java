@@ -27,14 +27,12 @@ final class ChargenService extends TcpService {
             return;
         }
         TcpSocket s = slot.socket;
-        Scratch sc = services.scratch;
         while (true) {
-            // Generate what the send buffer has room for (at least one byte, so that a full buffer
-            // answers "would block" and asks for WRITABLE).
+            // Offer what the send buffer has room for, straight from the pattern table (at least
+            // one byte, so that a full buffer answers "would block" and asks for WRITABLE).
             int room = s.sendBuffer() - s.unacknowledged();
-            int n = Math.max(1, Math.min(room, sc.bytes.length));
-            Chargen.fill(slot.position, sc.bytes, 0, n);
-            int w = s.write(sc.segment, 0, n);
+            int n = Math.max(1, Math.min(room, Chargen.PERIOD));
+            int w = s.write(Chargen.TWO_PERIODS, slot.position, n);
             stats.bytesOut += w;
             slot.position = (int) ((slot.position + (long) w) % Chargen.PERIOD);
             if (w < n) return; // WRITABLE will come

@@ -5,7 +5,7 @@ import net.sloop.tcp.TcpSocket;
 /**
  * One connection slot of a {@link TcpService}, made when the service starts and reused for every
  * connection it holds: the socket, when it last moved a byte, and what the service needs to carry
- * between events (echo's spill block, chargen's position in its pattern). It is the socket's
+ * between events (chargen's position in its pattern). It is the socket's
  * listener, so an event finds its state without a lookup or an allocation.
  */
 final class Slot implements TcpSocket.Listener {
@@ -14,8 +14,6 @@ final class Slot implements TcpSocket.Listener {
     TcpSocket socket;
     long lastActive;
     /** Echo: a block holding bytes read but not yet taken by the socket, or -1. */
-    int spill = -1;
-    int spillOff, spillLen;
     /** Chargen: the position in the RFC 864 pattern. */
     int position;
 

@@ -117,8 +117,6 @@ abstract class TcpService implements TcpListener.Listener {
             Slot slot = slots[free[--freeCount]];
             slot.socket = s;
             slot.lastActive = stack.time();
-            slot.spill = -1;
-            slot.spillOff = slot.spillLen = 0;
             slot.position = 0;
             stats.opened();
             s.setListener(slot);

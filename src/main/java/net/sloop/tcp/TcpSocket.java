@@ -225,6 +225,38 @@ public final class TcpSocket implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * Moves up to {@code max} bytes received on this socket straight into {@code dst}'s send queue
+     * (which may be this socket's own: an echo), with one copy, from the receive blocks to the
+     * send blocks, and only as many as {@code dst} takes now, so nothing is left over to hold
+     * elsewhere. Returns the bytes moved; 0 if nothing could be (none received: READABLE will
+     * come; or {@code dst} full: its handle hears WRITABLE); -1 at end of stream.
+     *
+     * @throws TcpException if either connection ended with an error, or {@code dst}'s output was shut down
+     */
+    public int transferTo(TcpSocket dst, int max) throws TcpException {
+        open();
+        if (max < 0) throw new IllegalArgumentException("negative length");
+        Budget m = c.tcp.budget();
+        int moved = 0;
+        while (moved < max && c.recvBuf.length > 0) {
+            int b = c.recvBuf.head; // its data window holds the next bytes
+            int piece = Math.min(max - moved, m.len(b));
+            int w = dst.write(m.memory(), m.address(b), piece);
+            if (w == 0) break;
+            c.consumeReceived(m, w);
+            moved += w;
+            if (w < piece) break;
+        }
+        if (moved > 0) {
+            c.copied(moved, c.tcp.now());
+            if (live()) windowUpdate();
+            return moved;
+        }
+        if (c.recvBuf.length > 0) return 0;
+        return read(MemorySegment.NULL, 0, 0);
+    }
+
     public int read(byte[] dst, int off, int len) throws TcpException {
         java.util.Objects.checkFromIndexSize(off, len, dst.length);
         return read(MemorySegment.ofArray(dst), off, len);
