@@ -1,0 +1,260 @@
+package net.sloop.ftp;
+
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import net.sloop.mem.Budget;
+import net.sloop.mem.Category;
+import net.sloop.mem.Owner;
+import net.sloop.stack.Stack;
+import net.sloop.tcp.TcpException;
+import net.sloop.tcp.TcpListener;
+import net.sloop.tcp.TcpSocket;
+import net.sloop.time.Timer;
+import net.sloop.time.TimerQueue;
+
+/**
+ * An FTP server (RFC 959, with RFC 2389, 2428, 3659 and RFC 2577's security rules) on a stack's
+ * event-driven API and thread, serving a {@link net.sloop.fs.FileSystem}.
+ *
+ * <p>Memory is fixed at start: {@code maxSessions} {@link FtpSession}s are made and charged
+ * (CONTROL, {@link FtpSession#chargeFor}) with every buffer they will ever use, so serving
+ * allocates nothing per connection and memory cannot grow with clients. A control connection that
+ * finds every session taken, or comes from an address already holding its share or locked out
+ * after failed logins, is told 421 and closed. The stack charges the sockets themselves.
+ *
+ * <p>Guarantees: the control listener is promised ({@code TcpListener.guarantee}) two connections
+ * per guaranteed session, one for the session and one for its data connection; a passive listener
+ * takes one of those promises while it waits for the client (and gives it back when it closes),
+ * so no flood of other clients can leave FTP unable to accept a session or its data connection.
+ *
+ * <p>Time comes from the stack; one application timer ({@link Stack#reserveTimer()}) wakes the
+ * server at the earliest deadline any session has (login delay, idle, data accept or stall).
+ * Not thread-safe: start, close and read the figures on the stack's thread (or under its runner's lock).
+ */
+public final class FtpServer implements TcpListener.Listener, AutoCloseable {
+    /** CONTROL bytes for the server apart from its sessions (object, owner, stats, decoder, random, timer). */
+    static final int BASE_BYTES = 1024;
+    /** Entries in the failed-login table. */
+    static final int LIMITER_ENTRIES = 64;
+
+    final Stack stack;
+    final Budget m;
+    final FtpConfig cfg;
+    final Owner owner;
+    final FtpStats stats;
+    final TcpListener listener;
+    final LoginLimiter limiter;
+    final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    final SplittableRandom random;
+    private final FtpSession[] sessions;
+    private final Sweep timer = new Sweep();
+    private final int charge;
+    private int spareDataPromises;
+    private boolean closed;
+
+    private FtpServer(Stack stack, FtpConfig cfg, TcpListener listener) {
+        this.stack = stack;
+        this.m = stack.budget();
+        this.cfg = cfg;
+        this.owner = new Owner("ftp server", this);
+        this.stats = new FtpStats(cfg.port());
+        this.listener = listener;
+        this.limiter = new LoginLimiter(LIMITER_ENTRIES, cfg.maxLoginFailuresPerAddress(), cfg.loginWindowNanos());
+        this.random = new SplittableRandom(cfg.seed());
+        this.sessions = new FtpSession[cfg.maxSessions()];
+        for (int i = 0; i < sessions.length; i++) sessions[i] = new FtpSession(this, i);
+        this.charge = chargeFor(cfg);
+        this.spareDataPromises = cfg.guaranteedSessions();
+    }
+
+    /** CONTROL bytes a server with {@code cfg} is charged at start. */
+    public static int chargeFor(FtpConfig cfg) {
+        return BASE_BYTES + LIMITER_ENTRIES * LoginLimiter.ENTRY_BYTES + cfg.maxSessions() * FtpSession.chargeFor(cfg);
+    }
+
+    /**
+     * Starts serving {@code cfg.fs()} on {@code cfg.port()}.
+     *
+     * @throws IllegalStateException if the port is taken, the budget cannot hold the sessions, or
+     *         the stack has no application timer left ({@code StackConfig.Builder.applicationTimers})
+     */
+    public static FtpServer start(Stack stack, FtpConfig cfg) {
+        Owner probe = new Owner("ftp server (starting)");
+        int charge = chargeFor(cfg);
+        if (!stack.budget().charge(Category.CONTROL, probe, charge)) {
+            throw new IllegalStateException("out of memory: the FTP server needs " + charge + " bytes for " + cfg.maxSessions() + " sessions");
+        }
+        stack.budget().uncharge(Category.CONTROL, probe, charge);
+        if (!stack.reserveTimer()) {
+            throw new IllegalStateException("the FTP server needs a timer slot: build the stack with StackConfig.Builder.applicationTimers(n)");
+        }
+        TcpListener l;
+        try {
+            l = stack.tcp().listen(0, cfg.port(), Math.max(2, Math.min(16, cfg.maxSessions())));
+            l.setBuffers(cfg.controlBuffer(), cfg.controlBuffer());
+        } catch (TcpException | RuntimeException e) {
+            stack.releaseTimer();
+            throw new IllegalStateException("cannot start the FTP server on port " + cfg.port() + ": " + e.getMessage(), e);
+        }
+        FtpServer s = new FtpServer(stack, cfg, l);
+        if (!stack.budget().charge(Category.CONTROL, s.owner, s.charge)) {
+            l.close();
+            stack.releaseTimer();
+            throw new IllegalStateException("out of memory: the FTP server needs " + s.charge + " bytes");
+        }
+        l.guarantee(2 * cfg.guaranteedSessions());
+        l.setListener(s);
+        return s;
+    }
+
+    public FtpConfig config() {
+        return cfg;
+    }
+
+    public FtpStats stats() {
+        return stats;
+    }
+
+    public int port() {
+        return cfg.port();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Sessions held now. */
+    public int activeSessions() {
+        int n = 0;
+        for (FtpSession s : sessions) if (s.socket != null) n++;
+        return n;
+    }
+
+    /** CONTROL bytes the server is charged (its sockets not included). */
+    public long chargedBytes() {
+        return owner.used(Category.CONTROL);
+    }
+
+    /** A usage summary for people: what the server is charged, then its figures. */
+    public String report() {
+        return "  ftp: " + chargedBytes() + " bytes charged (" + sessions.length + " sessions of " + FtpSession.chargeFor(cfg) + "), "
+                + activeSessions() + " sessions held, passive ports " + cfg.passivePortLow() + "-" + cfg.passivePortHigh() + "\n    "
+                + stats.line() + "\n";
+    }
+
+    // ------------------------------------------------------------------ control connections
+
+    @Override
+    public void acceptable(TcpListener l) {
+        long now = stack.time();
+        for (TcpSocket s; !closed && (s = l.accept()) != null; ) {
+            int addr = s.remoteAddress();
+            if (limiter.lockedOut(addr, now)) {
+                stats.refusedLockedOut++;
+                refuse(s, "421 Too many failed logins from your address; try again later.\r\n");
+                continue;
+            }
+            FtpSession free = null;
+            int fromAddr = 0;
+            for (FtpSession x : sessions) {
+                if (x.socket == null) {
+                    if (free == null) free = x;
+                } else if (x.peer == addr) {
+                    fromAddr++;
+                }
+            }
+            if (free == null) {
+                stats.refusedFull++;
+                refuse(s, "421 Too many users; try again later.\r\n");
+            } else if (fromAddr >= cfg.maxSessionsPerAddress()) {
+                stats.refusedPerAddress++;
+                refuse(s, "421 Too many connections from your address.\r\n");
+            } else {
+                stats.opened();
+                free.open(s, now);
+            }
+        }
+        reschedule();
+    }
+
+    /** Tells a client it is refused and closes (the reply is queued before the FIN; a connection that cannot take it is reset). */
+    private static void refuse(TcpSocket s, String reply) {
+        byte[] b = reply.getBytes(StandardCharsets.US_ASCII);
+        try {
+            if (s.write(b, 0, b.length) < b.length) {
+                s.abort();
+                return;
+            }
+        } catch (TcpException e) {
+            s.abort();
+            return;
+        }
+        s.close();
+    }
+
+    /** Called by a session when its connection ended. */
+    void released() {
+        stats.active--;
+    }
+
+    // ------------------------------------------------------------------ data promises
+
+    /** Moves one of the control listener's data-connection promises to a passive listener; false if none is spare. */
+    boolean takeDataPromise() {
+        if (closed || spareDataPromises == 0) return false;
+        spareDataPromises--;
+        listener.guarantee(cfg.guaranteedSessions() + spareDataPromises);
+        return true;
+    }
+
+    /** Gives a promise back to the control listener (its passive listener closed). */
+    void giveDataPromise() {
+        spareDataPromises++;
+        if (!closed) listener.guarantee(cfg.guaranteedSessions() + spareDataPromises);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /** Makes sure the timer fires no later than {@code deadline}. */
+    void want(long deadline) {
+        if (closed || deadline == TimerQueue.NONE) return;
+        if (timer.armed()) {
+            if (timer.deadline() <= deadline) return;
+            stack.timers().cancel(timer);
+        }
+        // The slot was reserved at start, so arming cannot find the queue full.
+        if (!stack.timers().arm(timer, deadline)) throw new IllegalStateException("timer queue full despite a reserved slot");
+    }
+
+    /** Arms the timer for the earliest deadline of any session. */
+    void reschedule() {
+        long next = TimerQueue.NONE;
+        for (FtpSession s : sessions) if (s.socket != null) next = Math.min(next, s.deadline());
+        want(next);
+    }
+
+    private final class Sweep extends Timer {
+        @Override
+        protected void fire(long now) {
+            for (FtpSession s : sessions) if (s.socket != null) s.tick(now);
+            reschedule();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Stops listening, resets every session and data connection, frees the charge and the timer. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        for (FtpSession s : sessions) if (s.socket != null) s.kill();
+        closed = true;
+        listener.close();
+        if (timer.armed()) stack.timers().cancel(timer);
+        stack.releaseTimer();
+        m.uncharge(Category.CONTROL, owner, charge);
+    }
+}
