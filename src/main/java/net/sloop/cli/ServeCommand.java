@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 "With --netns the device is moved into that network namespace (created if missing, deleted on exit if Sloop created it)"
                         + " and the host side is configured there; nothing is configured in the current namespace. Needs root (CAP_NET_ADMIN)."},
         footer = {"", "Example:", "  ./sloop serve --netns sloop --tun sloop0 --addr 198.18.0.2/24 --host-addr 198.18.0.1/24 --budget 128k",
-                "  ip netns exec sloop ping 198.18.0.2; ip netns exec sloop nc 198.18.0.2 13"})
+                "  ip netns exec sloop ping 198.18.0.2; ip netns exec sloop nc 198.18.0.2 13",
+                "  ./sloop serve --netns sloop --ftp-root /srv/ftp; ip netns exec sloop curl ftp://198.18.0.2/"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -77,6 +78,34 @@ final class ServeCommand implements Callable<Integer> {
                     + " segments); --no-offload for plain frames. Default: ${DEFAULT-VALUE}")
     boolean offload = net.sloop.tun.TunLink.DEFAULT_OFFLOAD;
 
+    @Option(names = "--ftp-root", paramLabel = "DIR", description = "Serve this host directory over FTP on port 21 (a jail: no path or link leaves it).")
+    Path ftpRoot;
+
+    @Option(names = "--ftp-memfs", paramLabel = "SIZE", description = "Serve an empty in-memory file system of this many bytes over FTP instead (k, m suffixes).")
+    String ftpMemfs;
+
+    @Option(names = "--ftp-users", paramLabel = "FILE",
+            description = "FTP users, one NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH[:ro] a line (make one with ./sloop ftp-passwd NAME).")
+    Path ftpUsers;
+
+    @Option(names = "--ftp-passive-ports", paramLabel = "LO-HI", description = "Passive data ports, drawn at random. Default: ${DEFAULT-VALUE}")
+    String ftpPassivePorts = "50000-50999";
+
+    @Option(names = "--ftp-read-only", description = "Refuse every change over FTP.")
+    boolean ftpReadOnly;
+
+    @Option(names = "--ftp-no-anonymous", description = "Refuse anonymous logins (anonymous is always read-only).")
+    boolean ftpNoAnonymous;
+
+    @Option(names = "--ftp-max-sessions", paramLabel = "N", description = "FTP control connections at once (421 beyond). Default: ${DEFAULT-VALUE}")
+    int ftpMaxSessions = 2;
+
+    @Option(names = "--ftp-idle-timeout", paramLabel = "S", description = "Close an idle FTP control connection after this many seconds (421). Default: ${DEFAULT-VALUE}")
+    long ftpIdleTimeoutSeconds = 300;
+
+    @Option(names = "--ftp-data-buffer", paramLabel = "SIZE", description = "Send and receive buffer of each FTP data connection. Default: ${DEFAULT-VALUE}")
+    String ftpDataBuffer = "16k";
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -84,8 +113,12 @@ final class ServeCommand implements Callable<Integer> {
         ServeOptions options;
         try {
             String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
+            boolean otherFtp = ftpReadOnly || ftpNoAnonymous || ftpMaxSessions != 2 || ftpIdleTimeoutSeconds != 300 || !ftpDataBuffer.equals("16k")
+                    || !ftpPassivePorts.equals("50000-50999");
+            FtpServeOptions ftp = FtpServeOptions.of(ftpRoot, ftpMemfs, ftpUsers, ftpPassivePorts, ftpReadOnly, ftpNoAnonymous, ftpMaxSessions,
+                    ftpIdleTimeoutSeconds, ftpDataBuffer, otherFtp);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
-                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds);
+                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());
             err.flush();

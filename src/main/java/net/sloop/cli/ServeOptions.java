@@ -36,10 +36,11 @@ import net.sloop.tun.TunLink;
  * @param durationNanos stop after this long (0: only on a signal)
  * @param pcap the capture file, or null
  * @param offload virtio-net headers with checksum and TCP segmentation offload on the device ({@link TunLink.Options#offload})
+ * @param ftp the FTP server's options, or null for no FTP
  */
 record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
         int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap,
-        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan) {
+        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan, FtpServeOptions ftp) {
     /** Default of {@code --orphan-timeout}: how long a connection its service closed may take to finish. */
     static final long DEFAULT_ORPHAN_TIMEOUT_SECONDS = 120;
 
@@ -61,6 +62,14 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
             int maxOrphans, long orphanTimeoutSeconds) {
+        return of(netns, device, tap, address, hostAddress, budget, mtu, services, maxConnections, idleTimeoutSeconds, durationSeconds, pcap,
+                offload, maxOrphans, orphanTimeoutSeconds, null);
+    }
+
+    /** As above, with the FTP server's options (null: no FTP). */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
+            int maxOrphans, long orphanTimeoutSeconds, FtpServeOptions ftp) {
         if (netns != null) {
             if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
                     || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
@@ -110,23 +119,28 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
         ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
-                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null);
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null, ftp);
         String what = "--budget " + budget + " (" + bytes + " bytes) with --mtu " + mtu + ": ";
         ServePlan plan;
         try {
-            plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans);
+            plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans, o.ftpConfig());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(what + e.getMessage(), e);
         }
         o = new ServeOptions(o.netns, o.device, o.mode, o.address, o.hostAddress, o.budgetBytes, o.mtu, o.services, o.maxConnections,
-                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan);
+                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan, ftp);
         o.tryInMemory(what);
         return o;
     }
 
     /** The stack's configuration before the plan: budget, MTU, a timer for the services' idle timeout. */
     private StackConfig baseConfig() {
-        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers(idleTimeoutSeconds > 0 ? 1 : 0).build();
+        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0)).build();
+    }
+
+    /** The FTP server's configuration (a fresh file system each call), or null without FTP. */
+    net.sloop.ftp.FtpConfig ftpConfig() {
+        return ftp == null ? null : ftp.config(ftp.fileSystem());
     }
 
     /** The stack's configuration: the plan's guarantee, orphan limit and the orphan timeout. */
@@ -161,6 +175,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         }
         try {
             Services.start(stack, serviceConfig()).close();
+            if (ftp != null) net.sloop.ftp.FtpServer.start(stack, ftpConfig()).close();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(what + e.getMessage(), e);
         } finally {
@@ -168,10 +183,11 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         }
     }
 
-    /** "echo 7, discard 9, daytime 13, chargen 19", in port order. */
+    /** "echo 7, discard 9, daytime 13, chargen 19", in port order, then FTP's. */
     String servicesText() {
         StringJoiner j = new StringJoiner(", ");
         for (ServiceKind k : ServiceKind.values()) if (services.contains(k)) j.add(k.serviceName() + " " + k.port());
+        if (ftp != null) j.add(ftp.text());
         return j.toString();
     }
 

@@ -1,5 +1,7 @@
 package net.sloop.cli;
 
+import net.sloop.ftp.FtpConfig;
+import net.sloop.ftp.FtpServer;
 import net.sloop.service.ServiceConfig;
 import net.sloop.service.Services;
 import net.sloop.stack.Stack;
@@ -36,15 +38,31 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      * @throws IllegalArgumentException if the budget cannot promise one connection per service
      */
     static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans) {
+        return of(base, serviceCfg, tcpServices, slots, orphans, null);
+    }
+
+    /**
+     * As above, with an FTP server ({@code ftp}, or null): it is promised two connections per
+     * guaranteed session (the control connection and its data connection, see FtpServer), taken
+     * off the top before the services' shares.
+     */
+    static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans, FtpConfig ftp) {
         int s = slots;
-        int fit = fit(base, serviceCfg, s);
-        int needed = tcpServices + 1;
-        if (fit < needed) {
-            throw new IllegalArgumentException("too small to promise one connection to each TCP service (" + tcpServices + ") and one more, at "
-                    + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
-                    + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed));
+        int fit;
+        try {
+            fit = fit(base, serviceCfg, s, ftp);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            fit = 0; // the services or the FTP server do not even start: too small, and smallest() says what is not
         }
-        int g = Math.min(s, (fit - 1) / Math.max(1, tcpServices));
+        int forFtp = ftp == null ? 0 : 2 * ftp.guaranteedSessions();
+        int needed = tcpServices + forFtp + 1;
+        if (fit < needed) {
+            throw new IllegalArgumentException("too small to promise one connection to each TCP service (" + tcpServices + ")"
+                    + (ftp == null ? "" : ", " + forFtp + " to FTP (a session and its data connection)") + " and one more, at "
+                    + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
+                    + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed, ftp));
+        }
+        int g = Math.min(s, (fit - 1 - forFtp) / Math.max(1, tcpServices));
         int o = orphans > 0 ? orphans : Math.max(4, fit / 4);
         return new ServePlan(s, g, o, fit);
     }
@@ -72,10 +90,12 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
     }
 
     /** Connections {@code cfg} admits at their minimum once the services (with {@code slots} slots each) have started, within its connection limit. */
-    private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots) {
+    private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots, FtpConfig ftp) {
         try (Stack stack = new Stack(cfg)) {
             Services services = Services.start(stack, serviceCfg.maxConnections(slots).guaranteedConnections(0).build());
+            FtpServer ftpServer = ftp == null ? null : FtpServer.start(stack, ftp);
             int pool = stack.budget().uncommittedFreeBlocks();
+            if (ftpServer != null) ftpServer.close();
             services.close();
             // Memory, and the timer slots that bound connections whatever the memory (one each).
             return Math.min(pool / Tcp.admissionBlocks(cfg), cfg.tcpConnectionTimers());
@@ -87,26 +107,26 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      * started ("44k"): doubling until one does, then halving the interval (what a budget admits
      * grows with it), so a few dozen trial stacks at most, not one per KiB.
      */
-    private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed) {
+    private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, FtpConfig ftp) {
         long lo = Math.max(1, base.budgetBytes() / 1024), hi = lo;
         final long limit = 1024 * 1024; // 1 GiB, the largest budget
-        while (!fits(base, serviceCfg, slots, needed, hi)) {
+        while (!fits(base, serviceCfg, slots, needed, hi, ftp)) {
             lo = hi;
             if (hi >= limit) return "over 1 GiB";
             hi = Math.min(limit, hi * 2);
         }
         while (hi - lo > 1) { // lo does not fit, hi does
             long mid = (lo + hi) >>> 1;
-            if (fits(base, serviceCfg, slots, needed, mid)) hi = mid;
+            if (fits(base, serviceCfg, slots, needed, mid, ftp)) hi = mid;
             else lo = mid;
         }
         return hi + "k";
     }
 
     /** Whether {@code kib} KiB admit {@code needed} connections once the services have started. */
-    private static boolean fits(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, long kib) {
+    private static boolean fits(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, long kib, FtpConfig ftp) {
         try {
-            return fit(base.toBuilder().budget(kib * 1024).build(), serviceCfg, slots) >= needed;
+            return fit(base.toBuilder().budget(kib * 1024).build(), serviceCfg, slots, ftp) >= needed;
         } catch (IllegalArgumentException | IllegalStateException e) {
             return false; // too small for the stack's own tables, or for the services to start
         }

@@ -51,6 +51,7 @@ final class ServeSession {
     private boolean namespaceCreated;
     private Stack stack;
     private Services services;
+    private net.sloop.ftp.FtpServer ftp;
     private StackRunner runner;
     private final List<String> cleanupFailures = new ArrayList<>();
 
@@ -138,6 +139,7 @@ final class ServeSession {
         stack = new Stack(o.stackConfig());
         stack.addInterface(link, o.address().address(), o.address().prefix()); // the stack owns the link now
         services = Services.start(stack, o.serviceConfig());
+        if (o.ftp() != null) ftp = net.sloop.ftp.FtpServer.start(stack, o.ftpConfig());
         runner = new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stack);
     }
 
@@ -175,7 +177,7 @@ final class ServeSession {
     // ------------------------------------------------------------------ shutdown
 
     private int shutDown() {
-        runner.run(services::close); // listeners and UDP sockets closed, held connections reset
+        runner.run(this::closeServices); // listeners and UDP sockets closed, held connections reset
         closeRunner();
         Throwable runnerFailure = runner.failure();
         // The runner is stopped: this thread is the stack's only user from here on.
@@ -190,6 +192,7 @@ final class ServeSession {
         out.println("sloop: memory summary");
         out.print(indent(stack.report()));
         out.print(services.report());
+        if (ftp != null) out.print(ftp.report());
         out.println("  device " + device.name() + ": " + device.received() + " frames received, " + device.transmitted() + " sent, "
                 + device.transmitDropped() + " not sent, " + device.readErrors() + " read errors");
         if (pcap != null) out.println("  capture: " + pcap.frames() + " frames written to " + o.pcap());
@@ -206,6 +209,11 @@ final class ServeSession {
         }
         out.flush();
         return atBaseline && runnerFailure == null && cleanupFailures.isEmpty() ? 0 : 1;
+    }
+
+    private void closeServices() {
+        if (ftp != null) ftp.close();
+        services.close();
     }
 
     private static String indent(String text) {
@@ -226,8 +234,8 @@ final class ServeSession {
     private void tearDown() {
         if (services != null) {
             try {
-                if (runner != null) runner.run(services::close);
-                else services.close();
+                if (runner != null) runner.run(this::closeServices);
+                else closeServices();
             } catch (RuntimeException e) {
                 cleanupFailures.add("closing the services: " + e.getMessage());
             }

@@ -35,13 +35,13 @@ import net.sloop.time.TimerQueue;
  */
 final class FtpSession implements TcpSocket.Listener {
     static final int INPUT_BYTES = 256;
-    static final int REPLY_BYTES = 2048;
+    static final int REPLY_BYTES = 1024;
     /** Heap of the session and data-channel objects, their arrays' headers, the segments and small strings beyond the paths. */
     static final int OBJECT_BYTES = 1024;
 
-    /** CONTROL bytes per session: its buffers, its paths (cwd, rename source, user, a held command: UTF-16, at most a line each), its objects. */
+    /** CONTROL bytes per session: its buffers, its strings (cwd, rename source and a held command, UTF-16, at most a line each; a user name is at most 64 characters, in OBJECT_BYTES), its objects. */
     static int chargeFor(FtpConfig c) {
-        return OBJECT_BYTES + INPUT_BYTES + REPLY_BYTES + c.maxLineBytes() + c.transferBufferBytes() + 4 * 2 * c.maxLineBytes();
+        return OBJECT_BYTES + INPUT_BYTES + REPLY_BYTES + c.maxLineBytes() + c.transferBufferBytes() + 3 * 2 * c.maxLineBytes();
     }
 
     final FtpServer server;
@@ -496,8 +496,8 @@ final class FtpSession implements TcpSocket.Listener {
     }
 
     private void user(String arg) {
-        if (arg.isEmpty()) {
-            reply("501 USER needs a name.");
+        if (arg.isEmpty() || arg.length() > 64) {
+            reply("501 USER needs a name of 1..64 characters.");
             return;
         }
         loggedIn = anonymous = userReadOnly = false;
