@@ -512,6 +512,7 @@ def check_bruteforce(n):
     address still logs in: an attacker cannot lock the account out."""
     codes, per_conn = {}, []
     attempts = refused_at_greeting = 0
+    time.sleep(1)  # the server takes in the end of this address's earlier sessions (slow, above)
     t0 = time.monotonic()
     while attempts < n:
         try:
@@ -552,7 +553,7 @@ def check_bruteforce(n):
 
 def check_slow(n, hold):
     """n control connections from ALTADDR that send nothing (slowloris); meanwhile a real session
-    from this host's own address logs in and lists, every 2 s, and each must succeed. Reports how
+    from this host's own address logs in and lists, about once a second, and each must succeed. Reports how
     many idle ones the server refused at once and how many it closed during the hold."""
     idle = []
     for _ in range(n):
@@ -563,18 +564,18 @@ def check_slow(n, hold):
     end = time.monotonic() + hold
     sessions = bad = 0
     while time.monotonic() < end:
+        sessions += 1
         try:
-            c = Control(timeout=5)
+            c = Control(timeout=5, retry=False)
             pre, final, data = c.transfer('NLST /')
             c.quit()
             if final != 226 or b'd00' not in data:
                 bad += 1
                 out('slow-session FAIL NLST %s/%s' % (pre, final))
-            sessions += 1
         except Exception as e:
             bad += 1
             out('slow-session FAIL %s: %s' % (type(e).__name__, e))
-        time.sleep(2)
+        time.sleep(1)
     greeted = refused = closed = 0
     for s in idle:
         s.setblocking(False)
