@@ -14,6 +14,7 @@
 #               then the session goes on (NOOP 200, another RETR correct) (RFC 959 4.1.3)
 #     cycles:N  N cycles of PASV + LIST of one directory on one session, each listing complete;
 #               prints the time it took
+#     retrtime:DIR  RETR of every file of DIR, each timed: median and worst ms
 #
 # Prints one line per check: "ok CHECK details" or "FAIL CHECK reason"; exit status 0 unless a
 # check failed.
@@ -187,12 +188,29 @@ def check_cycles(f, n):
     out('ok cycles n=%d seconds=%.2f per_cycle_ms=%.2f' % (n, dt, dt * 1000 / n))
 
 
+def check_retrtime(f, d):
+    """RETR of every file in directory d, each timed from the command to the 226: the median and
+    the worst, in ms. A file is one round trip or two; nothing should wait for a timer."""
+    names = names_on_disk('/' + d)
+    ms = []
+    for n in names:
+        t0 = time.monotonic()
+        got = retr(f, '/%s/%s' % (d, n))
+        ms.append((time.monotonic() - t0) * 1000)
+        if got != local('/%s/%s' % (d, n)):
+            return fail('retrtime', '%s/%s differs' % (d, n))
+    ms.sort()
+    out('ok retrtime files=%d median_ms=%.1f worst_ms=%.1f all=%s' % (len(ms), ms[len(ms) // 2], ms[-1], ','.join('%.0f' % x for x in ms)))
+
+
 for c in checks:
     try:
         f = session()
         try:
             if c.startswith('cycles:'):
                 check_cycles(f, int(c.split(':')[1]))
+            elif c.startswith('retrtime:'):
+                check_retrtime(f, c.split(':')[1])
             else:
                 globals()['check_' + c](f)
             f.quit()
