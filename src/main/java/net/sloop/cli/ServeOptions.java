@@ -159,7 +159,8 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
 
     /** What the plan promises, for the ready line: "8 connections per service (4 guaranteed), at most 8 orphans". */
     String planText() {
-        return plan.slots() + " connections per service (" + plan.guaranteedPerService() + " guaranteed), at most " + plan.orphans() + " orphans";
+        return plan.slots() + " connections per service (" + plan.guaranteedPerService() + " guaranteed), at most " + plan.orphans() + " orphans"
+                + (ftp != null ? ", FTP " + ftp.maxSessions() + " sessions (1 guaranteed with its data connection)" : "");
     }
 
     /**

@@ -77,7 +77,12 @@ public final class HostFs implements FileSystem {
             if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
                 throw new FsException(FsException.Reason.INVALID_NAME, "not a normalised path: " + path);
             }
-            Path next = p.resolve(name);
+            Path next;
+            try {
+                next = p.resolve(name);
+            } catch (java.nio.file.InvalidPathException e) { // a name the host's file-name encoding cannot hold
+                throw new FsException(FsException.Reason.INVALID_NAME, "a name the host cannot represent");
+            }
             if (!next.getParent().equals(p)) throw new FsException(FsException.Reason.DENIED, "a name that is not one component: " + name);
             p = next;
             BasicFileAttributes a = attrs(p);
@@ -227,12 +232,15 @@ public final class HostFs implements FileSystem {
         }
         return new FsReader() {
             boolean closed;
+            ByteBuffer view; // the caller's array, wrapped once: a transfer reads into the same buffer every time
 
             @Override
             public int read(byte[] dst, int off, int len) throws FsException {
                 if (closed) return -1;
                 try {
-                    return ch.read(ByteBuffer.wrap(dst, off, len));
+                    if (view == null || view.array() != dst) view = ByteBuffer.wrap(dst);
+                    view.limit(off + len).position(off);
+                    return ch.read(view);
                 } catch (IOException e) {
                     throw map(e, path);
                 }
@@ -279,12 +287,14 @@ public final class HostFs implements FileSystem {
         return new FsWriter() {
             boolean done;
             long length = mode == WriteMode.AT_OFFSET ? offset : sizeOf(ch);
+            ByteBuffer view; // the caller's array, wrapped once
 
             @Override
             public void write(byte[] src, int off, int len) throws FsException {
                 if (done) throw new IllegalStateException("writer finished");
                 try {
-                    ByteBuffer b = ByteBuffer.wrap(src, off, len);
+                    if (view == null || view.array() != src) view = ByteBuffer.wrap(src);
+                    ByteBuffer b = view.limit(off + len).position(off);
                     while (b.hasRemaining()) ch.write(b);
                     length += len;
                 } catch (IOException e) {

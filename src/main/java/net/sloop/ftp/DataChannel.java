@@ -57,7 +57,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     private Kind kind = Kind.NONE;
     private boolean started, eof;
     private Listing.Format format;
-    private FsEntry single;
+    private FsEntry single, cdir;
     private DirCursor cursor;
     private FsReader reader;
     private FsWriter writer;
@@ -172,10 +172,15 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         return true;
     }
 
-    void startListing(Listing.Format f, String dir, FsEntry file) throws FsException, FtpSession.Denied {
+    /**
+     * LIST/NLST of a directory ({@code file} null) or of one file; MLSD of a directory, whose first
+     * line is the directory itself as {@code type=cdir} (RFC 3659 §7.5.1) when {@code cdir} is given.
+     */
+    void startListing(Listing.Format f, String dir, FsEntry file, FsEntry cdir) throws FsException, FtpSession.Denied {
         ready();
         if (file == null) cursor = session.fs.list(dir);
         single = file;
+        this.cdir = cdir;
         format = f;
         stats.listings++;
         start(Kind.LISTING, "150 Opening ASCII mode data connection for the listing.");
@@ -257,7 +262,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     public void onEvent(TcpSocket s, int events) {
         if (s != socket) return;
         try {
-            if (kind == Kind.NONE) { // connected, no command yet: only its end matters
+            if (kind == Kind.NONE || kind == Kind.STATUS) { // connected, no transfer on it yet: only its end matters
                 if ((events & TcpSocket.CLOSED) != 0) dropSocket(false);
             } else if (!started) {
                 if ((events & TcpSocket.CLOSED) != 0) {
@@ -348,6 +353,11 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         boolean ro = session.readOnly();
         int o = 0;
         while (o + Listing.MAX_LINE <= buf.length) {
+            if (cdir != null) {
+                o = Listing.crlf(buf, Listing.mlsx(cdir, "cdir", ".", ro, buf, o));
+                cdir = null;
+                continue;
+            }
             if (single != null) {
                 o = Listing.line(format, single, now, ro, buf, o);
                 single = null;
@@ -415,6 +425,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     // ------------------------------------------------------------------ ending
 
     private void succeed() {
+        session.touch(); // the control connection's idle time starts again when a transfer ends
         Kind k = kind;
         closeFiles(true);
         kind = Kind.NONE;
@@ -431,6 +442,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
 
     /** Ends the transfer with {@code reply}: the data connection is reset, a partial store discarded. */
     private void fail(String reply) {
+        session.touch();
         closeFiles(false);
         boolean status = kind == Kind.STATUS;
         kind = Kind.NONE;
@@ -467,7 +479,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
             cursor.close();
             cursor = null;
         }
-        single = null;
+        single = cdir = null;
         if (reader != null) {
             reader.close();
             reader = null;

@@ -82,12 +82,6 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
      *         the stack has no application timer left ({@code StackConfig.Builder.applicationTimers})
      */
     public static FtpServer start(Stack stack, FtpConfig cfg) {
-        Owner probe = new Owner("ftp server (starting)");
-        int charge = chargeFor(cfg);
-        if (!stack.budget().charge(Category.CONTROL, probe, charge)) {
-            throw new IllegalStateException("out of memory: the FTP server needs " + charge + " bytes for " + cfg.maxSessions() + " sessions");
-        }
-        stack.budget().uncharge(Category.CONTROL, probe, charge);
         if (!stack.reserveTimer()) {
             throw new IllegalStateException("the FTP server needs a timer slot: build the stack with StackConfig.Builder.applicationTimers(n)");
         }
@@ -99,11 +93,11 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
             stack.releaseTimer();
             throw new IllegalStateException("cannot start the FTP server on port " + cfg.port() + ": " + e.getMessage(), e);
         }
-        FtpServer s = new FtpServer(stack, cfg, l);
+        FtpServer s = new FtpServer(stack, cfg, l); // heap only: nothing is charged or registered until the charge succeeds
         if (!stack.budget().charge(Category.CONTROL, s.owner, s.charge)) {
             l.close();
             stack.releaseTimer();
-            throw new IllegalStateException("out of memory: the FTP server needs " + s.charge + " bytes");
+            throw new IllegalStateException("out of memory: the FTP server needs " + s.charge + " bytes for " + cfg.maxSessions() + " sessions");
         }
         l.guarantee(2 * cfg.guaranteedSessions());
         l.setListener(s);

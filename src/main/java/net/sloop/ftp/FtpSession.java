@@ -118,6 +118,12 @@ final class FtpSession implements TcpSocket.Listener {
         return server.stack.time();
     }
 
+    /** Activity now: the idle timeout counts from here. */
+    void touch() {
+        lastActive = now();
+        idleWarned = false;
+    }
+
     boolean readOnly() {
         return cfg.readOnly() || fs.readOnly() || anonymous || userReadOnly;
     }
@@ -462,7 +468,19 @@ final class FtpSession implements TcpSocket.Listener {
         } catch (Denied e) {
             reply(e.getMessage());
         }
-        if (!keepRest && !verb.equals("STAT") && !verb.equals("NOOP")) rest = 0;
+        if (!keepRest && !keepsRest(verb)) rest = 0;
+    }
+
+    /**
+     * Commands that leave a REST offset for the transfer after them: RFC 959 wants REST right before
+     * its transfer, but clients set up the data connection or the type in between (curl sends REST
+     * after EPSV and TYPE), which changes nothing the offset depends on.
+     */
+    private static boolean keepsRest(String verb) {
+        return switch (verb) {
+            case "PASV", "EPSV", "PORT", "EPRT", "TYPE", "MODE", "STRU", "NOOP", "STAT", "SIZE", "MDTM", "FEAT", "OPTS" -> true;
+            default -> false;
+        };
     }
 
     /** A refusal whose message is the whole reply. */
@@ -699,15 +717,15 @@ final class FtpSession implements TcpSocket.Listener {
         }
         String p = path(a);
         FsEntry e = fs.stat(p);
-        if (e.isDirectory()) data.startListing(f, p, null);
-        else data.startListing(f, p, e);
+        if (e.isDirectory()) data.startListing(f, p, null, null);
+        else data.startListing(f, p, e, null);
     }
 
     private void mlsd(String arg) throws FsException, Denied {
         String p = path(arg);
         FsEntry e = fs.stat(p);
         if (!e.isDirectory()) throw new Denied("501 MLSD needs a directory.");
-        data.startListing(Listing.Format.MLSD, p, null);
+        data.startListing(Listing.Format.MLSD, p, null, e);
     }
 
     private void mlst(String arg) throws FsException {

@@ -75,6 +75,15 @@ final class FtpNet {
         return ftp;
     }
 
+    /** Makes the simulator wake every {@code period}, so a client polled by {@link #runUntil} acts at least that often. */
+    void pacemaker(long period) {
+        long[] tick = {net.now()};
+        net.addNode(now -> {
+            while (tick[0] <= now) tick[0] += period;
+            return tick[0];
+        });
+    }
+
     void sync() {
         client.advance(net.now());
         server.advance(net.now());
