@@ -250,6 +250,72 @@ class FtpClientsInteropTest {
         }
     }
 
+    /**
+     * {@code --ftp-memfs}: a file system in memory, empty at start. A 4 MB file stored with curl
+     * and fetched back with curl and with lftp equals its source (SHA-256); what it holds goes
+     * with serve, and the stack's budget is back at its baseline.
+     */
+    @Test
+    void theMemoryFileSystemKeepsWhatIsStored() throws Exception {
+        Path local = base.resolve("local.bin"), got = Files.createDirectories(base.resolve("got"));
+        FtpRig.writeRandom(local, 4_000_000, 51);
+        String auth = FtpRig.USER + ":" + FtpRig.PASS;
+        List<Executable> checks = new ArrayList<>();
+        try (FtpRig r = FtpRig.ready("128k", "--ftp-memfs", "8m", "--ftp-users", FtpRig.writeUsers(base.resolve("users")).toString())) {
+            String url = "ftp://" + r.sloop();
+            HostNet.Result mk = r.exec(60, "curl", "-sS", "--max-time", "50", "-u", auth, "-Q", "MKD /in", url + "/");
+            HostNet.Result up = r.exec(60, "curl", "-sSv", "--max-time", "50", "-u", auth, "-T", local.toString(), url + "/in/m.bin");
+            checks.add(() -> assertEquals(0, up.exitCode(), "curl upload into --ftp-memfs\n" + mk.output() + up.output()));
+            HostNet.Result d = r.exec(60, "curl", "-sS", "--max-time", "50", "-u", auth, "-o", got.resolve("c.bin").toString(), url + "/in/m.bin");
+            checks.add(() -> assertEquals(0, d.exitCode(), "curl download from --ftp-memfs\n" + d.output()));
+            checks.add(sameFile("curl upload then download through --ftp-memfs", local, got.resolve("c.bin")));
+            HostNet.Result l = r.exec(60, "lftp", "-u", FtpRig.USER + "," + FtpRig.PASS, "-e",
+                    "set net:max-retries 2; set net:timeout 20; mirror / " + got.resolve("m") + "; quit", r.sloop());
+            checks.add(() -> assertEquals(0, l.exitCode(), "lftp mirror of --ftp-memfs\n" + l.output()));
+            checks.add(sameFile("lftp mirror of --ftp-memfs", local, got.resolve("m/in/m.bin")));
+            String left = r.awaitConnectionsEnded(15_000);
+            checks.add(() -> assertEquals("", left, "connections Linux still holds"));
+            checks.addAll(r.stopAndCheckMemoryBack());
+            System.out.printf("interop: ftp --ftp-memfs 8m at --budget 128k, 4 MB stored and fetched twice; %s; %s%n", r.memoryFigures(), ftpLine(r));
+            AttackRig.check(checks);
+        }
+    }
+
+    /**
+     * {@code --ftp-read-only --ftp-no-anonymous}: anonymous is refused (530), the configured user
+     * logs in and reads, and every change is refused (RFC 959: 550 or 553 for STOR, 550 for DELE
+     * and MKD) with the tree unchanged.
+     */
+    @Test
+    void readOnlyWithoutAnonymousRefusesWhatItShould() throws Exception {
+        Path root = base.resolve("root");
+        FtpRig.writeTree(root, 2, 5, 3000, 52);
+        TreeMap<String, String> before = FtpRig.digests(root, null);
+        List<Executable> checks = new ArrayList<>();
+        try (FtpRig r = FtpRig.ready("128k", "--ftp-root", root.toString(), "--ftp-read-only", "--ftp-no-anonymous", "--ftp-users",
+                FtpRig.writeUsers(base.resolve("users")).toString())) {
+            String url = "ftp://" + r.sloop();
+            String auth = FtpRig.USER + ":" + FtpRig.PASS;
+            HostNet.Result anon = r.exec(60, "curl", "-sSv", "--max-time", "20", url + "/d00/");
+            checks.add(() -> assertTrue(anon.exitCode() != 0 && anon.output().contains("< 530"), "anonymous refused with 530\n" + anon.output()));
+            HostNet.Result get = r.exec(60, "curl", "-sS", "--max-time", "20", "-u", auth, "-o", base.resolve("g").toString(), url + "/d01/f002");
+            checks.add(sameFile("the user reads under --ftp-read-only", root.resolve("d01/f002"), base.resolve("g")));
+            HostNet.Result stor = r.exec(60, "curl", "-sSv", "--max-time", "20", "-u", auth, "-T", root.resolve("d01/f002").toString(), url + "/upload/x");
+            checks.add(() -> assertTrue(stor.exitCode() != 0 && (stor.output().contains("< 550") || stor.output().contains("< 553")),
+                    "STOR refused with 550 or 553\n" + stor.output()));
+            for (String q : List.of("DELE /d00/f000", "MKD /newdir", "RMD /d00", "RNFR /d00/f001")) {
+                HostNet.Result c = r.exec(60, "curl", "-sSv", "--max-time", "20", "-u", auth, "-Q", q, url + "/");
+                checks.add(() -> assertTrue(c.exitCode() != 0 && c.output().contains("< 550"), q + " refused with 550\n" + c.output()));
+            }
+            checks.add(() -> assertEquals(before, FtpRig.digests(root, null), "the tree is unchanged"));
+            String left = r.awaitConnectionsEnded(15_000);
+            checks.add(() -> assertEquals("", left, "connections Linux still holds"));
+            checks.addAll(r.stopAndCheckMemoryBack());
+            System.out.printf("interop: ftp --ftp-read-only --ftp-no-anonymous: %s%n", ftpLine(r));
+            AttackRig.check(checks);
+        }
+    }
+
     static String ftpLine(FtpRig r) {
         return r.serve.out().lines().filter(l -> l.strip().startsWith("ftp ")).map(String::strip).findFirst().orElse("(no ftp line in the summary)");
     }

@@ -61,16 +61,20 @@ class FtpHostileInteropTest {
      * 553 or 501); symlinks out of the root (550); PORT and EPRT to another address and to port
      * 25 (RFC 2577 3: refused, and nothing connects there); a data connection to a PASV port from
      * another address of the link (RFC 2577 4: it gets nothing); command lines of 5 kB, 100 kB and
-     * 1 MB without end (500); 10,000 PASV without ever connecting (each 227, then a listing works).
+     * 1 MB without end (500); 10,000 PASV without ever connecting (each 227 with a port of
+     * {@code --ftp-passive-ports}, then a listing works).
      */
     @Test
     void protocolAttacksAreRefusedCountedAndForgotten() throws Exception {
         List<Executable> checks = new ArrayList<>();
-        try (FtpRig r = FtpRig.ready(BUDGET, "--ftp-root", root.toString(), "--ftp-users", FtpRig.writeUsers(base.resolve("users")).toString())) {
+        try (FtpRig r = FtpRig.ready(BUDGET, "--ftp-root", root.toString(), "--ftp-users", FtpRig.writeUsers(base.resolve("users")).toString(),
+                "--ftp-passive-ports", "40000-40099")) {
             r.addSecondAddress();
             HostNet.Result h = r.python(120, "ftp_hostile.py", r.sloop(), FtpRig.USER, FtpRig.PASS, r.alt(), base.toString(), "echo",
                     "prelogin", "preloginflood:40", "traversal", "symlink", "bounce", "pasvthief", "longline", "pasvflood:10000");
             checks.addAll(scriptChecks(h, List.of("prelogin", "preloginflood", "traversal", "symlink", "bounce", "pasvthief", "longline", "pasvflood")));
+            checks.add(() -> assertTrue(figure(h, "lowest_port") >= 40000 && figure(h, "highest_port") <= 40099 && figure(h, "distinct_ports") > 50,
+                    "10,000 PASV replies drew their ports from --ftp-passive-ports 40000-40099, spread over it\n" + okLines(h)));
             checks.add(() -> assertEquals(List.of("secret"), FtpClientsInteropTest.names(base.resolve("outside")), "outside/ unchanged"));
             checks.add(() -> assertEquals("SLOOP-SECRET-OUTSIDE-THE-ROOT\n", Files.readString(base.resolve("outside/secret")), "outside/secret unchanged"));
             String left = r.awaitConnectionsEnded(15_000);

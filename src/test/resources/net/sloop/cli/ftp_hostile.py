@@ -502,7 +502,7 @@ def check_pasvflood(n):
     c.quit()
     if final != 226 or b'd00' not in data:
         return fail('pasvflood', 'NLST after %d PASV: %s/%s, %d bytes' % (n, pre, final, len(data)))
-    out('ok pasvflood n=%d seconds=%.2f distinct_ports=%d' % (n, dt, len(ports)))
+    out('ok pasvflood n=%d seconds=%.2f distinct_ports=%d lowest_port=%d highest_port=%d' % (n, dt, len(ports), min(ports), max(ports)))
 
 
 def check_bruteforce(n):
