@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a Sloop stack on a TUN (or TAP) device with the small services (echo 7, discard 9, daytime 13, chargen 19,"
-                + " over TCP and UDP) until SIGINT/SIGTERM or --duration, then prints its memory figures.",
+                + " over TCP and UDP), and FTP on port 21 with --ftp-root DIR or --ftp-memfs SIZE, until SIGINT/SIGTERM or --duration,"
+                + " then prints its memory figures.",
                 "With --netns the device is moved into that network namespace (created if missing, deleted on exit if Sloop created it)"
                         + " and the host side is configured there; nothing is configured in the current namespace. Needs root (CAP_NET_ADMIN)."},
         footer = {"", "Example:", "  ./sloop serve --netns sloop --tun sloop0 --addr 198.18.0.2/24 --host-addr 198.18.0.1/24 --budget 128k",

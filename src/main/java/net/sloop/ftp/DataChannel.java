@@ -212,6 +212,8 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         eof = false;
         bufOff = bufLen = 0;
         moved = 0;
+        progress();
+        server.want(deadline);
     }
 
     private void start(Kind k, String preliminary) throws FtpSession.Denied {
@@ -502,7 +504,15 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     /** Timeouts: nobody connected (425), a transfer stalled (426), a connection or listener left unused (closed). */
     void tick(long now) {
         if (deadline == TimerQueue.NONE || now < deadline) return;
-        if (kind == Kind.STATUS) return; // bounded by the control connection's own limits
+        if (kind == Kind.STATUS) { // a client that asks for a listing on the control connection and does not read it
+            stats.stallTimeouts++;
+            closeFiles(false);
+            kind = Kind.NONE;
+            started = false;
+            deadline = TimerQueue.NONE;
+            session.kill();
+            return;
+        }
         if (kind != Kind.NONE && !started) {
             stats.acceptTimeouts++;
             fail("425 No data connection within " + cfg.dataAcceptTimeoutNanos() / 1_000_000_000L + " s.");

@@ -31,7 +31,8 @@ import net.sloop.time.TimerQueue;
  * §4.2: "code text" or, multi-line, "code-text" ... "code text".
  *
  * <p>While a transfer runs, only ABOR, STAT, QUIT and NOOP are acted on (RFC 959 §4.1.3 and §5.4);
- * any other command waits, unread, until the transfer ends.
+ * any other command is held, and nothing after it is read, until the transfer ends (as vsftpd
+ * does): replies stay in order, and a client that sends ABOR sends it alone.
  */
 final class FtpSession implements TcpSocket.Listener {
     static final int INPUT_BYTES = 256;
@@ -139,7 +140,7 @@ final class FtpSession implements TcpSocket.Listener {
         server.released();
     }
 
-    /** The server is closing: reset everything at once. */
+    /** The server is closing, or the client stopped reading its control connection: reset everything at once. */
     void kill() {
         end(true);
     }
@@ -602,8 +603,9 @@ final class FtpSession implements TcpSocket.Listener {
         reply("250 Directory changed to " + quoted(p) + ".");
     }
 
+    /** CDUP at the root stays there, as Unix's "cd .." does; an explicit ".." above the root is still refused (FsPath). */
     private void cdup() throws FsException {
-        cwd = path("..");
+        if (!cwd.equals("/")) cwd = path("..");
         reply("200 Directory changed to " + quoted(cwd) + ".");
     }
 
@@ -852,6 +854,11 @@ final class FtpSession implements TcpSocket.Listener {
         }
     }
 
+    /**
+     * SIZE gives the stored size. In TYPE A the bytes sent can differ (RFC 3659 §4 asks for those);
+     * counting them would mean reading the whole file on the stack's thread, so, like vsftpd, the
+     * stored size is given.
+     */
     private void size(String arg) throws FsException, Denied {
         String p = path(arg);
         FsEntry e = fs.stat(p);

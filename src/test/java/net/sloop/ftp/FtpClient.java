@@ -52,10 +52,7 @@ final class FtpClient {
                 throw new AssertionError(e);
             }
             off += k;
-            if (off < b.length) {
-                final int[] o = {off};
-                n.runUntil(() -> false, Time.millis(10));
-            }
+            if (off < b.length) n.runUntil(() -> false, Time.millis(10)); // the send buffer is full: let it drain
         }
     }
 

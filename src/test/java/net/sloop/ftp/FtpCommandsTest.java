@@ -29,7 +29,7 @@ class FtpCommandsTest {
                 {"STRU F", "200"}, {"STRU R", "504"}, {"STRU Q", "501"}, {"ACCT x", "202"}, {"ALLO 100", "202"}, {"SITE HELP", "214"},
                 {"SITE CHMOD 777 x", "504"}, {"HELP", "214"}, {"HELP RETR", "214"}, {"OPTS UTF8 ON", "200"}, {"OPTS MLST type;size;", "200"},
                 {"OPTS FOO", "501"}, {"MKD d", "257"}, {"MKD d", "550"}, {"CWD d", "250"}, {"PWD", "257"}, {"CDUP", "200"}, {"XPWD", "257"},
-                {"CWD /nonexistent", "550"}, {"CWD file.txt", "550"}, {"CWD ../..", "550"}, {"RMD d", "250"}, {"RMD d", "550"},
+                {"CWD /nonexistent", "550"}, {"CWD file.txt", "550"}, {"CWD ../..", "550"}, {"CDUP", "200"}, {"CDUP", "200"}, {"RMD d", "250"}, {"RMD d", "550"},
                 {"RNFR nofile", "550"}, {"RNTO y", "503"}, {"DELE nofile", "550"}, {"SIZE nofile", "550"}, {"SIZE /", "550"},
                 {"SIZE file.txt", "213"}, {"MDTM file.txt", "213"}, {"MFMT 20200102030405 file.txt", "213"}, {"MFMT 2020 file.txt", "501"},
                 {"MLST file.txt", "250"}, {"MLST nofile", "550"}, {"STAT", "211"}, {"STAT file.txt", "213"}, {"STAT /", "213"},
