@@ -50,8 +50,8 @@ final class FtpRig implements AutoCloseable {
 
     private FtpRig(String budget, List<String> extra) throws IOException {
         int n = SEQ.incrementAndGet();
-        this.ns = "sloop-ftp-" + PID + "-" + n;
-        this.dev = "slf" + (PID % 1_000_000) + "x" + n;
+        this.ns = "sloop-ftpi-" + PID + "-" + n;
+        this.dev = "sfi" + (PID % 1_000_000) + "x" + n;
         this.net = "198.19." + (210 + n % 20) + ".";
         List<String> args = new ArrayList<>(List.of("--netns", ns, "--tun", dev, "--addr", net + "2/24", "--host-addr", net + "1/24", "--budget", budget));
         args.addAll(extra);
