@@ -74,10 +74,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "Capture the device's frames to this pcap file.")
     Path pcap;
 
-    @Option(names = "--offload", negatable = true,
-            description = "Virtio-net headers with checksum and TCP segmentation offload on the device (Linux hands over 64 KiB"
-                    + " segments); --no-offload for plain frames. Default: ${DEFAULT-VALUE}")
-    boolean offload = net.sloop.tun.TunLink.DEFAULT_OFFLOAD;
+    // Named by its negative form: picocli sets a negatable option to the opposite of its default when
+    // the primary name is given, so with a default of true the primary name must be the one that turns it off.
+    @Option(names = "--no-offload", negatable = true,
+            description = "Plain frames on the device, without virtio-net headers; --offload (the default) for checksum and TCP"
+                    + " segmentation offload both ways (Linux hands over 64 KiB segments, and takes them from Sloop on budgets of 1 MiB or more).")
+    boolean offload = true;
 
     @Option(names = "--ftp-root", paramLabel = "DIR", description = "Serve this host directory over FTP on port 21 (a jail: no path or link leaves it).")
     Path ftpRoot;

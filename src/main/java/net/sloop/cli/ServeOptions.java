@@ -145,7 +145,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
 
     /** The stack's configuration: the plan's guarantee, orphan limit and the orphan timeout. */
     StackConfig stackConfig() {
-        return plan.apply(baseConfig(), TimeUnit.SECONDS.toNanos(orphanTimeoutSeconds));
+        return plan.apply(baseConfig(), TimeUnit.SECONDS.toNanos(orphanTimeoutSeconds), offload);
     }
 
     private ServiceConfig.Builder serviceBuilder() {

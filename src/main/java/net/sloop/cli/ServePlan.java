@@ -67,22 +67,26 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
         return new ServePlan(s, g, o, fit);
     }
 
-    /** Budgets from which serve gives its connections {@link #LARGE_BUFFER} buffers instead of the stack's defaults. */
+    /** Budgets from which serve sends TCP segments of up to 64 KiB for the device to cut (with offload). */
     static final long LARGE_BUDGET = 1 << 20;
-    /** Send and receive buffers of serve's connections on a budget of at least {@link #LARGE_BUDGET}: maxima, earned by use. */
-    static final int LARGE_BUFFER = 256 * 1024;
 
     /**
      * The stack's configuration with this plan's orphan limit and timeout, and one connection kept
-     * beyond the services'. On a budget of 1 MiB or more, connections may grow their windows and
-     * send queues to 256 KiB (the stack's default is 16 KiB): maxima a connection reaches only by
-     * filling its window, within its fair share, never into promised room.
+     * beyond the services'. Buffers are the stack's defaults: they start at 16 KiB and autotune up
+     * to 4 MiB as a connection's use earns it, within its fair share and never into promised room,
+     * so the same settings serve a 128 KiB device safely and a 64 MiB one fast. With the device's
+     * offloads and a budget of 1 MiB or more, it also sends TCP segments of up to 64 KiB for the
+     * kernel to cut (TSO): a transmit frame of 64 KiB instead of 1.5 KiB, set aside from the budget.
      */
-    StackConfig apply(StackConfig base, long orphanTimeoutNanos) {
-        TcpConfig.Builder t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos);
-        if (base.budgetBytes() >= LARGE_BUDGET) t.sendBuffer(LARGE_BUFFER).receiveBuffer(LARGE_BUFFER);
-        return base.toBuilder().tcp(t.build()).build();
+    StackConfig apply(StackConfig base, long orphanTimeoutNanos, boolean offload) {
+        TcpConfig t = base.tcp().toBuilder().guaranteedConnections(1).maxOrphans(orphans).orphanTimeoutNanos(orphanTimeoutNanos).build();
+        StackConfig.Builder b = base.toBuilder().tcp(t);
+        if (offload && base.budgetBytes() >= LARGE_BUDGET) b.segmentOffload(LARGE_SEGMENT);
+        return b.build();
     }
+
+    /** The largest TCP packet serve sends for the device to segment, on a budget of at least {@link #LARGE_BUDGET} with offload. */
+    static final int LARGE_SEGMENT = 65535;
 
     /** The services' configuration with this plan's slots and guarantee. */
     ServiceConfig services(ServiceConfig.Builder b) {

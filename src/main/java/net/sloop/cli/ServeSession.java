@@ -195,7 +195,12 @@ final class ServeSession {
         if (ftp != null) out.print(ftp.report());
         out.println("  device " + device.name() + ": " + device.received() + " frames received, " + device.transmitted() + " sent, "
                 + device.transmitDropped() + " not sent, " + device.readErrors() + " read errors");
-        if (pcap != null) out.println("  capture: " + pcap.frames() + " frames written to " + o.pcap());
+        if (pcap != null) {
+            out.println("  capture: " + pcap.frames() + " frames written to " + o.pcap() + (o.offload()
+                    ? " (with offload, as the device carries them: TCP segments of up to 64 KiB, and TCP/UDP checksums"
+                            + " left for the kernel, which tcpdump shows as incorrect; --no-offload captures wire-sized frames)"
+                    : ""));
+        }
         out.println("  at shutdown, with " + usedBeforeDrain + " bytes in use, the stack discarded " + connections + " connections, "
                 + timeWait + " TIME_WAIT records and " + udpSockets + " UDP sockets");
         out.flush();

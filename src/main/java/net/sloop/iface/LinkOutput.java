@@ -18,6 +18,13 @@ public interface LinkOutput {
      */
     boolean linkOutput(long now, NetIf nif, int nextHop, int ipLength);
 
+    /**
+     * Sends the IP packet of {@code ipLength} bytes in the transmit frame, a TCP packet longer
+     * than the MTU, for {@code nif}'s link to cut into segments of {@code segmentSize} payload
+     * bytes ({@link NetIf#segmentOffload}).
+     */
+    boolean linkOutputSegmented(long now, NetIf nif, int ipLength, int segmentSize);
+
     /** Hands the first {@code length} bytes of the transmit frame, as they are, to {@code nif}'s link. */
     boolean transmit(long now, NetIf nif, int length);
 

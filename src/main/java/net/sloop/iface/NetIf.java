@@ -18,6 +18,7 @@ public final class NetIf {
     private final boolean checksumOffload;
     private final boolean receiveOffload;
     private final boolean transmitChecksumPartial;
+    private int segmentOffload;
     private final int maxFrameIn;
     private boolean frameChecksumTrusted;
 
@@ -98,6 +99,22 @@ public final class NetIf {
      */
     public boolean receiveOffload() {
         return receiveOffload;
+    }
+
+    /**
+     * The largest TCP packet (IP length) sent whole for the link to segment (TSO): the link's
+     * {@link Link#segmentOffload}, within what the stack's transmit frame holds; 0 if none. Only IP
+     * links (TUN) for now: on Ethernet a packet may wait for ARP in a queue that holds frames of
+     * at most the MTU.
+     */
+    public int segmentOffload() {
+        return segmentOffload;
+    }
+
+    /** Called once by the stack when the interface is added: what its transmit frame allows (see {@link #segmentOffload}). */
+    public void limitSegmentOffload(int stackBytes) {
+        int link = transmitChecksumPartial && !ethernet() ? this.link.segmentOffload() : 0;
+        this.segmentOffload = Math.min(link, stackBytes) > mtu ? Math.min(link, stackBytes) : 0;
     }
 
     /** The longest frame accepted from the link: MTU plus link header, or 65,535 plus link header with {@link #receiveOffload}. */

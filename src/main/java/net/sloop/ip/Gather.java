@@ -31,6 +31,7 @@ public final class Gather {
     private int csumAt = -1;
     private long csumSeed;
     private boolean csumZeroAsOnes;
+    private int segmentSize;
 
     public Gather(Budget budget) {
         this.budget = budget;
@@ -46,6 +47,7 @@ public final class Gather {
         this.bodyLen = bodyLen;
         this.bodyChain = -1;
         this.csumAt = -1;
+        this.segmentSize = 0;
         return this;
     }
 
@@ -59,6 +61,7 @@ public final class Gather {
         this.bodyFrom = from;
         this.bodyLen = len;
         this.csumAt = -1;
+        this.segmentSize = 0;
         return this;
     }
 
@@ -74,6 +77,21 @@ public final class Gather {
         this.csumSeed = seed;
         this.csumZeroAsOnes = zeroAsOnes;
         return this;
+    }
+
+    /**
+     * Marks a TCP message longer than one segment, to be sent whole on a link with segmentation
+     * offload and cut there into {@code bytes} of payload each ({@link Ipv4#send}). Call after
+     * {@link #set} or {@link #setChain}, which clear it.
+     */
+    public Gather segmentSize(int bytes) {
+        this.segmentSize = bytes;
+        return this;
+    }
+
+    /** Payload bytes per segment of a message to be segmented by the link, or 0. */
+    public int segmentSize() {
+        return segmentSize;
     }
 
     /** Offset in the header of a checksum left to the IP layer, or -1 if there is none. */

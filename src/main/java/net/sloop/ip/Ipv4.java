@@ -149,6 +149,9 @@ public final class Ipv4 {
         if (src == 0) src = nif.address();
         int length = g.length();
         int room = nif.mtu() - HEADER;
+        // A TCP message of several segments goes whole to a link that cuts it itself (TSO).
+        boolean segmented = g.segmentSize() > 0 && length > room && HEADER + length <= nif.segmentOffload();
+        if (segmented) room = length;
         if (length > 65535 - HEADER || (length > room && dontFragment)) {
             stats.drop(DropReason.IP_TOO_BIG);
             return false;
@@ -179,7 +182,7 @@ public final class Ipv4 {
             boolean more = pos + n < length;
             // An IP link that keeps frames in its own memory takes the packet written there in
             // place (Link.reserveTransmit); otherwise it is built in the transmit frame.
-            long at = nif.ethernet() ? -1 : link.reserveTransmit(HEADER + n);
+            long at = nif.ethernet() || segmented ? -1 : link.reserveTransmit(HEADER + n);
             MemorySegment fmem = at >= 0 ? link.transmitMemory() : mem;
             long f = at >= 0 ? at : frame;
             out.wrap(fmem, f, HEADER + n);
@@ -200,7 +203,9 @@ public final class Ipv4 {
             else if (fill) Gather.putField(fmem, f + HEADER + csumAt, g.checksumValue(Checksum.add(0, fmem, f + HEADER, n)));
             stats.sent(Proto.IPV4);
             if (more || pos > 0) stats.sent(Proto.FRAG);
-            ok &= at >= 0 ? output.commitTransmit(now, nif, at, HEADER + n) : output.linkOutput(now, nif, nextHop, HEADER + n);
+            ok &= at >= 0 ? output.commitTransmit(now, nif, at, HEADER + n)
+                    : segmented ? output.linkOutputSegmented(now, nif, HEADER + n, g.segmentSize())
+                    : output.linkOutput(now, nif, nextHop, HEADER + n);
         }
         return ok;
     }

@@ -118,6 +118,27 @@ public interface Link extends AutoCloseable {
         return false;
     }
 
+    /**
+     * TCP segmentation offload (TSO): the largest IPv4 packet carrying TCP that this link takes
+     * whole and cuts into segments of a given payload size itself (with {@link
+     * #transmitSegmented}); 0 (the default) if it does not. Implies {@link #transmitChecksumPartial}.
+     * Read once when the link is attached.
+     */
+    default int segmentOffload() {
+        return 0;
+    }
+
+    /**
+     * Sends the IPv4 packet carrying TCP in {@code frame} (link header first), longer than the MTU,
+     * for the link to cut into segments of {@code segmentSize} payload bytes, each with the TCP
+     * header and options of the original, sequence numbers advanced, PSH and FIN on the last only
+     * (Linux's tcp_gso_segment). Its TCP checksum field holds the pseudo-header sum of the whole
+     * packet (as {@link #transmitChecksumPartial}). Only for links with {@link #segmentOffload}.
+     */
+    default boolean transmitSegmented(long now, MemorySegment frame, long off, int len, int segmentSize) {
+        throw new UnsupportedOperationException(name() + " has no segmentation offload");
+    }
+
     /** A short name for figures and captures ("sim0", "tun0", "lo"). */
     String name();
 

@@ -68,9 +68,12 @@ abstract class TcpService implements TcpListener.Listener {
             throw e;
         }
         this.listener = l;
-        int send = cfg.sendBuffer() > 0 ? cfg.sendBuffer() : stack.config().tcp().sendBuffer();
-        int receive = cfg.receiveBuffer() > 0 ? cfg.receiveBuffer() : stack.config().tcp().receiveBuffer();
-        l.setBuffers(send, receive);
+        if (cfg.sendBuffer() > 0 || cfg.receiveBuffer() > 0) {
+            // Fixed buffers asked for; otherwise the stack's (autotuned by default).
+            int send = cfg.sendBuffer() > 0 ? cfg.sendBuffer() : stack.config().tcp().sendBuffer();
+            int receive = cfg.receiveBuffer() > 0 ? cfg.receiveBuffer() : stack.config().tcp().receiveBuffer();
+            l.setBuffers(send, receive);
+        }
         l.setListener(this);
     }
 

@@ -77,7 +77,7 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
         // The transmit frame: one contiguous frame, set aside for good, so that sending a reply or
         // an ACK never needs memory the budget may not have. Frames are built in it and handed
         // to the link, which copies them before returning.
-        int frameBytes = config.maxMtu() + 14;
+        int frameBytes = Math.max(config.maxMtu(), config.segmentOffloadBytes()) + 14;
         int txBlocks = (frameBytes + config.blockSize() - 1) / config.blockSize();
         int txFirstBlock = budget.allocRun(txBlocks, Category.TX, txOwner);
         if (txFirstBlock < 0) {
@@ -115,6 +115,7 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
         open();
         if (interfaces.size() == MAX_INTERFACES) throw new IllegalStateException("at most " + MAX_INTERFACES + " interfaces");
         NetIf nif = new NetIf(interfaces.size(), link, Math.min(link.mtu(), config.maxMtu()), address, prefixLength);
+        nif.limitSegmentOffload(config.segmentOffloadBytes());
         interfaces.add(nif);
         routes.add(address, prefixLength, 0, nif);
         link.attach(new FrameReceiver() {
@@ -235,6 +236,16 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
     public boolean linkOutput(long now, NetIf nif, int nextHop, int ipLength) {
         if (nif.ethernet()) return ethernet.output(now, nif, nextHop, ipLength);
         return transmit(now, nif, ipLength);
+    }
+
+    @Override
+    public boolean linkOutputSegmented(long now, NetIf nif, int ipLength, int segmentSize) {
+        stats.sent(Proto.LINK);
+        if (!nif.link().transmitSegmented(now, budget.memory(), txFrame, ipLength, segmentSize)) {
+            stats.drop(DropReason.LINK_TX_FAILED);
+            return false;
+        }
+        return true;
     }
 
     /** Hands the first {@code length} bytes of the transmit frame to the link. */

@@ -30,6 +30,11 @@ import net.sloop.time.Time;
  * @param applicationTimers timer slots set aside for applications on the stack's thread (for example the idle
  *        timer of {@code net.sloop.service.Services}), taken with {@link Stack#reserveTimer()}; each is one slot
  *        fewer for TCP connections (default 0)
+ * @param segmentOffloadBytes TCP segmentation offload: the largest IP packet carrying TCP that the stack hands
+ *        whole to a link that cuts it into MSS-sized segments itself ({@code net.sloop.link.Link#segmentOffload},
+ *        a TUN device with virtio-net headers), so that one pass through the stack and one write send up to
+ *        44 segments. It sizes the transmit frame (set aside at start-up, charged as TX): 0 (the default)
+ *        never, else {@code maxMtu}..65535
  */
 public record StackConfig(
         long budgetBytes,
@@ -50,7 +55,8 @@ public record StackConfig(
         int ttl,
         int icmpErrorsPerSecond,
         TcpConfig tcp,
-        int applicationTimers) {
+        int applicationTimers,
+        int segmentOffloadBytes) {
 
     /** 128 KiB in 512-byte blocks, MTU 1500, with a receive reserve of one full frame. */
     public static StackConfig defaults() {
@@ -82,6 +88,7 @@ public record StackConfig(
         b.icmpErrorsPerSecond = icmpErrorsPerSecond;
         b.tcp = tcp;
         b.applicationTimers = applicationTimers;
+        b.segmentOffloadBytes = segmentOffloadBytes;
         return b;
     }
 
@@ -91,6 +98,7 @@ public record StackConfig(
         private int blockSize = 512;
         private int rxReserveBlocks = -1; // derived: one largest frame
         private int maxMtu = 1500;
+        private int segmentOffloadBytes = 0;
         private int arpEntries = 8;
         private int arpQueuePerEntry = 3;
         private long arpReachableNanos = Time.seconds(300);
@@ -125,6 +133,7 @@ public record StackConfig(
         public Builder ttl(int t) { ttl = t; return this; }
         public Builder icmpErrorsPerSecond(int n) { icmpErrorsPerSecond = n; return this; }
         public Builder tcp(TcpConfig t) { tcp = t; return this; }
+        public Builder segmentOffload(int bytes) { segmentOffloadBytes = bytes; return this; }
 
         public StackConfig build() {
             int reserve = rxReserveBlocks >= 0 ? rxReserveBlocks
@@ -132,7 +141,7 @@ public record StackConfig(
             int reass = reassemblyMaxBytes >= 0 ? reassemblyMaxBytes : (int) Math.min(Integer.MAX_VALUE, budgetBytes / 4);
             return new StackConfig(budgetBytes, blockSize, reserve, maxMtu, arpEntries, arpQueuePerEntry,
                     arpReachableNanos, arpRetryNanos, arpRetries, reassemblySlots, reass, reassemblyTimeoutNanos,
-                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond, tcp, applicationTimers).validate();
+                    udpQueueDatagrams, udpQueueBytes, timerCapacity, ttl, icmpErrorsPerSecond, tcp, applicationTimers, segmentOffloadBytes).validate();
         }
     }
 
@@ -184,6 +193,8 @@ public record StackConfig(
         require(tcp != null, "tcp settings missing");
         require(ttl >= 1 && ttl <= 255, "ttl " + ttl + " must be 1..255");
         require(icmpErrorsPerSecond >= 0, "icmpErrorsPerSecond must not be negative");
+        require(segmentOffloadBytes == 0 || (segmentOffloadBytes >= maxMtu && segmentOffloadBytes <= 65535),
+                "segmentOffloadBytes " + segmentOffloadBytes + " must be 0 (none) or maxMtu (" + maxMtu + ")..65535");
         return this;
     }
 

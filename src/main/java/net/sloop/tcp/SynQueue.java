@@ -144,7 +144,7 @@ public final class SynQueue extends Timer {
     /** Sends (or resends) the SYN-ACK of entry {@code e} and schedules the next retransmission. */
     void resend(long now, int e) {
         TcpListener l = listener[e];
-        int ws = peerWs[e] >= 0 ? TcpOutput.scaleFor(l.receiveBuffer) : -1;
+        int ws = peerWs[e] >= 0 ? TcpOutput.scaleFor(l.receiveMax) : -1; // as TcpHandshake will: for the most the buffer may grow to
         boolean ts = (flags[e] & FLAG_TS) != 0;
         int window = tcp.synWindow(l.receiveBuffer); // what the guaranteed minimum backs
         tcp.output.control(now, laddr[e], ports[e] >>> 16, raddr[e], ports[e] & 0xFFFF, iss[e], irs[e] + 1,

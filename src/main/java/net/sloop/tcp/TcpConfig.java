@@ -7,10 +7,15 @@ import static net.sloop.time.Time.seconds;
  * TCP's knobs, part of the stack's configuration. Each says what it costs or bounds. Times are
  * nanoseconds. Build with {@link #builder()}; {@link Builder#build()} validates.
  *
- * @param sendBuffer default bytes a socket may hold written but unacknowledged (blocks, whole); a maximum, taken
- *     only as the application writes and within the connection's fair share of the budget (16 KiB)
- * @param receiveBuffer default bytes a socket may hold received but unread; bounds its advertised window, which
- *     starts at the guaranteed minimum and grows towards this as the peer fills it, within the fair share (16 KiB)
+ * @param sendBuffer bytes a socket may hold written but unacknowledged (blocks, whole) when it starts; taken only as
+ *     the application writes and within the connection's fair share of the budget (16 KiB). With autotuning
+ *     ({@code sendBufferMax} above it) the limit then follows the congestion window: twice it, as Linux's
+ *     tcp_sndbuf_expand, up to {@code sendBufferMax}
+ * @param receiveBuffer bytes a socket may hold received but unread when it starts; bounds its advertised window,
+ *     which starts at the guaranteed minimum and grows towards this as the peer fills it, within the fair share (16
+ *     KiB). With autotuning ({@code receiveBufferMax} above it) the bound itself grows, as Linux's dynamic
+ *     right-sizing does: when the application reads more than half of it in one round trip, to twice what it
+ *     read, up to {@code receiveBufferMax}
  * @param synQueue half-open connections held at once, for all listeners (compact entries, charged at start-up)
  * @param synCookies answer SYNs with RFC 4987 cookies when the SYN queue is full (else evict the oldest entry)
  * @param acceptBacklog default connections a listener holds established but not yet accepted
@@ -49,6 +54,11 @@ import static net.sloop.time.Time.seconds;
  * @param maxSegment largest segment offered and sent, before the interface MTU limits it
  * @param secret key for initial sequence numbers, SYN cookies and table hashing (RFC 6528); 0 draws one from
  *     SecureRandom. Fix it only to replay a simulation exactly: a known key makes sequence numbers guessable.
+ * @param sendBufferMax the most a send buffer grows to by autotuning (4 MiB); equal to {@code sendBuffer}: fixed.
+ *     Memory is still taken only as the application writes, and within the fair share under pressure
+ * @param receiveBufferMax the most a receive buffer grows to by autotuning (4 MiB); equal to {@code receiveBuffer}:
+ *     fixed. The window offered still grows only as the peer fills it, backed by committed blocks, within the fair
+ *     share; the window scale offered is chosen for this maximum
  */
 public record TcpConfig(
         int sendBuffer,
@@ -82,7 +92,22 @@ public record TcpConfig(
         boolean timestamps,
         boolean sack,
         int maxSegment,
-        long secret) {
+        long secret,
+        int sendBufferMax,
+        int receiveBufferMax) {
+
+    /** The default most a buffer grows to by autotuning, each way: 4 MiB (Linux's tcp_wmem maximum). */
+    public static final int AUTOTUNE_MAX = 4 << 20;
+
+    /** True if the send buffer is autotuned ({@code sendBufferMax} above {@code sendBuffer}). */
+    public boolean sendAutotuned() {
+        return sendBufferMax > sendBuffer;
+    }
+
+    /** True if the receive buffer is autotuned ({@code receiveBufferMax} above {@code receiveBuffer}). */
+    public boolean receiveAutotuned() {
+        return receiveBufferMax > receiveBuffer;
+    }
 
     public static TcpConfig defaults() {
         return builder().build();
@@ -126,6 +151,8 @@ public record TcpConfig(
         b.sack = sack;
         b.maxSegment = maxSegment;
         b.secret = secret;
+        b.sendBufferMax = sendBufferMax;
+        b.receiveBufferMax = receiveBufferMax;
         return b;
     }
 
@@ -133,6 +160,8 @@ public record TcpConfig(
     public static final class Builder {
         private int sendBuffer = 16 * 1024;
         private int receiveBuffer = 16 * 1024;
+        private int sendBufferMax = AUTOTUNE_MAX;
+        private int receiveBufferMax = AUTOTUNE_MAX;
         private int synQueue = 16;
         private boolean synCookies = true;
         private int acceptBacklog = 16;
@@ -164,8 +193,14 @@ public record TcpConfig(
         private int maxSegment = 65495;
         private long secret;
 
-        public Builder sendBuffer(int v) { sendBuffer = v; return this; }
-        public Builder receiveBuffer(int v) { receiveBuffer = v; return this; }
+        /** A fixed send buffer of {@code v} bytes (no autotuning). */
+        public Builder sendBuffer(int v) { sendBuffer = v; sendBufferMax = v; return this; }
+        /** A fixed receive buffer of {@code v} bytes (no autotuning). */
+        public Builder receiveBuffer(int v) { receiveBuffer = v; receiveBufferMax = v; return this; }
+        /** A send buffer that starts at {@code start} bytes and grows with the congestion window up to {@code max}. */
+        public Builder sendBufferAutotuned(int start, int max) { sendBuffer = start; sendBufferMax = max; return this; }
+        /** A receive buffer that starts at {@code start} bytes and grows with what the application reads per round trip, up to {@code max}. */
+        public Builder receiveBufferAutotuned(int start, int max) { receiveBuffer = start; receiveBufferMax = max; return this; }
         public Builder synQueue(int v) { synQueue = v; return this; }
         public Builder synCookies(boolean v) { synCookies = v; return this; }
         public Builder acceptBacklog(int v) { acceptBacklog = v; return this; }
@@ -200,6 +235,8 @@ public record TcpConfig(
         public TcpConfig build() {
             need(sendBuffer >= 1 && sendBuffer <= (1 << 30), "tcp sendBuffer " + sendBuffer + " must be 1..2^30 bytes");
             need(receiveBuffer >= 1 && receiveBuffer <= (1 << 30), "tcp receiveBuffer " + receiveBuffer + " must be 1..2^30 bytes");
+            need(sendBufferMax >= sendBuffer && sendBufferMax <= (1 << 30), "tcp sendBufferMax " + sendBufferMax + " must be sendBuffer.." + (1 << 30) + " bytes");
+            need(receiveBufferMax >= receiveBuffer && receiveBufferMax <= (1 << 30), "tcp receiveBufferMax " + receiveBufferMax + " must be receiveBuffer.." + (1 << 30) + " bytes");
             need(synQueue >= 1, "tcp synQueue must be at least 1");
             need(acceptBacklog >= 1, "tcp acceptBacklog must be at least 1");
             need(timeWaitRecords >= 0, "tcp timeWaitRecords must be >= 0 (0: no TIME_WAIT state is kept)");
@@ -224,7 +261,7 @@ public record TcpConfig(
             return new TcpConfig(sendBuffer, receiveBuffer, synQueue, synCookies, acceptBacklog, timeWaitRecords, timeWaitNanos,
                     initialRtoNanos, minRtoNanos, maxRtoNanos, maxRetransmits, synRetries, delayedAckNanos, keepIdleNanos,
                     keepIntervalNanos, keepCount, finWait2Nanos, guaranteedBytes, guaranteedConnections, maxOrphans, orphanTimeoutNanos, outOfOrderBlocks, pressurePercent, sackScoreboards, sackRanges,
-                    initialWindowSegments, congestionControl, windowScaling, timestamps, sack, maxSegment, secret);
+                    initialWindowSegments, congestionControl, windowScaling, timestamps, sack, maxSegment, secret, sendBufferMax, receiveBufferMax);
         }
 
         private static void need(boolean ok, String message) {

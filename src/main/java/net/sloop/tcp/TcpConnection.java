@@ -104,16 +104,21 @@ public final class TcpConnection extends Timer {
     int iss, sndUna, sndNxt, sndMax, sndWnd, sndWl1, sndWl2, maxSndWnd;
     byte sndWscale, rcvWscale; // RFC 7323 shift counts, at most 14
     int smss; // bytes of data per segment we send (peer's MSS, our MTU, minus options)
+    int sendBurst; // bytes of data one segment we build may carry: smss, or a multiple on a TSO link (TcpOutput.setSendMss)
     int peerMss;
     int bufSeq; // sequence number of the first byte in sendBuf; see sendEnd()
     long lastSent;
     final StreamBuffer sendBuf = new StreamBuffer();
     int sendLimit;
+    int sendMax; // autotuning's ceiling for sendLimit (equal: fixed)
     int sendCommit;
 
     // Receive sequence space.
     int irs, rcvNxt, rcvAdv; // rcvAdv: right edge of the window advertised (never moves left)
     int rcvLimit;
+    int rcvMax; // autotuning's ceiling for rcvLimit (equal: fixed)
+    int rcvCopied; // bytes the application read since rcvSpaceAt (dynamic right-sizing)
+    long rcvSpaceAt;
     int rcvCommit;
     /**
      * The window this connection has earned, in bytes: the guaranteed minimum at first, doubled
@@ -177,7 +182,9 @@ public final class TcpConnection extends Timer {
         this.cc = "cubic".equals(cfg.congestionControl()) ? new Cubic(cfg.initialWindowSegments(), false, true)
                 : new NewReno(cfg.initialWindowSegments(), false);
         this.sendLimit = cfg.sendBuffer();
+        this.sendMax = cfg.sendBufferMax();
         this.rcvLimit = cfg.receiveBuffer();
+        this.rcvMax = cfg.receiveBufferMax();
         this.keepIdleNanos = cfg.keepIdleNanos();
         this.keepIntervalNanos = cfg.keepIntervalNanos();
         this.keepCount = cfg.keepCount();
@@ -217,6 +224,12 @@ public final class TcpConnection extends Timer {
      * limit. (Memory itself is checked on write.)
      */
     int sendSpace() {
+        if (sendLimit < sendMax) {
+            // Send-buffer autotuning, as Linux's tcp_sndbuf_expand: room for twice the congestion
+            // window, so that the application can refill what one round trip acknowledges.
+            long want = 2L * cc.cwnd();
+            if (want > sendLimit) sendLimit = (int) Math.min(sendMax, want);
+        }
         Budget m = tcp.budget();
         int bs = m.blockSize();
         int held = sendBuf.span(m); // from the head block's start to the last byte
@@ -325,6 +338,35 @@ public final class TcpConnection extends Timer {
             rcvGrant = (int) Math.min(rcvLimit, 2L * rcvGrant);
             rcvFilled = 0;
         }
+    }
+
+    /**
+     * Dynamic right-sizing, as Linux's tcp_rcv_space_adjust: the application read {@code n} more
+     * bytes at {@code now}. Once a round trip (the smoothed RTT, at least 100 µs) has passed
+     * since the last measure, if the application read more than half the receive buffer in it,
+     * the buffer grows to twice what it read (up to {@link #rcvMax}): a reader that keeps up with
+     * a sender limited by our window gets a window that doubles per round trip, one that reads
+     * slowly keeps the buffer it has. The window itself still grows only as the peer fills it
+     * ({@link #filled}), backed by committed blocks within the fair share.
+     */
+    void copied(int n, long now) {
+        if (rcvLimit >= rcvMax) return;
+        rcvCopied += n;
+        long round = Math.max(rtt.srtt(), 100_000L);
+        if (now - rcvSpaceAt < round) return;
+        if (rcvCopied > rcvLimit / 2) rcvLimit = (int) Math.min(rcvMax, Math.max(rcvLimit, 2L * rcvCopied));
+        rcvCopied = 0;
+        rcvSpaceAt = now;
+    }
+
+    /** Fixes the send buffer at {@code bytes} (no autotuning), as Linux's SO_SNDBUF locks it. */
+    void fixSendBuffer(int bytes) {
+        sendLimit = sendMax = bytes;
+    }
+
+    /** Fixes the receive buffer at {@code bytes} (no autotuning), as Linux's SO_RCVBUF locks it. */
+    void fixReceiveBuffer(int bytes) {
+        rcvLimit = rcvMax = bytes;
     }
 
     // ------------------------------------------------------------------ timer

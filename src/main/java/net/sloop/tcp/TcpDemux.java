@@ -178,7 +178,7 @@ final class TcpDemux {
             int pathMss = Math.max(mtu, MIN_PMTU) - 40;
             if (pathMss >= Math.min(c.peerMss, tcp.output.ourMss(c.raddr))) return; // only a decrease counts
             c.peerMss = pathMss;
-            TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+            tcp.output.setSendMss(c);
             c.cc.setMss(c.smss);
             tcp.counters.pmtuUpdates++;
             // Resend what was too big at once, but at most once per RTO (a round trip, bounded

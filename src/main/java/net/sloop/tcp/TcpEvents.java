@@ -20,8 +20,8 @@ package net.sloop.tcp;
  * <p>Output follows the application (smoltcp's egress follows its poll): the ACK of a segment
  * whose connection has events waiting is sent after they are delivered ({@link #output}), and
  * what a handler's writes and FIN would send goes once it returns ({@link #applicationOutput}),
- * so a reply and the ACK leave together. (A window opened by a read is offered at once, as
- * before: its commitment comes before the blocks the handler's next write may take.)
+ * so a reply and the ACK leave together. A window opened by a handler's reads is offered the same
+ * way: one update when the handler returns, however many reads it made.
  */
 final class TcpEvents {
     private final Tcp tcp;

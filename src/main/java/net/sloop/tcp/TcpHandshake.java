@@ -143,7 +143,9 @@ final class TcpHandshake {
         c.raddr = seg.src();
         c.rport = seg.srcPort();
         c.rcvLimit = l.receiveBuffer;
+        c.rcvMax = l.receiveMax;
         c.sendLimit = l.sendBuffer;
+        c.sendMax = l.sendMax;
         c.set(TcpConnection.F_PASSIVE);
         c.iss = iss;
         c.recover = iss; // RFC 6582 §3.2 step 1 (left at 0, half of all ISNs could never enter fast recovery)
@@ -157,7 +159,7 @@ final class TcpHandshake {
         if (peerWs >= 0) {
             c.set(F_WSCALE);
             c.sndWscale = (byte) Math.min(peerWs, TcpOptions.MAX_WINDOW_SCALE);
-            c.rcvWscale = TcpOutput.scaleFor(c.rcvLimit);
+            c.rcvWscale = TcpOutput.scaleFor(c.rcvMax); // for the most autotuning may grow the buffer to
         }
         if (sackOk) c.set(F_SACK);
         if (ts) {
@@ -166,7 +168,7 @@ final class TcpHandshake {
             c.tsRecentAt = now;
             c.tsOffset = tcp.tsOffset(c.laddr, c.lport, c.raddr, c.rport);
         }
-        TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+        tcp.output.setSendMss(c);
         c.cc.init(now, c.smss);
         c.sndWnd = seg.window() << c.sndWscale;
         c.maxSndWnd = c.sndWnd;
@@ -223,7 +225,7 @@ final class TcpHandshake {
             c.tsRecent = seg.tsVal();
             c.tsRecentAt = now;
         }
-        TcpOutput.setSendMss(c, tcp.output.ourMss(c.raddr));
+        tcp.output.setSendMss(c);
         c.cc.init(now, c.smss);
         c.lastReceived = now;
         if (ackOk) {

@@ -26,8 +26,8 @@ public final class TcpListener implements AutoCloseable {
     final int address;
     final int port;
     final int backlog;
-    int receiveBuffer;
-    int sendBuffer;
+    int receiveBuffer, receiveMax;
+    int sendBuffer, sendMax;
     TcpListener next;
     private TcpConnection head, tail;
     int queued;
@@ -48,7 +48,9 @@ public final class TcpListener implements AutoCloseable {
         this.port = port;
         this.backlog = backlog;
         this.receiveBuffer = tcp.cfg.receiveBuffer();
+        this.receiveMax = tcp.cfg.receiveBufferMax();
         this.sendBuffer = tcp.cfg.sendBuffer();
+        this.sendMax = tcp.cfg.sendBufferMax();
     }
 
     public int port() {
@@ -73,12 +75,15 @@ public final class TcpListener implements AutoCloseable {
         this.listener = l;
     }
 
-    /** Buffer sizes for connections accepted from now on (the receive buffer decides the window scale offered). */
+    /**
+     * Fixed buffer sizes (no autotuning) for connections accepted from now on (the receive buffer
+     * decides the window scale offered).
+     */
     public void setBuffers(int sendBytes, int receiveBytes) {
         open();
         if (sendBytes < 1 || receiveBytes < 1) throw new IllegalArgumentException("buffer sizes must be positive");
-        this.sendBuffer = sendBytes;
-        this.receiveBuffer = receiveBytes;
+        this.sendBuffer = this.sendMax = sendBytes;
+        this.receiveBuffer = this.receiveMax = receiveBytes;
     }
 
     /**

@@ -64,6 +64,23 @@ final class TcpOutput {
         int mss = Math.max(MIN_MSS, Math.min(c.peerMss, ourMss));
         if (c.has(TcpConnection.F_TS)) mss -= 12;
         c.smss = mss;
+        c.sendBurst = mss;
+    }
+
+    /**
+     * Sets the send MSS for the connection's route ({@link #setSendMss(TcpConnection, int)}), and
+     * how much data one segment we build may carry: one MSS, or, on a link that segments TCP
+     * itself (TSO, {@link NetIf#segmentOffload}), as many whole MSS as fit in its largest packet
+     * with the largest IP and TCP headers. Such a segment is one unit only to the link: sequence
+     * space, windows, the congestion window and retransmission all count bytes, and what is
+     * resent is resent one MSS at a time.
+     */
+    void setSendMss(TcpConnection c) {
+        int r = tcp.stack.routes().lookup(c.raddr);
+        NetIf nif = r >= 0 ? tcp.stack.routes().via(r) : tcp.stack.interfaceFor(0);
+        setSendMss(c, ourMss(c.raddr));
+        int tso = nif == null ? 0 : nif.segmentOffload();
+        if (tso > 0) c.sendBurst = Math.max(1, (tso - 60 - 60) / c.smss) * c.smss;
     }
 
     // ------------------------------------------------------------------ the window
@@ -241,6 +258,7 @@ final class TcpOutput {
         }
         int total = HEADER + optLen + len;
         gather.checksumAt(16, Checksum.pseudoHeaderV4(c.laddr, c.raddr, Tcp.PROTOCOL, total), false); // filled by Ipv4.send unless offloaded
+        if (len > c.smss) gather.segmentSize(c.smss); // several segments at once, for the link to cut (TSO)
         if (ack) {
             c.lastAckSent = c.rcvNxt;
             c.clear(TcpConnection.F_ACK_NOW | TcpConnection.F_ACK_PUSHED);
@@ -338,7 +356,8 @@ final class TcpOutput {
                 int usable = win - flight;
                 boolean finPending = c.has(TcpConnection.F_FIN_QUEUED) && Seq.le(c.sndNxt, c.sendEnd());
                 if (unsent > 0 && usable > 0) {
-                    int len = Math.min(Math.min(unsent, c.smss), usable);
+                    int len = Math.min(Math.min(unsent, Math.max(c.sendBurst, c.smss)), usable);
+                    if (len > c.smss && len < unsent) len -= len % c.smss; // whole segments, unless it is the last of the data
                     boolean all = len == unsent;
                     if (len < c.smss) {
                         // Nagle (RFC 1122 §4.2.3.4) waits for a full segment; when the writer is

@@ -42,8 +42,8 @@ public final class TcpSocket implements AutoCloseable {
         public Options userTimeoutNanos(long v) { userTimeoutNanos = v; return this; }
 
         void applyTo(TcpConnection c) {
-            if (sendBuffer > 0) c.sendLimit = sendBuffer;
-            if (receiveBuffer > 0) c.rcvLimit = receiveBuffer;
+            if (sendBuffer > 0) c.fixSendBuffer(sendBuffer);
+            if (receiveBuffer > 0) c.fixReceiveBuffer(receiveBuffer);
             if (noDelay) c.set(TcpConnection.F_NODELAY);
             if (keepAlive) c.set(TcpConnection.F_KEEPALIVE);
             c.userTimeoutNanos = userTimeoutNanos;
@@ -169,11 +169,14 @@ public final class TcpSocket implements AutoCloseable {
         return lingerSeconds;
     }
 
-    /** Send buffer limit in bytes (memory is still taken only as data is written). */
+    /**
+     * Fixes the send buffer limit at {@code bytes}, ending its autotuning (memory is still taken
+     * only as data is written).
+     */
     public void setSendBuffer(int bytes) {
         open();
         if (bytes < 1) throw new IllegalArgumentException("send buffer must be positive");
-        c.sendLimit = bytes;
+        c.fixSendBuffer(bytes);
     }
 
     public int sendBuffer() {
@@ -181,13 +184,14 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     /**
-     * Receive buffer limit in bytes; bounds the advertised window. Set before connecting to get a
-     * window scale that can advertise it all (RFC 7323: the scale is fixed by the SYN).
+     * Fixes the receive buffer limit at {@code bytes}, ending its autotuning; it bounds the
+     * advertised window. Set before connecting to get a window scale that can advertise it all
+     * (RFC 7323: the scale is fixed by the SYN).
      */
     public void setReceiveBuffer(int bytes) {
         open();
         if (bytes < 1) throw new IllegalArgumentException("receive buffer must be positive");
-        c.rcvLimit = bytes;
+        c.fixReceiveBuffer(bytes);
         if (live()) c.tcp.output.output(c.tcp.now(), c);
     }
 
@@ -211,6 +215,7 @@ public final class TcpSocket implements AutoCloseable {
             Budget m = c.tcp.budget();
             c.recvBuf.copyOut(m, 0, dst, off, n);
             c.consumeReceived(m, n);
+            c.copied(n, c.tcp.now());
             if (live()) windowUpdate();
             return n;
         }
@@ -230,8 +235,8 @@ public final class TcpSocket implements AutoCloseable {
     }
 
     /**
-     * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer now
-     * rather than at the next segment: a zero window is reopened by this update. And if this read
+     * If reading opened the window enough to matter (receiver SWS avoidance), tell the peer
+     * (at once, or when the handler reading returns) rather than at the next segment: a zero window is reopened by this update. And if this read
      * emptied the buffer of data that ended in a small pushed segment whose ACK is being delayed,
      * acknowledge now, as Linux's tcp_cleanup_rbuf does: a sender that sends small segments is
      * usually short of buffer (or done), and waiting 40 ms for the delayed ACK would stall it.
@@ -243,7 +248,9 @@ public final class TcpSocket implements AutoCloseable {
         boolean drainedPushed = c.recvBuf.length == 0 && c.has(TcpConnection.F_ACK_PUSHED) && c.delackAt != TcpConnection.OFF;
         if (drainedPushed || space - adv >= Math.min(limit / 2, Math.max(c.smss, 1))) {
             c.set(TcpConnection.F_ACK_NOW);
-            c.tcp.output.output(c.tcp.now(), c); // at once: the window's commitment comes before what the handler writes next
+            // From a handler, once it returns: one update for all its reads (as Linux sends one per
+            // recvmsg, not one per segment copied), carried by whatever the handler writes.
+            c.tcp.events.applicationOutput(c);
         }
     }
 

@@ -73,7 +73,7 @@ public final class TunLink implements DescriptorLink {
     private String failure;
     // Figures.
     private long received, transmitted, txDropped, txErrors, readErrors;
-    private long gsoFramesReceived, checksumTrustedReceived, rxDropped;
+    private long gsoFramesReceived, checksumTrustedReceived, rxDropped, segmentedTransmitted;
 
     private TunLink(Mode mode, String name, Options o, long mac, long deviceMac, int fd, Arena arena, MemorySegment state) {
         this.mode = mode;
@@ -341,6 +341,49 @@ public final class TunLink implements DescriptorLink {
     @Override
     public boolean transmitChecksumPartial() {
         return txPartial;
+    }
+
+    /**
+     * With transmit checksum offload, a TUN device takes TCP/IPv4 packets of up to 65,535 bytes
+     * with a {@code GSO_TCPV4} virtio-net header: the kernel takes them as one packet of several
+     * segments (as from a virtio NIC), and cuts them only if they must leave on a link without
+     * segmentation offload (a veth peer's TCP receives them whole, as GRO would have made them).
+     * TAP is left out: {@link net.sloop.iface.NetIf#segmentOffload} offers it to IP links only.
+     */
+    @Override
+    public int segmentOffload() {
+        return txPartial && mode == Mode.TUN ? MAX_IP_PACKET : 0;
+    }
+
+    @Override
+    public boolean transmitSegmented(long now, MemorySegment frame, long off, int len, int segmentSize) {
+        if (fd < 0 || len <= 0 || len > MAX_IP_PACKET + linkHeader || !frame.isNative() || segmentOffload() == 0) {
+            txDropped++;
+            return false;
+        }
+        Objects.checkFromIndexSize(off, len, frame.byteSize());
+        int ip = linkHeader;
+        int ihl = (frame.get(ValueLayout.JAVA_BYTE, off + ip) & 0x0F) * 4;
+        int tcpHeader = (frame.get(ValueLayout.JAVA_BYTE, off + ip + ihl + 12) >> 4 & 0x0F) * 4;
+        // hdr_len: every header byte in front of the payload, replicated into each segment.
+        VnetHeader.encode(txHeader, 0, VnetHeader.F_NEEDS_CSUM, VnetHeader.GSO_TCPV4, ip + ihl + tcpHeader, segmentSize, ip + ihl, 16);
+        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, frame.address() + off);
+        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, len);
+        long w = Libc.writev(txState, fd, iovAddress, 2);
+        if (w < 0 && Libc.errno(txState) == Errno.EINTR) w = Libc.writev(txState, fd, iovAddress, 2);
+        if (w != VnetHeader.SIZE + len) {
+            txDropped++;
+            if (w < 0 && Libc.errno(txState) != Errno.EAGAIN) txErrors++;
+            return false;
+        }
+        transmitted++;
+        segmentedTransmitted++;
+        return true;
+    }
+
+    /** TCP packets sent whole for the kernel to segment ({@link #transmitSegmented}). */
+    public long segmentedTransmitted() {
+        return segmentedTransmitted;
     }
 
     /** True if opened with virtio-net headers and offloads ({@link Options#offload}). */

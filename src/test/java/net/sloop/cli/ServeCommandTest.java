@@ -160,6 +160,36 @@ class ServeCommandTest {
         }
     }
 
+    /**
+     * The device is opened with virtio-net headers (IFF_VNET_HDR, 0x4000 in its tun_flags) by
+     * default and with {@code --offload}, and without them with {@code --no-offload}: each spelling
+     * does what it says (picocli once kept the default for --no-offload and turned it off for --offload).
+     */
+    @Test
+    void offloadAndNoOffloadSetTheDevicesVirtioNetHeaders() throws Exception {
+        assumeRootWithDevices();
+        for (String option : new String[] {null, "--offload", "--no-offload"}) {
+            Names n = Names.next();
+            List<String> args = new java.util.ArrayList<>(List.of("--netns", n.ns(), "--tun", n.dev(), "--addr", n.cidr(2), "--host-addr", n.cidr(1),
+                    "--budget", "1m", "--services", "echo"));
+            if (option != null) args.add(option);
+            try (ServeProcess p = ServeProcess.start(n.ns(), args.toArray(String[]::new))) {
+                assertTrue(p.awaitReady(READY_MILLIS), p::transcript);
+                HostNet.Result flags = HostNet.exec(n.ns(), 10, "cat", "/sys/class/net/" + n.dev() + "/tun_flags");
+                assertTrue(flags.ok(), flags::output);
+                int f = Integer.decode(flags.output().strip());
+                boolean vnet = (f & 0x4000) != 0;
+                assertEquals(!"--no-offload".equals(option), vnet, (option == null ? "default" : option) + ": tun_flags " + flags.output().strip());
+                HostNet.Result echo = python(n, 20, "import socket; s = socket.create_connection(('" + n.addr(2) + "', 7), timeout=5);"
+                        + " s.sendall(b'x' * 300000); s.shutdown(socket.SHUT_WR); n = 0\nwhile True:\n  b = s.recv(65536)\n  if not b: break\n  n += len(b)\nprint(n)");
+                assertTrue(echo.ok() && echo.output().strip().equals("300000"), () -> echo.output() + p.transcript());
+                p.signal("TERM");
+                assertEquals(0, p.awaitExit(EXIT_MILLIS), p::transcript);
+                assertTrue(p.out().contains("budget back at its baseline"), p::transcript);
+            }
+        }
+    }
+
     @Test
     void withoutCapNetAdminTheErrorIsOneLine() throws Exception {
         assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");

@@ -125,10 +125,15 @@ class ServeOptionsTest {
             assertTrue(p.guaranteedPerService() >= 1 && 4 * p.guaranteedPerService() + 1 <= p.fit(), budget + ": " + o.planText());
             System.out.println("serve --budget " + budget + ": " + o.planText() + " (admits " + p.fit() + " at the minimum)");
         }
-        // From 1 MiB, connections may earn windows and send queues of 256 KiB; below, the stack's 16 KiB.
-        assertEquals(16 * 1024, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0, null).stackConfig().tcp().receiveBuffer());
-        assertEquals(256 * 1024, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "1m", 1500, ALL, 8, 0, 0, null).stackConfig().tcp().receiveBuffer());
-        assertEquals(256 * 1024, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "64m", 1500, ALL, 8, 0, 0, null).stackConfig().tcp().sendBuffer());
+        // Buffers start at 16 KiB and autotune up to 4 MiB at every budget (the memory rule bounds what they take);
+        // from 1 MiB, with offload, the stack sends 64 KiB segments for the device to cut.
+        for (String budget : List.of("128k", "1m", "64m")) {
+            net.sloop.stack.StackConfig c = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, budget, 1500, ALL, 8, 0, 0, null).stackConfig();
+            assertEquals(16 * 1024, c.tcp().receiveBuffer(), budget);
+            assertEquals(net.sloop.tcp.TcpConfig.AUTOTUNE_MAX, c.tcp().receiveBufferMax(), budget);
+            assertEquals(net.sloop.tcp.TcpConfig.AUTOTUNE_MAX, c.tcp().sendBufferMax(), budget);
+            assertEquals(budget.equals("128k") ? 0 : 65535, c.segmentOffloadBytes(), budget);
+        }
         ServeOptions o = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "64k", 1500, ALL, 3, 0, 0, null, false, 5, 30);
         assertEquals(3, o.plan().slots());
         assertEquals(5, o.plan().orphans());

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.sloop.blocking.BlockingServerSocket;
 import net.sloop.blocking.BlockingSocket;
+import net.sloop.stack.StackConfig;
+import net.sloop.tcp.TcpConfig;
 import net.sloop.tun.HostNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,6 +64,23 @@ class BulkInteropTest {
             linuxToSloop(r);
             r.assertAtBaseline();
             sloopToLinux(r);
+            r.assertAtBaseline();
+        }
+    }
+
+    /**
+     * Sloop sends 64 KiB TCP segments for the kernel to cut (TSO, {@code StackConfig.segmentOffload}):
+     * Linux receives the same bytes, and most of the data went in segmented packets.
+     */
+    @Test
+    void sloopToLinuxWithSegmentationOffload() throws Exception {
+        StackConfig cfg = InteropRig.config(4 << 20, 2048).segmentOffload(65535)
+                .tcp(TcpConfig.builder().sendBuffer(BUFFER).receiveBuffer(BUFFER).build()).build();
+        try (InteropRig r = InteropRig.open(cfg)) {
+            sloopToLinux(r);
+            long segmented = r.rig.locked(r.rig.link::segmentedTransmitted);
+            long frames = r.rig.locked(r.rig.link::transmitted);
+            assertTrue(segmented * 2 > frames && segmented * 65535 >= SIZE / 2, "segmented packets " + segmented + " of " + frames + " frames sent");
             r.assertAtBaseline();
         }
     }

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""./bench tun: `./sloop serve` as a user runs it, against Linux over veth, in one run.
+
+    scripts/bench_serve.py RESULTS_DIR [--runs N] [--bytes N] [--budget B] [--serve-arg ARG ...]
+
+Linux -> Linux: namespaces sloop-vA-PID (198.18.250.1, the servers) and sloop-vB-PID
+(198.18.250.2, the clients) joined by a veth pair, MTU 1500, with python3 servers that do what
+serve's services do (discard, echo, a chargen-like sender).
+Linux <-> Sloop: `./sloop serve --netns sloop-sv-PID --tun sv<PID> --budget 64m` (its defaults
+otherwise, plus any --serve-arg), at 198.18.0.2 with the host side at 198.18.0.1.
+The same clients run against both, alternating veth and Sloop, RUNS times each; every figure is
+reported as median and min-max, with the ratio of the medians. Server CPU seconds per GB moved are
+read from /proc (the serve JVM; the python3 server on veth).
+Raw results go to RESULTS_DIR/serve.json; the table is printed (and written to summary.txt).
+"""
+import argparse, json, os, re, signal, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PID = os.getpid()
+VA, VB, SV, DEV = f"sloop-vA-{PID}", f"sloop-vB-{PID}", f"sloop-sv-{PID}", f"sv{PID}"[:15]
+VETH_SRV, SLOOP_SRV = "198.18.250.1", "198.18.0.2"
+
+# ----------------------------------------------------------------------------- peer programs
+# Linux servers on veth that do what serve's services do.
+SERVERS = r'''
+import socket, sys, threading, os
+def discard(c):
+    b = bytearray(1 << 20)
+    while c.recv_into(b): pass
+    c.close()
+def echo(c):
+    b = bytearray(1 << 16); v = memoryview(b)
+    while True:
+        n = c.recv_into(b)
+        if not n: break
+        c.sendall(v[:n])
+    c.close()
+def chargen(c):
+    buf = memoryview(bytes(1 << 20))
+    try:
+        while True: c.sendall(buf)
+    except OSError: pass
+    c.close()
+def serve(port, f):
+    l = socket.create_server(("0.0.0.0", port), backlog=64)
+    while True:
+        c, _ = l.accept(); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        threading.Thread(target=f, args=(c,), daemon=True).start()
+for p, f in ((9, discard), (7, echo), (19, chargen)):
+    threading.Thread(target=serve, args=(p, f), daemon=True).start()
+print("ready", flush=True)
+sys.stdin.read()
+'''
+
+# Clients: each prints one JSON object.
+SEND = r'''
+import socket, sys, time, json
+host, n = sys.argv[1], int(sys.argv[2]); buf = memoryview(bytes(1 << 20)); sent = 0
+s = socket.create_connection((host, 9)); t = time.monotonic()
+while sent < n:
+    k = min(len(buf), n - sent); s.sendall(buf[:k]); sent += k
+s.shutdown(socket.SHUT_WR); s.recv(1); dt = time.monotonic() - t; s.close()
+print(json.dumps({"gbps": sent * 8 / dt / 1e9}))
+'''
+RECEIVE = r'''
+import socket, sys, time, json
+host, n = sys.argv[1], int(sys.argv[2]); b = bytearray(1 << 20); got = 0
+s = socket.create_connection((host, 19)); t = time.monotonic()
+while got < n:
+    k = s.recv_into(b)
+    if not k: break
+    got += k
+dt = time.monotonic() - t; s.close()
+print(json.dumps({"gbps": got * 8 / dt / 1e9}))
+'''
+ECHO = r'''
+import socket, sys, time, json, hashlib, threading, os
+host, n = sys.argv[1], int(sys.argv[2]); data = os.urandom(n)
+s = socket.create_connection((host, 7)); back = hashlib.sha256(); got = [0]
+def reader():
+    b = bytearray(1 << 20)
+    while got[0] < n:
+        k = s.recv_into(b)
+        if not k: break
+        back.update(memoryview(b)[:k]); got[0] += k
+t = time.monotonic(); r = threading.Thread(target=reader); r.start()
+s.sendall(data); r.join(); dt = time.monotonic() - t; s.close()
+ok = got[0] == n and back.digest() == hashlib.sha256(data).digest()
+print(json.dumps({"gbps": n * 2 * 8 / dt / 1e9, "sha256_equal": ok}))
+'''
+RR = r'''
+import socket, sys, time, json, statistics
+host, n = sys.argv[1], int(sys.argv[2])
+s = socket.create_connection((host, 7)); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for _ in range(50): s.sendall(b"x"); s.recv(1)
+rtts = []
+for _ in range(n):
+    t = time.perf_counter_ns(); s.sendall(b"x")
+    if not s.recv(1): break
+    rtts.append((time.perf_counter_ns() - t) / 1e3); time.sleep(0.002)
+s.close()
+print(json.dumps({"rr_us": statistics.median(rtts)}))
+'''
+
+
+def sh(*cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, text=True, capture_output=True, **kw)
+
+
+def in_ns(ns, *cmd):
+    return ["ip", "netns", "exec", ns, *cmd]
+
+
+def py(ns, code, *args, timeout=600):
+    out = sh(*in_ns(ns, "python3", "-c", code, *map(str, args)), timeout=timeout).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def nc_send(ns, host, n):
+    t = time.monotonic()
+    sh(*in_ns(ns, "bash", "-c", f"head -c {n} /dev/zero | nc -N {host} 9"), timeout=600)
+    return {"gbps": n * 8 / (time.monotonic() - t) / 1e9}
+
+
+def ping(ns, host, count):
+    out = sh(*in_ns(ns, "ping", "-n", "-c", str(count), "-i", "0.2", host), check=False).stdout
+    rtts = [float(x) for x in re.findall(r"time=([\d.]+) ms", out)]
+    return {"ping_us": statistics.median(rtts) * 1000}
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # utime and stime of the process and its waited-for children (fields 14-17 of stat(5)).
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+
+class Veth:
+    def __enter__(self):
+        for ns in (VA, VB):
+            sh("ip", "netns", "add", ns)
+        sh("ip", "link", "add", "vethA", "netns", VA, "type", "veth", "peer", "name", "vethB", "netns", VB)
+        sh("ip", "-n", VA, "addr", "add", VETH_SRV + "/24", "dev", "vethA")
+        sh("ip", "-n", VB, "addr", "add", "198.18.250.2/24", "dev", "vethB")
+        for ns, dev in ((VA, "vethA"), (VB, "vethB")):
+            sh("ip", "-n", ns, "link", "set", "lo", "up")
+            sh("ip", "-n", ns, "link", "set", dev, "mtu", "1500", "up")
+        self.proc = subprocess.Popen(in_ns(VA, "python3", "-c", SERVERS), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+        return self
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        for ns in (VA, VB):
+            sh("ip", "netns", "del", ns, check=False)
+
+
+class Serve:
+    def __init__(self, budget, extra):
+        self.args = [os.path.join(ROOT, "sloop"), "serve", "--netns", SV, "--tun", DEV, "--budget", budget, *extra]
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines = []
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise SystemExit("serve ended before it was ready:\n" + "".join(self.lines))
+            self.lines.append(line)
+            if "ready on" in line:
+                self.ready = line.strip()
+                break
+        self.java = self.find_java()
+        return self
+
+    def find_java(self):
+        # ./sloop execs java, so the pid is the JVM's.
+        return self.proc.pid
+
+    def cpu(self):
+        return cpu_seconds(self.java)
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rest, _ = self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rest, _ = self.proc.communicate()
+        self.summary = "".join(self.lines) + rest
+        sh("ip", "netns", "del", SV, check=False)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 3)))
+    ap.add_argument("--bytes", type=int, default=int(os.environ.get("BENCH_BYTES", 400_000_000)))
+    ap.add_argument("--echo-bytes", type=int, default=20_000_000)
+    ap.add_argument("--budget", default="64m")
+    ap.add_argument("--serve-arg", action="append", default=[])
+    ap.add_argument("--only", default="")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("bench tun: needs root (namespaces, TUN devices)")
+    os.makedirs(a.results, exist_ok=True)
+    n = a.bytes
+    figures = [
+        ("send", f"Linux -> server, python3 sendall 1 MiB, discard, {n // 1_000_000} MB (Gbit/s)", "gbps", True,
+         lambda ns, h: py(ns, SEND, h, n)),
+        ("nc", f"Linux -> server, nc from a pipe, discard, {n // 1_000_000} MB (Gbit/s)", "gbps", True,
+         lambda ns, h: nc_send(ns, h, n)),
+        ("receive", f"server -> Linux, chargen to python3 recv_into, {n // 1_000_000} MB (Gbit/s)", "gbps", True,
+         lambda ns, h: py(ns, RECEIVE, h, n)),
+        ("echo", f"echo {a.echo_bytes // 1_000_000} MB both ways, sha256 equal (Gbit/s, both directions)", "gbps", True,
+         lambda ns, h: py(ns, ECHO, h, a.echo_bytes)),
+        ("ping", "ping RTT, 30 at 0.2 s (median, us)", "ping_us", False, lambda ns, h: ping(ns, h, 30)),
+        ("rr", "1-byte request/response on echo, 500 (median, us)", "rr_us", False, lambda ns, h: py(ns, RR, h, 500)),
+    ]
+    if a.only:
+        figures = [f for f in figures if f[0] in a.only.split(",")]
+    load_start = open("/proc/loadavg").read().split()[:3]
+    res = {k: {"veth": [], "sloop": [], "veth_cpu": [], "sloop_cpu": []} for k, *_ in figures}
+    sane = True
+    with Veth() as veth, Serve(a.budget, a.serve_arg) as serve:
+        for run in range(a.runs):
+            for key, label, field, bulk, fn in figures:
+                for side, ns, host, srv in (("veth", VB, VETH_SRV, veth), ("sloop", SV, SLOOP_SRV, serve)):
+                    c0 = srv.cpu()
+                    r = fn(ns, host)
+                    res[key][side].append(r[field])
+                    res[key][side + "_cpu"].append(srv.cpu() - c0)
+                    if r.get("sha256_equal") is False:
+                        sane = False
+                    print(f"run {run + 1} {key} {side}: {r}", file=sys.stderr, flush=True)
+    load_end = open("/proc/loadavg").read().split()[:3]
+    res["_meta"] = {"ready": serve.ready, "summary": serve.summary, "load_start": load_start, "load_end": load_end,
+                    "runs": a.runs, "bytes": n, "budget": a.budget, "serve_args": a.serve_arg, "sha256_all_equal": sane}
+    with open(os.path.join(a.results, "serve.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    lines = [f"./bench tun: `./sloop serve --budget {a.budget}{' ' + ' '.join(a.serve_arg) if a.serve_arg else ''}` "
+             f"(its defaults otherwise) against Linux over veth, MTU 1500, {a.runs} runs each, alternating.",
+             f"load average at start {' '.join(load_start)}, at end {' '.join(load_end)}; nproc {os.cpu_count()}",
+             "", "| figure | Linux veth: median (min-max) | Sloop serve: median (min-max) | Sloop / veth |", "|---|---|---|---|"]
+    def fmt(xs):
+        return f"{statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})" if max(xs) < 100 else \
+            f"{statistics.median(xs):.0f} ({min(xs):.0f}-{max(xs):.0f})"
+    for key, label, field, bulk, _ in figures:
+        v, s = res[key]["veth"], res[key]["sloop"]
+        lines.append(f"| {label} | {fmt(v)} | {fmt(s)} | {statistics.median(s) / statistics.median(v):.2f}x |")
+    lines.append("")
+    for key, label, field, bulk, _ in figures:
+        if not bulk or key == "echo":
+            continue
+        gb = n / 1e9
+        lines.append(f"server CPU seconds per GB, {key}: veth python3 {statistics.median(res[key]['veth_cpu']) / gb:.2f}, "
+                     f"Sloop serve {statistics.median(res[key]['sloop_cpu']) / gb:.2f}")
+    lines.append(f"echo sha256 equal in every run: {sane}")
+    text = "\n".join(lines)
+    print(text)
+    with open(os.path.join(a.results, "summary.txt"), "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
