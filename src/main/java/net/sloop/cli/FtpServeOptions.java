@@ -95,7 +95,7 @@ record FtpServeOptions(Path root, long memfsBytes, FtpUsers users, int passiveLo
     /** The server's configuration over {@code fs}. */
     FtpConfig config(FileSystem fs) {
         return FtpConfig.builder(fs).passivePorts(passiveLow, passiveHigh).readOnly(readOnly).anonymous(anonymous).users(users)
-                .maxSessions(maxSessions).maxSessionsPerAddress(Math.max(1, Math.min(maxSessions, 4))).guaranteedSessions(1)
+                .maxSessions(maxSessions).maxSessionsPerAddress(Math.max(1, Math.min(4, maxSessions / 2))) // one address never takes every session.guaranteedSessions(1)
                 .idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds)).dataBuffers(dataBuffer, dataBuffer).build();
     }
 

@@ -101,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean ftpNoAnonymous;
 
     @Option(names = "--ftp-max-sessions", paramLabel = "N", description = "FTP control connections at once (421 beyond). Default: ${DEFAULT-VALUE}")
-    int ftpMaxSessions = 2;
+    int ftpMaxSessions = 4;
 
     @Option(names = "--ftp-idle-timeout", paramLabel = "S", description = "Close an idle FTP control connection after this many seconds (421). Default: ${DEFAULT-VALUE}")
     long ftpIdleTimeoutSeconds = 300;
@@ -116,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeOptions options;
         try {
             String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
-            boolean otherFtp = ftpReadOnly || ftpNoAnonymous || ftpMaxSessions != 2 || ftpIdleTimeoutSeconds != 300 || !ftpDataBuffer.equals("16k")
+            boolean otherFtp = ftpReadOnly || ftpNoAnonymous || ftpMaxSessions != 4 || ftpIdleTimeoutSeconds != 300 || !ftpDataBuffer.equals("16k")
                     || !ftpPassivePorts.equals("50000-50999");
             FtpServeOptions ftp = FtpServeOptions.of(ftpRoot, ftpMemfs, ftpUsers, ftpPassivePorts, ftpReadOnly, ftpNoAnonymous, ftpMaxSessions,
                     ftpIdleTimeoutSeconds, ftpDataBuffer, otherFtp);

@@ -111,6 +111,10 @@ final class FtpSession implements TcpSocket.Listener {
         ascii = epsvAll = false;
         lastActive = now;
         s.setListener(this);
+        // Replies are whole lines written at once: Nagle would only hold a reply (226 after 150)
+        // until the client's delayed ACK of the one before, 40 ms per transfer (vsftpd sets
+        // TCP_NODELAY on the control connection for the same reason).
+        s.setNoDelay(true);
         reply("220 Sloop FTP server ready.");
         pump();
     }

@@ -336,7 +336,7 @@ public final class Tcp implements Transport {
         long t = now();
         c.iss = isn.isn(t, laddr, lport, raddr, rport);
         c.recover = c.iss; // RFC 6582 §3.2 step 1: recover starts at the initial send sequence number
-        c.sndUna = c.sndNxt = c.sndMax = c.iss;
+        c.sndUna = c.sndNxt = c.sndMax = c.sndSml = c.iss;
         c.rcvWscale = cfg.windowScaling() ? TcpOutput.scaleFor(c.rcvMax) : 0; // for the most autotuning may grow the buffer to
         c.tsOffset = tsOffset(laddr, lport, raddr, rport);
         c.state = TcpState.SYN_SENT;

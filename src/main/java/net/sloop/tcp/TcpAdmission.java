@@ -105,7 +105,10 @@ final class TcpAdmission {
     boolean reclaim(int want, boolean promised) {
         if (m.uncommittedFreeBlocks() >= want) return true;
         boolean any = false;
-        for (int i = 0; i < 64 && m.uncommittedFreeBlocks() < want && tcp.timeWait.reclaimOldest(); i++) any = true;
+        // A block at a time (oldest records first) until enough is free: recycling a fixed number
+        // of records freed at most a few blocks, so a connection needing more waited for records
+        // to expire (an FTP active-mode data connection after a mirror: 60 s of 425s).
+        while (m.uncommittedFreeBlocks() < want && tcp.timeWait.reclaimBlock()) any = true;
         if (any) counters.reclaimedTimeWait++;
         while (promised && m.uncommittedFreeBlocks() < want && tcp.orphans > 0) {
             counters.orphansReclaimed++;

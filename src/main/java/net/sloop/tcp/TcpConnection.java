@@ -113,6 +113,7 @@ public final class TcpConnection extends Timer {
     long lastSent;
     final StreamBuffer sendBuf = new StreamBuffer();
     int sendLimit;
+    int sndSml; // end of the last segment sent smaller than the MSS (Minshall's Nagle, as Linux's snd_sml)
     int sendMax; // autotuning's ceiling for sendLimit (equal: fixed)
     int sendCommit;
 

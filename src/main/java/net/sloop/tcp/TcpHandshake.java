@@ -150,7 +150,7 @@ final class TcpHandshake {
         c.iss = iss;
         c.recover = iss; // RFC 6582 §3.2 step 1 (left at 0, half of all ISNs could never enter fast recovery)
         c.irs = irs;
-        c.sndUna = c.sndNxt = c.sndMax = iss + 1;
+        c.sndUna = c.sndNxt = c.sndMax = c.sndSml = iss + 1;
         c.bufSeq = iss + 1;
         c.rcvNxt = irs + 1;
         c.rcvAdv = c.rcvNxt + tcp.synWindow(l.receiveBuffer); // what the SYN-ACK advertised: the guaranteed minimum

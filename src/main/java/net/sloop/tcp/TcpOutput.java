@@ -86,6 +86,24 @@ final class TcpOutput {
     // ------------------------------------------------------------------ the window
 
     /**
+     * Acknowledged send data freed blocks: if the window we offer is shorter than one segment
+     * (memory was short when it was last computed: the connection's own send queue, as an echo's,
+     * may have taken the blocks it needed) and can now open, open it and have the ACK go at
+     * once. A sender avoiding silly windows sends nothing into a window shorter than its MSS,
+     * and would otherwise wait for its persist timer, backing off to seconds (RFC 9293
+     * §3.8.6.2.1). Only a window that really moves is announced: an ACK repeating the same
+     * window would count as a duplicate ACK at the peer.
+     */
+    void reopenShortWindow(TcpConnection c) {
+        TcpState s = c.state;
+        if (c.rcvAdv - c.rcvNxt >= c.smss || c.has(TcpConnection.F_RCV_SHUT)
+                || !(s == TcpState.ESTABLISHED || s == TcpState.FIN_WAIT_1 || s == TcpState.FIN_WAIT_2)) return;
+        int before = c.rcvAdv;
+        window(c);
+        if (c.rcvAdv != before) c.set(TcpConnection.F_ACK_NOW);
+    }
+
+    /**
      * The window to advertise, already scaled, and the right edge recorded. The right edge never
      * moves left (RFC 9293 §3.8.6) except when {@link #shrinkWindow} takes its backing back under
      * pressure; it moves right only by a worthwhile amount (receiver SWS avoidance,
@@ -360,10 +378,16 @@ final class TcpOutput {
                     if (len > c.smss && len < unsent) len -= len % c.smss; // whole segments, unless it is the last of the data
                     boolean all = len == unsent;
                     if (len < c.smss) {
-                        // Nagle (RFC 1122 §4.2.3.4) waits for a full segment; when the writer is
+                        // Nagle (RFC 1122 §4.2.3.4) waits for a full segment, in Minshall's form as
+                        // Linux has it: only while a segment smaller than the MSS is unacknowledged
+                        // (full segments in flight do not hold back the tail of a write, which
+                        // would otherwise wait for the peer's delayed ACK of an odd segment). When the writer is
                         // already held back (buffer or budget full) none can come, so push, as
-                        // Linux's tcp_sendmsg does (TCP_NAGLE_PUSH) before it waits for memory.
-                        boolean nagle = c.has(TcpConnection.F_NODELAY) || flight == 0 || c.has(TcpConnection.F_WANT_WRITE);
+                        // Linux's tcp_sendmsg does (TCP_NAGLE_PUSH) before it waits for memory;
+                        // and when output is shut down none will come either: the last segment
+                        // goes with the FIN at once (Linux's tcp_nagle_check passes a FIN).
+                        boolean nagle = c.has(TcpConnection.F_NODELAY) || flight == 0 || c.has(TcpConnection.F_WANT_WRITE)
+                                || (all && finPending) || Seq.le(c.sndSml, c.sndUna);
                         boolean sws = (all && nagle) || (c.maxSndWnd > 0 && len >= c.maxSndWnd / 2);
                         if (!sws) break;
                     }
@@ -401,6 +425,7 @@ final class TcpOutput {
     /** Sends (or resends) data and arms the retransmission timer; times the segment for an RTT sample if none is being timed. */
     void sendData(long now, TcpConnection c, int seq, int len, int flags) {
         boolean fresh = Seq.ge(seq, c.sndMax);
+        if (len > 0 && len < c.smss && Seq.gt(seq + len, c.sndSml)) c.sndSml = seq + len;
         segment(now, c, seq, flags, len);
         c.lastSent = now;
         if (fresh) tcp.counters.dataBytesSent += len;

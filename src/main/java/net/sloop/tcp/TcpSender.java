@@ -140,6 +140,7 @@ final class TcpSender {
             int freed = c.sendBuf.consume(m, dataAcked);
             c.freeSendBlocks(m, freed);
             c.bufSeq += dataAcked;
+            if (freed >= 0) tcp.output.reopenShortWindow(c);
         }
         c.sndUna = ack;
         if (Seq.lt(c.sndNxt, c.sndUna)) c.sndNxt = c.sndUna;
@@ -177,7 +178,11 @@ final class TcpSender {
         }
         // Our FIN acknowledged?
         if (c.has(F_FIN_QUEUED) && Seq.gt(ack, c.sendEnd())) finAcked(now, c);
-        if (!c.has(TcpConnection.F_FREED) && c.socket != null && c.has(TcpConnection.F_WANT_WRITE) && c.sendSpace() > 0) {
+        // A writer held back hears WRITABLE once a third of its buffer is free (Linux's
+        // sk_stream_write_space waits for a like share): woken for every few hundred bytes an ACK
+        // frees, it would write them at once as small pushed segments.
+        if (!c.has(TcpConnection.F_FREED) && c.socket != null && c.has(TcpConnection.F_WANT_WRITE)
+                && c.sendSpace() >= Math.max(1, c.sendLimit / 3)) {
             c.clear(TcpConnection.F_WANT_WRITE);
             tcp.events.raise(c, TcpSocket.WRITABLE);
         }

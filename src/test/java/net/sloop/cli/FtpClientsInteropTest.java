@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import net.sloop.tun.HostNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -140,8 +139,6 @@ class FtpClientsInteropTest {
      * answered 425 until they expire 60 s later.
      */
     @Test
-    @Disabled("defect (TCP admission, 2026-12-02): for ~60 s after a mirror, every PORT/EPRT transfer gets '425 Cannot open the data connection.': "
-            + "Tcp.connect is refused admission (tcp admissionsRefused) while TIME_WAIT records fill the budget; passive mode works")
     void activeModeRightAfterAMirror() throws Exception {
         Path root = base.resolve("root"), got = Files.createDirectories(base.resolve("got"));
         FtpRig.writeTree(root, 10, 30, 20_000, 49);
@@ -167,8 +164,6 @@ class FtpClientsInteropTest {
      * segment is acknowledged waits for Linux's delayed ACK, about 40 ms for every file.
      */
     @Test
-    @Disabled("defect (TcpOutput Nagle, 2026-12-02): a short last segment with the FIN queued waits for the ACK of the one before "
-            + "(Linux's delayed ACK, ~40 ms): RETR of a 30 kB file takes a median of 48-53 ms, lftp mirrors at 1.5 MB/s")
     void aSmallFileIsOneRoundTripNotADelayedAck() throws Exception {
         Path root = base.resolve("root");
         Path lat = Files.createDirectories(root.resolve("lat"));

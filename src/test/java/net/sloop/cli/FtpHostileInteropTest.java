@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import net.sloop.tun.HostNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -98,8 +97,6 @@ class FtpHostileInteropTest {
      * (counted per address).
      */
     @Test
-    @Disabled("defect (FTP defaults, 2026-12-02): --ftp-max-sessions 2 with 2 per address and a 300 s idle timeout: two silent "
-            + "connections from one address take every session, other clients get '421 Too many users' for 5 minutes")
     void idleConnectionsFromOneAddressDoNotShutOthersOut() throws Exception {
         slowloris(BUDGET);
     }

@@ -186,6 +186,27 @@ class TcpDataSegmentTest {
     }
 
     @Test
+    void theLastSmallSegmentGoesWithTheFinAtOnce() throws Exception {
+        Peer p = new Peer();
+        Conn k = warm(p, seg(SYN, RISS, 0).mss(1460));
+        k.socket.write(new byte[100]);
+        p.sync();
+        p.expect(PSH | ACK, k.snxt, k.rnxt);
+        // The application writes its last bytes and shuts output down: no more data can come, so
+        // waiting for a full segment (Nagle) would only wait for the peer's delayed ACK.
+        k.socket.write(new byte[50]);
+        k.socket.shutdownOutput();
+        p.sync();
+        Seg s = p.expect(FIN | PSH | ACK, k.snxt + 100, k.rnxt);
+        assertEquals(50, s.payload().length);
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt + 151));
+        p.send(seg(FIN | ACK, k.rnxt, k.snxt + 151));
+        p.expect(ACK, k.snxt + 151, k.rnxt + 1);
+        p.finish();
+    }
+
+    @Test
     void aWriterHeldBackByAFullBufferIsNotDelayedByNagle() throws Exception {
         // The tail of a full send buffer is a small segment; no more data can join it until
         // acknowledgments free room, so waiting for them (Nagle against the peer's delayed ACK)

@@ -383,7 +383,7 @@ class TcpResetSegmentTest {
         assertEquals(1500, big.length);
         p.expect();
         p.sendRaw(unreachable(4, 1000, big));
-        assertEquals(3, p.all().size(), "resent at once in 960-byte segments");
+        assertEquals(4, p.all().size(), "resent at once: three 960-byte segments and the 40 left (Minshall's Nagle: no small segment was in flight)");
         // Another, smaller MTU at once: the MSS follows, but no second go-back within the round trip.
         p.sendRaw(unreachable(4, 999, big));
         p.nothing();
@@ -399,6 +399,7 @@ class TcpResetSegmentTest {
         p.sync();
         Seg s = p.expect();
         assertEquals(512, s.payload().length, "552 - 40: " + s);
+        assertEquals(488, p.expect().payload().length, "the rest, at once: only a full segment is in flight");
         // The same MTU again changes nothing.
         p.sendRaw(unreachable(4, 552, big));
         p.nothing();
@@ -419,11 +420,12 @@ class TcpResetSegmentTest {
         Seg r = p.expect();
         assertEquals(k.snxt, r.seq(), "resent at once, smaller: " + r);
         assertEquals(960, r.payload().length, "1000 - 20 - 20");
-        p.nothing(); // the 500 left are a small segment: Nagle holds them for the ACK
-        p.send(seg(ACK, k.rnxt, k.snxt + 960));
+        // The 500 left follow at once: only a full segment is in flight (Minshall's Nagle, as Linux).
         Seg rest = p.expect();
         assertEquals(k.snxt + 960, rest.seq());
         assertEquals(500, rest.payload().length);
+        p.nothing();
+        p.send(seg(ACK, k.rnxt, k.snxt + 960));
         // An ICMP quoting a sequence number outside the flight is ignored (RFC 5927 §4.1).
         byte[] forged = Arrays.copyOf(big, big.length);
         forged[24] ^= 0x40; // the quoted TCP sequence number, far away
