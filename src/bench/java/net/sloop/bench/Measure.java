@@ -133,8 +133,10 @@ public final class Measure {
             out(k + ".records", held);
             out(k + ".recordBytes", TimeWaitTable.RECORD_BYTES);
             out(k + ".blockBytesPerRecord", String.format("%.2f", (double) bytes / held));
-            // Control share: the table's block handle (4 bytes per block) and hash bucket (4 bytes per 2 records).
-            double control = 4.0 / (blockSize / TimeWaitTable.RECORD_BYTES) + 2.0;
+            // Control share: what the table is really charged (TimeWaitTable.controlBytes: its
+            // object, per-block bookkeeping and hash buckets), per record it can hold.
+            double control = (double) p.a.tcp().timeWaitTable().controlBytes() / records;
+            out(k + ".controlBytesPerRecord", String.format("%.2f", control));
             out(k + ".chargedBytesPerRecord", String.format("%.2f", (double) bytes / held + control));
         }
     }
