@@ -42,8 +42,21 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long tcpBytes = Sizes.parse(tcp);
-        if (tcpBytes > Integer.MAX_VALUE - 8) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tcp: at most 2g");
+        long tcpBytes;
+        try {
+            tcpBytes = Sizes.parse(tcp);
+            Sizes.parse(budget);
+        } catch (IllegalArgumentException e) {
+            throw bad((e.getMessage().startsWith("not a size: " + tcp) ? "--tcp: " : "--budget: ") + e.getMessage());
+        }
+        if (tcpBytes < 0 || tcpBytes > Integer.MAX_VALUE - 8) throw bad("--tcp " + tcp + ": must be 0..2g");
+        if (pings < 0 || pings > 1_000_000) throw bad("--pings " + pings + ": must be 0..1000000");
+        if (datagrams < 0 || datagrams > 10_000_000) throw bad("--datagrams " + datagrams + ": must be 0..10000000");
+        if (size < 0 || size > 65507) throw bad("--size " + size + ": must be 0..65507 (the largest UDP payload over IPv4)");
+        if (!(loss >= 0 && loss <= 1)) throw bad("--loss " + loss + ": must be 0..1");
+        if (pcap != null && pcap.toAbsolutePath().getParent() != null && !java.nio.file.Files.isDirectory(pcap.toAbsolutePath().getParent())) {
+            throw bad("--pcap " + pcap + ": no such directory");
+        }
         SimDemo.Result r;
         try {
             r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap,
@@ -52,5 +65,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         return r.atBaseline() && r.intact() && r.tcpIntact() ? 0 : 1;
+    }
+
+    private picocli.CommandLine.ParameterException bad(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

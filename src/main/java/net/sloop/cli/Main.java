@@ -14,6 +14,28 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with one-line errors: a bad option or value prints "sloop CMD: what is
+     * wrong (see sloop CMD --help)" and exits 2, never a usage page or a stack trace; an
+     * unexpected failure prints one line and exits 1.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String cmd = ex.getCommandLine().getCommandName();
+            String name = "sloop".equals(cmd) ? "sloop" : "sloop " + cmd;
+            ex.getCommandLine().getErr().println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            String cmd = c.getCommandName();
+            String name = "sloop".equals(cmd) ? "sloop" : "sloop " + cmd;
+            c.getErr().println(name + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl;
     }
 }

@@ -1,0 +1,75 @@
+package net.sloop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Every bad option value gives one line naming the command and exit status 2, never a usage page
+ * or a stack trace: values of the wrong type for every typed option of every command (generated
+ * from the commands' models), unknown options and commands, and the values each command checks
+ * itself. Only values refused before anything starts are fed here (serve with good values would
+ * open a device).
+ */
+class CliErrorsTest {
+    private record Run(int status, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.setOut(new PrintWriter(out, true));
+            sub.setErr(new PrintWriter(err, true));
+        }
+        int status = cl.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private static void assertOneLine(Run r, String what) {
+        assertEquals(2, r.status(), what + ": " + r);
+        String e = r.err().strip();
+        assertFalse(e.isEmpty(), what + ": no message");
+        assertFalse(e.contains("\n"), what + ": more than one line: " + e);
+        assertFalse(e.contains("Exception") || e.contains("\tat "), what + ": a stack trace: " + e);
+        assertTrue(e.startsWith("sloop"), what + ": " + e);
+    }
+
+    @Test
+    void everyTypedOptionOfEveryCommandRefusesGarbageInOneLine() {
+        int checked = 0;
+        for (var entry : Main.commandLine().getSubcommands().entrySet()) {
+            for (OptionSpec o : entry.getValue().getCommandSpec().options()) {
+                Class<?> t = o.type();
+                boolean numeric = t == int.class || t == long.class || t == double.class || t == Integer.class || t == Long.class || t == Double.class;
+                if (!numeric || o.arity().max() == 0) continue;
+                for (String garbage : List.of("abc", "1x", "", "9999999999999999999999")) {
+                    assertOneLine(run(entry.getKey(), o.longestName(), garbage), entry.getKey() + " " + o.longestName() + " '" + garbage + "'");
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked >= 20, "typed options checked: " + checked);
+    }
+
+    @Test
+    void unknownOptionsAndCommandsAndCheckedValuesAreOneLine() {
+        for (String[] args : new String[][] {
+                {"bogus"}, {"demo", "--bogus"}, {"serve", "--bogus"},
+                {"demo", "--tcp", "abc"}, {"demo", "--tcp", "-1"}, {"demo", "--budget", "3q"}, {"demo", "--pings", "-1"},
+                {"demo", "--datagrams", "-3"}, {"demo", "--size", "-1"}, {"demo", "--size", "70000"}, {"demo", "--loss", "2"},
+                {"demo", "--pcap", "/nonexistent/x"}, {"demo", "--budget", "1k"},
+                {"serve", "--budget", "abc"}, {"serve", "--budget", "28k"}, {"serve", "--mtu", "10"}, {"serve", "--services", "nope"},
+        }) {
+            assertOneLine(run(args), String.join(" ", args));
+        }
+    }
+}
