@@ -42,13 +42,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long tcpBytes;
-        try {
-            tcpBytes = Sizes.parse(tcp);
-            Sizes.parse(budget);
-        } catch (IllegalArgumentException e) {
-            throw bad((e.getMessage().startsWith("not a size: " + tcp) ? "--tcp: " : "--budget: ") + e.getMessage());
-        }
+        long tcpBytes = size("--tcp", tcp);
+        long budgetBytes = size("--budget", budget);
         if (tcpBytes < 0 || tcpBytes > Integer.MAX_VALUE - 8) throw bad("--tcp " + tcp + ": must be 0..2g");
         if (pings < 0 || pings > 1_000_000) throw bad("--pings " + pings + ": must be 0..1000000");
         if (datagrams < 0 || datagrams > 10_000_000) throw bad("--datagrams " + datagrams + ": must be 0..10000000");
@@ -59,12 +54,21 @@ final class DemoCommand implements Callable<Integer> {
         }
         SimDemo.Result r;
         try {
-            r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, Sizes.parse(budget), block, pcap,
+            r = SimDemo.run(new SimDemo.Options(seed, loss, pings, datagrams, size, budgetBytes, block, pcap,
                     (int) tcpBytes), System.out);
         } catch (IllegalArgumentException e) { // a configuration the stack refuses (a budget too small for its tables, ...)
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         return r.atBaseline() && r.intact() && r.tcpIntact() ? 0 : 1;
+    }
+
+    /** {@code value} as a size in bytes, or the option's one-line error. */
+    private long size(String option, String value) {
+        try {
+            return Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(option + ": " + e.getMessage());
+        }
     }
 
     private picocli.CommandLine.ParameterException bad(String message) {

@@ -25,17 +25,19 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, args) -> {
-            String cmd = ex.getCommandLine().getCommandName();
-            String name = "sloop".equals(cmd) ? "sloop" : "sloop " + cmd;
+            String name = name(ex.getCommandLine());
             ex.getCommandLine().getErr().println(name + ": " + ex.getMessage() + " (see " + name + " --help)");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            String cmd = c.getCommandName();
-            String name = "sloop".equals(cmd) ? "sloop" : "sloop " + cmd;
-            c.getErr().println(name + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            c.getErr().println(name(c) + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl;
+    }
+
+    /** "sloop", or "sloop CMD" for a subcommand. */
+    private static String name(CommandLine c) {
+        return "sloop".equals(c.getCommandName()) ? "sloop" : "sloop " + c.getCommandName();
     }
 }

@@ -351,16 +351,7 @@ final class FtpSession implements TcpSocket.Listener {
 
     void tick(long now) {
         if (socket == null) return;
-        if (delayUntil != 0 && now >= delayUntil) {
-            delayUntil = 0;
-            if (closeAfterDelay) {
-                stats.closedLoginFailures++;
-                reply("421 Too many failed logins; closing the connection.");
-                closing = true;
-            } else {
-                reply("530 Login incorrect.");
-            }
-        }
+        if (delayUntil != 0 && now >= delayUntil) answerFailedLogin();
         data.tick(now);
         if (socket != null && !data.busy() && now - lastActive >= cfg.idleTimeoutNanos()) {
             if (idleWarned || closing) { // told already and still not gone (it does not read): reset
@@ -568,17 +559,19 @@ final class FtpSession implements TcpSocket.Listener {
         // The answer comes after a delay growing with the session's failures, in stack time; nothing
         // more is read meanwhile (RFC 2577 §5 suggests a delay to slow brute force).
         delayUntil = now + cfg.loginDelayNanos() * failures;
-        if (cfg.loginDelayNanos() == 0) {
-            delayUntil = 0;
-            if (closeAfterDelay) {
-                stats.closedLoginFailures++;
-                reply("421 Too many failed logins; closing the connection.");
-                closing = true;
-            } else {
-                reply("530 Login incorrect.");
-            }
+        if (cfg.loginDelayNanos() == 0) answerFailedLogin();
+        else server.want(delayUntil);
+    }
+
+    /** The answer to a failed login, once its delay is over: 530, or 421 and the end of the session. */
+    private void answerFailedLogin() {
+        delayUntil = 0;
+        if (closeAfterDelay) {
+            stats.closedLoginFailures++;
+            reply("421 Too many failed logins; closing the connection.");
+            closing = true;
         } else {
-            server.want(delayUntil);
+            reply("530 Login incorrect.");
         }
     }
 

@@ -46,10 +46,18 @@ final class TcpOutput {
 
     /** The MSS we offer on the path to {@code raddr}: interface MTU less IPv4 and TCP headers (RFC 9293 §3.7.1). */
     int ourMss(int raddr) {
-        int r = tcp.stack.routes().lookup(raddr);
-        NetIf nif = r >= 0 ? tcp.stack.routes().via(r) : tcp.stack.interfaceFor(0);
+        return ourMss(routeTo(raddr));
+    }
+
+    private int ourMss(NetIf nif) {
         int mtu = nif == null ? 576 : nif.mtu();
         return Math.min(tcp.cfg.maxSegment(), mtu - 40);
+    }
+
+    /** The interface packets to {@code raddr} leave by (or the first one; null if none). */
+    private NetIf routeTo(int raddr) {
+        int r = tcp.stack.routes().lookup(raddr);
+        return r >= 0 ? tcp.stack.routes().via(r) : tcp.stack.interfaceFor(0);
     }
 
     /** Smallest MSS used, whatever the peer offers (Linux's tcp_min_snd_mss is 48). */
@@ -76,9 +84,8 @@ final class TcpOutput {
      * resent is resent one MSS at a time.
      */
     void setSendMss(TcpConnection c) {
-        int r = tcp.stack.routes().lookup(c.raddr);
-        NetIf nif = r >= 0 ? tcp.stack.routes().via(r) : tcp.stack.interfaceFor(0);
-        setSendMss(c, ourMss(c.raddr));
+        NetIf nif = routeTo(c.raddr);
+        setSendMss(c, ourMss(nif));
         int tso = nif == null ? 0 : nif.segmentOffload();
         if (tso > 0) c.sendBurst = Math.max(1, (tso - 60 - 60) / c.smss) * c.smss;
     }

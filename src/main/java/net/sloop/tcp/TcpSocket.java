@@ -219,6 +219,11 @@ public final class TcpSocket implements AutoCloseable {
             if (live()) windowUpdate();
             return n;
         }
+        return nothingToRead();
+    }
+
+    /** With nothing queued: -1 at end of stream, 0 if more may come. @throws TcpException if the connection ended with an error */
+    private int nothingToRead() throws TcpException {
         if (c.has(TcpConnection.F_FIN_RCVD) || c.has(TcpConnection.F_RCV_SHUT)) return -1;
         if (c.error != TcpError.NONE) throw new TcpException(c.error);
         if (c.has(TcpConnection.F_FREED)) return -1; // closed cleanly (TIME_WAIT or CLOSED)
@@ -253,8 +258,7 @@ public final class TcpSocket implements AutoCloseable {
             if (live()) windowUpdate();
             return moved;
         }
-        if (c.recvBuf.length > 0) return 0;
-        return read(MemorySegment.NULL, 0, 0);
+        return c.recvBuf.length > 0 ? 0 : nothingToRead();
     }
 
     public int read(byte[] dst, int off, int len) throws TcpException {

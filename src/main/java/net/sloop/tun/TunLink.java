@@ -367,16 +367,7 @@ public final class TunLink implements DescriptorLink {
         int tcpHeader = (frame.get(ValueLayout.JAVA_BYTE, off + ip + ihl + 12) >> 4 & 0x0F) * 4;
         // hdr_len: every header byte in front of the payload, replicated into each segment.
         VnetHeader.encode(txHeader, 0, VnetHeader.F_NEEDS_CSUM, VnetHeader.GSO_TCPV4, ip + ihl + tcpHeader, segmentSize, ip + ihl, 16);
-        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, frame.address() + off);
-        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, len);
-        long w = Libc.writev(txState, fd, iovAddress, 2);
-        if (w < 0 && Libc.errno(txState) == Errno.EINTR) w = Libc.writev(txState, fd, iovAddress, 2);
-        if (w != VnetHeader.SIZE + len) {
-            txDropped++;
-            if (w < 0 && Libc.errno(txState) != Errno.EAGAIN) txErrors++;
-            return false;
-        }
-        transmitted++;
+        if (!written(writeWithHeader(frame.address() + off, len), VnetHeader.SIZE + len)) return false;
         segmentedTransmitted++;
         return true;
     }
@@ -470,11 +461,8 @@ public final class TunLink implements DescriptorLink {
         } else if (frame.isNative()) {
             // The virtio-net header from its own segment, the frame from where it is: writev(2).
             if (txPartial) VnetHeader.encodeForFrame(txHeader, 0, frame, off, len, linkHeader);
-            iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, frame.address() + off);
-            iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, len);
             expect = VnetHeader.SIZE + len;
-            w = Libc.writev(txState, fd, iovAddress, 2);
-            if (w < 0 && Libc.errno(txState) == Errno.EINTR) w = Libc.writev(txState, fd, iovAddress, 2);
+            w = writeWithHeader(frame.address() + off, len);
         } else {
             MemorySegment.copy(frame, off, tx, VnetHeader.SIZE, len);
             if (txPartial) VnetHeader.encodeForFrame(tx, 0, tx, VnetHeader.SIZE, len, linkHeader);
@@ -483,6 +471,20 @@ public final class TunLink implements DescriptorLink {
             w = Libc.write(txState, fd, txAddress, expect);
             if (w < 0 && Libc.errno(txState) == Errno.EINTR) w = Libc.write(txState, fd, txAddress, expect);
         }
+        return written(w, expect);
+    }
+
+    /** writev(2) of the header in {@code txHeader} and {@code len} bytes at {@code address}, once more after EINTR. */
+    private long writeWithHeader(long address, int len) {
+        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 16, address);
+        iov.set(ValueLayout.JAVA_LONG_UNALIGNED, 24, len);
+        long w = Libc.writev(txState, fd, iovAddress, 2);
+        if (w < 0 && Libc.errno(txState) == Errno.EINTR) w = Libc.writev(txState, fd, iovAddress, 2);
+        return w;
+    }
+
+    /** Counts a write that returned {@code w} of {@code expect} bytes: sent, or dropped (and an error unless EAGAIN). */
+    private boolean written(long w, int expect) {
         if (w != expect) {
             txDropped++;
             if (w < 0 && Libc.errno(txState) != Errno.EAGAIN) txErrors++;

@@ -124,10 +124,15 @@ final class AttackRig implements AutoCloseable {
      * close). Then a moment more for Sloop's side to take the last ACK. Returns Linux's view.
      */
     String awaitConnectionsEnded(long millis) throws IOException, InterruptedException {
+        return awaitConnectionsEnded(ns, sloop(), millis);
+    }
+
+    /** {@link #awaitConnectionsEnded(long)} for any serve in namespace {@code ns} at {@code sloop} (FtpRig's too). */
+    static String awaitConnectionsEnded(String ns, String sloop, long millis) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         String left;
         do {
-            HostNet.Result r = exec(10, "ss", "-Htan", "dst", sloop());
+            HostNet.Result r = HostNet.exec(ns, 10, "ss", "-Htan", "dst", sloop);
             left = r.output().lines().filter(l -> !l.isBlank() && !l.startsWith("TIME-WAIT")).reduce("", (a, b) -> a + b + "\n");
             if (left.isEmpty()) break;
             Thread.sleep(200);
@@ -144,26 +149,41 @@ final class AttackRig implements AutoCloseable {
      * by design, are allowed); committed memory in the summary.
      */
     List<Executable> stopAndCheckMemoryBack() throws IOException, InterruptedException {
+        List<Executable> checks = stopAndCheckMemoryBack(serve);
+        String out = serve.out();
+        checks.add(() -> assertTrue(SUMMARY_COMMITTED.matcher(out).find(), "the memory summary shows committed memory (" + SUMMARY_COMMITTED
+                + ")\n" + serve.transcript()));
+        return checks;
+    }
+
+    /**
+     * Stops {@code serve} with SIGTERM and returns the checks on its summary every rig makes:
+     * exit 0; budget back at its baseline; no connection left for the stack to discard at
+     * shutdown, none held by a service (services' "served", FTP's "sessions").
+     */
+    static List<Executable> stopAndCheckMemoryBack(ServeProcess serve) throws IOException, InterruptedException {
         serve.signal("TERM");
         int status = serve.awaitExit(EXIT_MILLIS);
         String out = serve.out();
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertEquals(0, status, "serve's exit status after SIGTERM\n" + serve.transcript()));
         checks.add(() -> assertTrue(out.contains("budget back at its baseline"), "budget back at its baseline\n" + serve.transcript()));
-        checks.add(() -> assertEquals(0, summaryInt("the stack discarded (\\d+) connections"),
+        checks.add(() -> assertEquals(0, summaryInt(serve, "the stack discarded (\\d+) connections"),
                 "connections still open at SIGTERM, long after the clients went away (discarded at shutdown)\n" + serve.transcript()));
-        Matcher active = Pattern.compile("tcp/\\d+ +served \\d+, active (\\d+)").matcher(out);
+        Matcher active = Pattern.compile("tcp/\\d+ +(?:served|sessions) \\d+, active (\\d+)").matcher(out);
         int held = 0;
         while (active.find()) held += Integer.parseInt(active.group(1));
         int heldNow = held;
         checks.add(() -> assertEquals(0, heldNow, "connections the services still held at SIGTERM\n" + serve.transcript()));
-        checks.add(() -> assertTrue(SUMMARY_COMMITTED.matcher(out).find(), "the memory summary shows committed memory (" + SUMMARY_COMMITTED
-                + ")\n" + serve.transcript()));
         return checks;
     }
 
     /** An integer the summary prints (first group of {@code regex}), or -1 if it does not. */
     int summaryInt(String regex) {
+        return summaryInt(serve, regex);
+    }
+
+    static int summaryInt(ServeProcess serve, String regex) {
         Matcher m = Pattern.compile(regex).matcher(serve.out());
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }

@@ -1,6 +1,5 @@
 package net.sloop.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.sloop.tun.HostNet;
 import org.junit.jupiter.api.function.Executable;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.function.Executable;
 final class FtpRig implements AutoCloseable {
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicInteger SEQ = new AtomicInteger();
-    static final long READY_MILLIS = 30_000, EXIT_MILLIS = 30_000;
+    static final long READY_MILLIS = 30_000;
     /** Debian's interpreter: it has python3-scapy (a {@code python3} earlier on PATH may be another). */
     static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     /** The account of {@link #writeUsers}, allowed to write. */
@@ -135,16 +132,7 @@ final class FtpRig implements AutoCloseable {
      * TIME_WAIT, then a moment more for Sloop's side to take the last ACK. Returns what is left.
      */
     String awaitConnectionsEnded(long millis) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        String left;
-        do {
-            HostNet.Result r = exec(10, "ss", "-Htan", "dst", sloop());
-            left = r.output().lines().filter(l -> !l.isBlank() && !l.startsWith("TIME-WAIT")).reduce("", (a, b) -> a + b + "\n");
-            if (left.isEmpty()) break;
-            Thread.sleep(200);
-        } while (System.nanoTime() - deadline < 0);
-        Thread.sleep(1000);
-        return left;
+        return AttackRig.awaitConnectionsEnded(ns, sloop(), millis);
     }
 
     /**
@@ -153,26 +141,12 @@ final class FtpRig implements AutoCloseable {
      * connection left for the stack to discard at shutdown, none held by a service.
      */
     List<Executable> stopAndCheckMemoryBack() throws IOException, InterruptedException {
-        serve.signal("TERM");
-        int status = serve.awaitExit(EXIT_MILLIS);
-        String out = serve.out();
-        List<Executable> checks = new ArrayList<>();
-        checks.add(() -> assertEquals(0, status, "serve's exit status after SIGTERM\n" + serve.transcript()));
-        checks.add(() -> assertTrue(out.contains("budget back at its baseline"), "budget back at its baseline\n" + serve.transcript()));
-        checks.add(() -> assertEquals(0, summaryInt("the stack discarded (\\d+) connections"),
-                "connections still open at SIGTERM, long after the clients went away (discarded at shutdown)\n" + serve.transcript()));
-        Matcher active = Pattern.compile("tcp/\\d+ +(?:served|sessions) \\d+, active (\\d+)").matcher(out);
-        int held = 0;
-        while (active.find()) held += Integer.parseInt(active.group(1));
-        int heldNow = held;
-        checks.add(() -> assertEquals(0, heldNow, "connections the services still held at SIGTERM\n" + serve.transcript()));
-        return checks;
+        return AttackRig.stopAndCheckMemoryBack(serve);
     }
 
     /** An integer the summary prints (first group of {@code regex}), or -1 if it does not. */
     int summaryInt(String regex) {
-        Matcher m = Pattern.compile(regex).matcher(serve.out());
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        return AttackRig.summaryInt(serve, regex);
     }
 
     /** Memory figures of the summary: in use at SIGTERM (before the drain), peak, allocation failures. */

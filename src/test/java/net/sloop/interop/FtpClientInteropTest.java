@@ -1,5 +1,6 @@
 package net.sloop.interop;
 
+import net.sloop.testing.MirrorRecord;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -169,32 +170,15 @@ class FtpClientInteropTest {
     }
 
     private static void mirror(InteropRig r, int host, Map<String, byte[]> tree, FtpMirror.Listing listing) throws Exception {
-        Map<String, String> got = new TreeMap<>();
-        List<String> failed = new ArrayList<>();
-        CompletableFuture<FtpMirror> done = new CompletableFuture<>();
+        MirrorRecord rec = new MirrorRecord();
         FtpMirror m = r.rig.locked(() -> FtpMirror.start(r.rig.stack, host, 21, FtpClientConfig.builder().login("sloop", "secret").build(), 3, "/",
-                listing, new FtpMirror.Listener() {
-                    @Override
-                    public void file(String path, long size, byte[] sha256) {
-                        got.put(path, HexFormat.of().formatHex(sha256));
-                    }
-
-                    @Override
-                    public void failed(String path, Outcome outcome) {
-                        failed.add(path + ": " + outcome);
-                    }
-
-                    @Override
-                    public void finished(FtpMirror mirror) {
-                        done.complete(mirror);
-                    }
-                }));
+                listing, rec));
         assertNotNull(m);
-        done.get(120, TimeUnit.SECONDS);
-        assertEquals(List.of(), failed);
+        rec.done.get(120, TimeUnit.SECONDS); // completes on the runner's thread: what it recorded is visible after
+        assertEquals(List.of(), rec.failed);
         Map<String, String> want = new TreeMap<>();
         tree.forEach((p, b) -> want.put(p, HexFormat.of().formatHex(sha256(b))));
-        assertEquals(want, got, "every file mirrored with its hash (" + listing + ")");
+        assertEquals(want, rec.got, "every file mirrored with its hash (" + listing + ")");
         assertEquals(0, r.rig.locked(() -> m.owner().used()));
         System.out.println("interop: ftp mirror (" + listing + ", 3 sessions) of pyftpdlib: " + r.rig.locked(m::report));
     }

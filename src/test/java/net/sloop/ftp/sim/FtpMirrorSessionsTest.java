@@ -1,18 +1,14 @@
 package net.sloop.ftp.sim;
 
+import net.sloop.testing.MirrorRecord;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import net.sloop.fs.MemoryFs;
 import net.sloop.ftp.FtpConfig;
 import net.sloop.ftp.FtpServer;
 import net.sloop.ftp.client.FtpClientConfig;
 import net.sloop.ftp.client.FtpMirror;
-import net.sloop.ftp.client.Outcome;
 import net.sloop.mem.Category;
 import net.sloop.time.Time;
 import org.junit.jupiter.api.Test;
@@ -34,29 +30,12 @@ class FtpMirrorSessionsTest {
             FtpTree tree = new FtpTree(fs, 9, 8, 60, 300_000);
             n.sync();
             FtpServer ftp = FtpServer.start(n.server, FtpConfig.builder(fs.readOnlyView()).wallClockMillis(() -> WALL).seed(3).maxSessionsPerAddress(2).build());
-            Map<String, String> got = new TreeMap<>();
-            List<String> failed = new ArrayList<>();
-            FtpMirror[] done = {null};
+            MirrorRecord rec = new MirrorRecord();
             n.sync();
-            FtpMirror m = FtpMirror.start(n.client, FtpNet.SERVER, 21, FtpClientConfig.defaults(), 3, "/", listing, new FtpMirror.Listener() {
-                @Override
-                public void file(String path, long size, byte[] sha256) {
-                    got.put(path, HexFormat.of().formatHex(sha256));
-                }
-
-                @Override
-                public void failed(String path, Outcome outcome) {
-                    failed.add(path + ": " + outcome);
-                }
-
-                @Override
-                public void finished(FtpMirror mirror) {
-                    done[0] = mirror;
-                }
-            });
-            assertTrue(n.runUntil(() -> done[0] != null, Time.seconds(600)), m::report);
-            assertEquals(List.of("(session): REFUSED"), failed, listing.toString());
-            assertEquals(tree.sha256, got, listing + ": every file, by the two sessions admitted");
+            FtpMirror m = FtpMirror.start(n.client, FtpNet.SERVER, 21, FtpClientConfig.defaults(), 3, "/", listing, rec);
+            assertTrue(n.runUntil(rec.done::isDone, Time.seconds(600)), m::report);
+            assertEquals(List.of("(session): REFUSED"), rec.failed, listing.toString());
+            assertEquals(tree.sha256, rec.got, listing + ": every file, by the two sessions admitted");
             assertEquals(1, ftp.stats().refusedPerAddress());
             assertEquals(0, m.owner().used(Category.CONTROL), "the mirror's memory returned");
             System.out.println(listing + ": " + m.report());

@@ -1,18 +1,14 @@
 package net.sloop.ftp.sim;
 
+import net.sloop.testing.MirrorRecord;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import net.sloop.fs.MemoryFs;
 import net.sloop.ftp.FtpConfig;
 import net.sloop.ftp.FtpServer;
 import net.sloop.ftp.client.FtpClientConfig;
 import net.sloop.ftp.client.FtpMirror;
-import net.sloop.ftp.client.Outcome;
 import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 import net.sloop.sim.Impairments;
@@ -65,27 +61,9 @@ class Seed000MirrorTest {
         Budget sb = n.server.budget();
         long serverStart = sb.used();
 
-        Map<String, String> got = new TreeMap<>();
-        List<String> failed = new ArrayList<>();
-        boolean[] finished = {false};
+        MirrorRecord rec = new MirrorRecord();
         n.sync();
-        FtpMirror m = FtpMirror.start(n.client, FtpNet.SERVER, 21, FtpClientConfig.defaults(), sessions, "/", FtpMirror.Listing.LIST,
-                new FtpMirror.Listener() {
-                    @Override
-                    public void file(String path, long size, byte[] sha256) {
-                        got.put(path, HexFormat.of().formatHex(sha256));
-                    }
-
-                    @Override
-                    public void failed(String path, Outcome outcome) {
-                        failed.add(path + ": " + outcome);
-                    }
-
-                    @Override
-                    public void finished(FtpMirror mirror) {
-                        finished[0] = true;
-                    }
-                });
+        FtpMirror m = FtpMirror.start(n.client, FtpNet.SERVER, 21, FtpClientConfig.defaults(), sessions, "/", FtpMirror.Listing.LIST, rec);
         assertNotNull(m);
         long[] base = {-1};
         long[] controlBase = {-1};
@@ -94,7 +72,7 @@ class Seed000MirrorTest {
         boolean done = n.runUntil(() -> {
             long transfers = ftp.stats().transfersOk() + ftp.stats().transfersFailed();
             // Between transfers: only the control connections are open (data connections ended or in TIME_WAIT).
-            if (!finished[0] && ftp.activeSessions() == sessions && n.server.tcp().connections() == sessions) {
+            if (!rec.done.isDone() && ftp.activeSessions() == sessions && n.server.tcp().connections() == sessions) {
                 long control = sb.used(Category.CONTROL);
                 long sockets = sb.used(Category.SOCKET_SEND) + sb.used(Category.SOCKET_RECEIVE) + sb.used(Category.OUT_OF_ORDER) + sb.used(Category.RX);
                 long slab = (control + sb.blockSize() - 1) / sb.blockSize() * sb.blockSize();
@@ -116,11 +94,11 @@ class Seed000MirrorTest {
                     transfersSeen[0] = transfers;
                 }
             }
-            return finished[0];
+            return rec.done.isDone();
         }, Time.seconds(7200));
         assertTrue(done, () -> "mirror not finished: " + m.report() + "\n" + n.server.report());
-        assertEquals(List.of(), failed);
-        assertEquals(tree.sha256, got, "every file arrives whole");
+        assertEquals(List.of(), rec.failed);
+        assertEquals(tree.sha256, rec.got, "every file arrives whole");
         assertEquals(0, m.outOfMemory());
         long transfers = ftp.stats().transfersOk();
         assertEquals(0, ftp.stats().transfersFailed());
