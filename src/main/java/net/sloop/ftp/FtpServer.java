@@ -99,6 +99,18 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
             stack.releaseTimer();
             throw new IllegalStateException("out of memory: the FTP server needs " + s.charge + " bytes for " + cfg.maxSessions() + " sessions");
         }
+        // The promise must be one the budget can keep: on a budget whose pool, once the sessions
+        // are charged, cannot admit a control connection while keeping room for its data
+        // connection (and every other promise), no client could ever reach the server.
+        l.guarantee(2 * Math.max(1, cfg.guaranteedSessions()));
+        if (!l.admissibleNow()) {
+            long have = (long) stack.budget().uncommittedFreeBlocks() * stack.budget().blockSize();
+            stack.budget().uncharge(Category.CONTROL, s.owner, s.charge);
+            l.close();
+            stack.releaseTimer();
+            throw new IllegalStateException("out of memory: the FTP server's " + cfg.maxSessions() + " sessions leave " + have
+                    + " bytes, too few for a session with its data connection and the stack's other promises");
+        }
         l.guarantee(2 * cfg.guaranteedSessions());
         l.setListener(s);
         return s;

@@ -82,6 +82,8 @@ public final class Tcp implements Transport {
     int admitted;
     /** Connections the application closed that the protocol has not finished (flag F_ORPHAN). */
     int orphans;
+    /** Orphans made so far: each one's {@code TcpConnection.orphanOrder}. */
+    long orphansMade;
     /** Admissions promised to listeners and not yet taken: the sum of their {@code TcpListener.unheld()}. */
     int reserved;
     /** Blocks committed each way to every admitted connection: its guaranteed minimum. */

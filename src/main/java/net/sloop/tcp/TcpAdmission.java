@@ -46,9 +46,20 @@ final class TcpAdmission {
         if (tcp.admitted >= maxConnections) return false;
         boolean withinListener = l != null && l.held < l.guaranteed;
         boolean own = l != null ? withinListener : tcp.admitted < guaranteedConnections;
-        int promised = tcp.reserved - (withinListener ? 1 : 0) + Math.max(0, guaranteedConnections - tcp.admitted - 1);
-        int want = admissionNeed() + promised * admissionBlocks;
+        int want = want(l);
         return m.uncommittedFreeBlocks() >= want || reclaim(want, own);
+    }
+
+    /** As {@link #canAdmit}, from what is free now, reclaiming nothing (a service checking at start that its promise can be kept). */
+    boolean fitsNow(TcpListener l) {
+        return tcp.admitted < maxConnections && m.uncommittedFreeBlocks() >= want(l);
+    }
+
+    /** Uncommitted blocks an admission for {@code l} (null: an active open) needs free: its own, and room for every other promise. */
+    private int want(TcpListener l) {
+        boolean withinListener = l != null && l.held < l.guaranteed;
+        int promised = tcp.reserved - (withinListener ? 1 : 0) + Math.max(0, guaranteedConnections - tcp.admitted - 1);
+        return admissionNeed() + promised * admissionBlocks;
     }
 
     /**
@@ -143,7 +154,7 @@ final class TcpAdmission {
         TcpConnection oldest = null;
         for (TcpConnection c : tcp.buckets) {
             for (; c != null; c = c.hashNext) {
-                if (c.has(TcpConnection.F_ORPHAN) && (oldest == null || c.orphanedAt - oldest.orphanedAt < 0)) oldest = c;
+                if (c.has(TcpConnection.F_ORPHAN) && (oldest == null || c.orphanOrder < oldest.orphanOrder)) oldest = c;
             }
         }
         return oldest;
@@ -203,16 +214,14 @@ final class TcpAdmission {
         c.set(TcpConnection.F_ORPHAN);
         tcp.orphans++;
         letGo(c); // its service's slot is free again: a new connection there is within the guarantee
-        long t = tcp.now();
-        c.orphanedAt = t;
+        c.orphanOrder = ++tcp.orphansMade;
         if (tcp.orphans > maxOrphans) { // the oldest has had the longest to finish (a peer holding it open goes first)
             counters.orphansReset++;
-            tcp.timers.abort(oldestOrphan(), TcpError.NONE, true);
-            if (c.has(TcpConnection.F_FREED)) return; // it was the oldest (orphaned in the same instant)
+            tcp.timers.abort(oldestOrphan(), TcpError.NONE, true); // never c: every other orphan is older
         }
         m.release(c.rcvCommit + c.sendCommit); // it stores nothing more, and writes nothing more (a FIN needs no block)
         c.rcvCommit = c.sendCommit = 0;
-        long deadline = t + cfg.orphanTimeoutNanos();
+        long deadline = tcp.now() + cfg.orphanTimeoutNanos();
         if (c.finWait2At == TcpConnection.OFF || deadline < c.finWait2At) c.finWait2At = deadline;
         c.schedule();
     }

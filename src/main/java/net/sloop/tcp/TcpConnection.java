@@ -132,8 +132,12 @@ public final class TcpConnection extends Timer {
     int rcvGrant;
     /** In-order bytes received since {@link #rcvGrant} last grew. */
     int rcvFilled;
-    /** When the application closed its handle (meaningful with F_ORPHAN). */
-    long orphanedAt;
+    /**
+     * The order in which the application closed its handle (meaningful with F_ORPHAN): a count,
+     * not a time, so that orphans made in the same instant (an FTP server refusing a burst) still
+     * have an oldest, and the one just closed is never taken for it.
+     */
+    long orphanOrder;
     final StreamBuffer recvBuf = new StreamBuffer();
     int oooHead = -1;
     int lastOooSeq;

@@ -101,6 +101,16 @@ public final class TcpListener implements AutoCloseable {
         tcp.reserved += unheld();
     }
 
+    /**
+     * Could a connection to this listener be admitted now, from memory free now, reclaiming
+     * nothing, while room stays kept for every other promise (this listener's own included)? A
+     * service asks at start whether the promise it was given can be kept on this budget.
+     */
+    public boolean admissibleNow() {
+        open();
+        return tcp.admission.fitsNow(this);
+    }
+
     public int guaranteed() {
         return guaranteed;
     }

@@ -98,10 +98,6 @@ class FtpHostileInteropTest {
      * (counted per address).
      */
     @Test
-    @Disabled("defect (FTP at 128k, 2026-12-02): with serve's defaults (4 sessions, 2 per address) the idle address gets its 2 and "
-            + "421s for the rest, but in about one run in three one of the other client's 6 sessions is reset at connect while the "
-            + "refused connections are still closing (TCP admission beyond FTP's promise of one session); a reset, not a lock-out, "
-            + "yet a client should not see it")
     void idleConnectionsFromOneAddressDoNotShutOthersOut() throws Exception {
         slowloris(BUDGET);
     }

@@ -72,4 +72,47 @@ class FtpBasicTest {
         System.out.println(n.ftp.report());
         n.finish();
     }
+
+    /**
+     * Across small budgets, FTP either refuses to start, saying why, or a client can log in and
+     * list: never a server no client can reach. Some budgets hold the sessions' charge but not one
+     * control connection with its data connection; those are refused too, and leave the stack as
+     * it was (timer slot, port, memory).
+     */
+    @Test
+    void everyBudgetEitherRefusesAtStartOrServesASession() throws Exception {
+        int chargeRefused = 0, admissionRefused = 0, served = 0;
+        for (int kib = 24; kib <= 72; kib += 4) {
+            FtpNet n = new FtpNet(1, kib * 1024L);
+            long before = n.server.budget().used();
+            MemoryFs fs = FtpNet.memfs(1 << 16);
+            fs.mkdir("/pub");
+            try {
+                n.start(FtpNet.config(fs).maxSessions(2).build());
+            } catch (IllegalStateException e) {
+                if (e.getMessage().contains("too few for a session with its data connection")) admissionRefused++;
+                else if (e.getMessage().contains("out of memory")) chargeRefused++;
+                else throw e;
+                assertEquals(before, n.server.budget().used(), kib + "k: nothing left charged");
+                assertTrue(n.server.reserveTimer(), kib + "k: the timer slot was given back");
+                n.server.releaseTimer();
+                n.server.tcp().listen(0, 21).close(); // the port was given back
+                n.finish();
+                continue;
+            }
+            FtpClient c = n.login();
+            int port = c.pasv();
+            FtpClient.Data d = c.data(port);
+            c.send("NLST");
+            c.expect(150);
+            assertEquals("pub\r\n", d.readAll(Time.seconds(10)).text(), kib + "k");
+            c.expect(226);
+            c.quit();
+            n.finish();
+            served++;
+        }
+        System.out.printf("ftp start at 24-72k: %d refused (sessions' charge), %d refused (no session admissible), %d served%n",
+                chargeRefused, admissionRefused, served);
+        assertTrue(admissionRefused > 0 && served > 0, "the range spans both outcomes");
+    }
 }

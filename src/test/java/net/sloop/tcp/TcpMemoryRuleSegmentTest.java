@@ -242,6 +242,52 @@ class TcpMemoryRuleSegmentTest {
         p.finish();
     }
 
+    /**
+     * Orphans refused in one burst (an FTP server's 421s to an idle client) wait in FIN_WAIT_2 for
+     * a peer that never closes. A later orphan, one whose last data is still on its way (an FTP
+     * data connection just closed), must not be the one reset when the table overflows: the
+     * oldest goes, and among orphans of the same instant one whose every byte was acknowledged.
+     */
+    @Test
+    void anOverflowingOrphanTableResetsTheOldestNotTheOneJustClosed() throws Exception {
+        Peer p = new Peer(Peer.config().maxOrphans(2).orphanTimeoutNanos(Time.seconds(30)).build());
+        List<Conn> ks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) ks.add(p.accepted(seg(SYN, RISS, 0).mss(1000).ports(41001 + i, 180 + i)));
+        // Three closed in the same instant, each with a reply: the third is one too many, and one of
+        // the first two (the same age) goes, not the newest with its reply unsent.
+        for (int i = 0; i < 3; i++) {
+            ks.get(i).socket.write(new byte[45]);
+            ks.get(i).socket.close();
+        }
+        p.sync();
+        int firstReset = 0;
+        for (Seg s : p.all()) {
+            if ((s.flags() & RST) != 0) firstReset = s.dstPort();
+            else if ((s.flags() & FIN) != 0) p.send(seg(ACK, s.ack(), s.seq() + s.payload().length + 1).ports(s.dstPort(), s.srcPort()));
+        }
+        assertTrue(firstReset == 41001 || firstReset == 41002, "one of the two oldest reset, not " + firstReset);
+        assertEquals(1, p.stack.tcp().counters().orphansReset);
+        p.advance(Time.millis(400));
+        p.all();
+        // A later close: the table overflows again and the remaining older orphan goes.
+        ks.get(3).socket.write(new byte[32]);
+        ks.get(3).socket.close();
+        p.sync();
+        int secondReset = 0;
+        boolean newestSentItsData = false;
+        for (Seg s : p.all()) {
+            if ((s.flags() & RST) != 0) secondReset = s.dstPort();
+            else if (s.dstPort() == 41004 && s.payload().length == 32) newestSentItsData = true;
+        }
+        assertTrue(secondReset != 41004 && secondReset != 0, "an older orphan reset, not the newest: " + secondReset);
+        assertTrue(newestSentItsData, "the newest orphan's data went out");
+        assertEquals(2, p.stack.tcp().counters().orphansReset);
+        p.advance(Time.seconds(31));
+        p.all();
+        assertEquals(0, p.stack.tcp().orphans(), p.stack.report());
+        p.finish();
+    }
+
     @Test
     void aListenersGuaranteeIsKeptWhateverOtherListenersConnectionsHold() throws Exception {
         Peer p = new Peer(StackConfig.builder().budget(64 * 1024).tcp(Peer.config().guaranteedConnections(1).build()).build());

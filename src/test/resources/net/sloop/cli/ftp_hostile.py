@@ -13,7 +13,7 @@
 #
 # Prints "ok CHECK details" or "FAIL CHECK reason" per check, "probe I ok ms=MS" (or FAIL) per
 # probe, and "codes CHECK ..." with every reply code seen; exit status 0 unless a check failed.
-import os, re, select, socket, sys, threading, time
+import os, re, select, socket, sys, threading, time, traceback
 
 host, user, password, alt, base, probe = sys.argv[1:7]
 checks = sys.argv[7:]
@@ -574,7 +574,8 @@ def check_slow(n, hold):
                 out('slow-session FAIL NLST %s/%s' % (pre, final))
         except Exception as e:
             bad += 1
-            out('slow-session FAIL %s: %s' % (type(e).__name__, e))
+            where = traceback.extract_tb(e.__traceback__)
+            out('slow-session FAIL %s: %s (at %s)' % (type(e).__name__, e, ' < '.join('%s:%d' % (f.name, f.lineno) for f in reversed(where))))
         time.sleep(1)
     greeted = refused = closed = 0
     for s in idle:
