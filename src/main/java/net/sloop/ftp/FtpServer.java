@@ -34,8 +34,10 @@ import net.sloop.time.TimerQueue;
  * Not thread-safe: start, close and read the figures on the stack's thread (or under its runner's lock).
  */
 public final class FtpServer implements TcpListener.Listener, AutoCloseable {
-    /** CONTROL bytes for the server apart from its sessions (object, owner, stats, decoder, random, timer). */
-    static final int BASE_BYTES = 1024;
+    /** Bytes of the buffer SIZE in TYPE A reads a file through. */
+    static final int SCAN_BYTES = 4096;
+    /** CONTROL bytes for the server apart from its sessions (object, owner, stats, decoder, random, timer, scan buffer). */
+    static final int BASE_BYTES = 1024 + SCAN_BYTES + 16;
     /** Entries in the failed-login table. */
     static final int LIMITER_ENTRIES = 64;
 
@@ -49,6 +51,8 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
     final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     final SplittableRandom random;
+    /** Shared by the sessions (one thread): SIZE in TYPE A counts a file's line ends through it. */
+    final byte[] scan = new byte[SCAN_BYTES];
     private final FtpSession[] sessions;
     private final Sweep timer = new Sweep();
     private final int charge;

@@ -856,11 +856,37 @@ final class FtpSession implements TcpSocket.Listener {
      * counting them would mean reading the whole file on the stack's thread, so, like vsftpd, the
      * stored size is given.
      */
+    /** Largest file SIZE counts in TYPE A (the file is read through to count its line ends). */
+    static final long ASCII_SIZE_LIMIT = 1 << 20;
+
+    /**
+     * SIZE (RFC 3659 §4): the octets a RETR in the current TYPE would send. In TYPE A that is the
+     * stored size plus a CR for every LF not already after one (the conversion RETR does), so the
+     * file is read through; beyond {@link #ASCII_SIZE_LIMIT} that is refused with 550, as §4.1
+     * allows when the size cannot be given cheaply (ProFTPD refuses SIZE in TYPE A altogether).
+     */
     private void size(String arg) throws FsException, Denied {
         String p = path(arg);
         FsEntry e = fs.stat(p);
         if (e.isDirectory()) throw new Denied("550 Not a plain file.");
-        reply("213 " + e.size());
+        if (!ascii) {
+            reply("213 " + e.size());
+            return;
+        }
+        if (e.size() > ASCII_SIZE_LIMIT) throw new Denied("550 SIZE in ASCII mode is given for files up to 1 MiB; use TYPE I.");
+        long n = 0;
+        boolean lastCr = false;
+        byte[] b = server.scan;
+        try (var r = fs.openRead(p, 0)) {
+            for (int k; (k = r.read(b, 0, b.length)) >= 0; ) {
+                n += k;
+                for (int i = 0; i < k; i++) {
+                    if (b[i] == '\n' && !lastCr) n++;
+                    lastCr = b[i] == '\r';
+                }
+            }
+        }
+        reply("213 " + n);
     }
 
     private void mdtm(String arg) throws FsException {

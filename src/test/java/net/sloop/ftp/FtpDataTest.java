@@ -165,16 +165,29 @@ class FtpDataTest {
     @Test
     void typeAConvertsLineEndingsBothWays() throws Exception {
         FtpNet n = new FtpNet(24, 128 * 1024);
-        MemoryFs fs = FtpNet.memfs(1 << 20);
+        MemoryFs fs = FtpNet.memfs(3 << 20);
         FtpBasicTest.put(fs, "/unix.txt", "one\ntwo\r\nthree\n\nlast".getBytes(StandardCharsets.US_ASCII));
         StringBuilder big = new StringBuilder();
         for (int i = 0; i < 3000; i++) big.append("line ").append(i).append('\n');
         FtpBasicTest.put(fs, "/big.txt", big.toString().getBytes(StandardCharsets.US_ASCII));
+        FtpBasicTest.put(fs, "/huge.txt", new byte[(1 << 20) + 1]);
         n.start(FtpNet.config(fs).build());
         FtpClient c = n.login();
         c.expect("TYPE A", 200);
-        assertEquals("one\r\ntwo\r\nthree\r\n\r\nlast", retr(c, "unix.txt"));
-        assertEquals(big.toString().replace("\n", "\r\n"), retr(c, "big.txt"), "conversion across buffer boundaries");
+        String unixA = retr(c, "unix.txt"), bigA = retr(c, "big.txt");
+        assertEquals("one\r\ntwo\r\nthree\r\n\r\nlast", unixA);
+        assertEquals(big.toString().replace("\n", "\r\n"), bigA, "conversion across buffer boundaries");
+        // RFC 3659 §4: SIZE is what a RETR in the current TYPE sends.
+        c.expect("SIZE unix.txt", 213);
+        assertEquals("213 " + unixA.length(), c.text);
+        c.expect("SIZE big.txt", 213);
+        assertEquals("213 " + bigA.length(), c.text, "counted across the scan buffer's boundaries");
+        c.expect("SIZE huge.txt", 550);
+        c.expect("TYPE I", 200);
+        c.expect("SIZE unix.txt", 213);
+        assertEquals("213 20", c.text);
+        c.expect("SIZE huge.txt", 213);
+        c.expect("TYPE A", 200);
         int port = c.pasv();
         FtpClient.Data d = c.data(port);
         c.send("STOR up.txt");
