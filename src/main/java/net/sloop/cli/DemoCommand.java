@@ -59,7 +59,20 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) { // a configuration the stack refuses (a budget too small for its tables, ...)
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        System.out.println(verdict(r, tcpBytes > 0));
         return r.atBaseline() && r.intact() && r.tcpIntact() ? 0 : 1;
+    }
+
+    /** The demo's last line: whether every check passed, or the ones that failed. */
+    static String verdict(SimDemo.Result r, boolean tcp) {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        if (!r.intact()) failed.add("UDP echo: a datagram came back corrupted");
+        if (!r.tcpIntact()) failed.add("TCP echo: the bytes back differ from those sent");
+        if (!r.atBaseline()) failed.add("memory: a stack is not back at its baseline after closing everything");
+        if (failed.isEmpty()) {
+            return "demo: every check passed (UDP datagrams intact" + (tcp ? ", TCP echo intact" : "") + ", both budgets back at baseline)";
+        }
+        return "demo: FAILED: " + String.join("; ", failed);
     }
 
     /** {@code value} as a size in bytes, or the option's one-line error. */

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code ./sloop} command. */
-@Command(name = "sloop", mixinStandardHelpOptions = true, version = "sloop 0.1",
+@Command(name = "sloop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A user-space TCP/IP stack for the JVM whose memory is a hard, fixed budget.",
         subcommands = {DemoCommand.class, ServeCommand.class, FtpPasswdCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
