@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./sloop demo}: two simulated stacks over a lossy link, with memory figures. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Two stacks over a simulated lossy Ethernet: ping, UDP echo, TCP through an echo service, memory figures. No root needed.")
 final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec

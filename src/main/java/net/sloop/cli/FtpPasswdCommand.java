@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./sloop ftp-passwd NAME}: reads a password from stdin (its first line) and prints a users-file line for {@code --ftp-users}. */
-@Command(name = "ftp-passwd", mixinStandardHelpOptions = true,
+@Command(name = "ftp-passwd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Prints a line for the FTP users file (--ftp-users): NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH, with a fresh random salt.",
                 "The password is read from the first line of standard input."},
         footer = {"", "Example:", "  echo 'secret' | ./sloop ftp-passwd alice >> users.txt"})

@@ -15,15 +15,18 @@ import picocli.CommandLine.Spec;
  * only if the budget is back at its baseline. Option errors exit with 2, set-up failures (no
  * CAP_NET_ADMIN, no {@code ip}, a device name taken) with 1, each as one line on stderr.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Runs a Sloop stack on a TUN (or TAP) device with the small services (echo 7, discard 9, daytime 13, chargen 19,"
                 + " over TCP and UDP), and FTP on port 21 with --ftp-root DIR or --ftp-memfs SIZE, until SIGINT/SIGTERM or --duration,"
                 + " then prints its memory figures.",
                 "With --netns the device is moved into that network namespace (created if missing, deleted on exit if Sloop created it)"
                         + " and the host side is configured there; nothing is configured in the current namespace. Needs root (CAP_NET_ADMIN)."},
-        footer = {"", "Example:", "  ./sloop serve --netns sloop --tun sloop0 --addr 198.18.0.2/24 --host-addr 198.18.0.1/24 --budget 128k",
-                "  ip netns exec sloop ping 198.18.0.2; ip netns exec sloop nc 198.18.0.2 13",
-                "  ./sloop serve --netns sloop --ftp-root /srv/ftp; ip netns exec sloop curl ftp://198.18.0.2/"})
+        footer = {"", "Examples (each line fits a terminal; serve runs until Ctrl-C, so run the clients from another terminal):",
+                "  ./sloop serve --netns sloop --budget 128k",
+                "  ip netns exec sloop ping -c 3 198.18.0.2",
+                "  ip netns exec sloop nc 198.18.0.2 13",
+                "  mkdir -p /tmp/ftp && ./sloop serve --netns sloop --ftp-root /tmp/ftp",
+                "  ip netns exec sloop curl ftp://198.18.0.2/"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

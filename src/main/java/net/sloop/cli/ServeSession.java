@@ -109,14 +109,29 @@ final class ServeSession {
             if (HostNet.run(List.of("ip", "link", "show", "dev", dev), HostNet.TIMEOUT_SECONDS).ok())
                 throw new IOException("device " + dev + " exists in this network namespace: its name is taken (pick another --tun)");
         }
+        boolean existed = o.netns() == null && ipCommandFound() && HostNet.run(List.of("ip", "link", "show", "dev", dev), HostNet.TIMEOUT_SECONDS).ok();
         device = TunLink.open(dev, o.mode(), TunLink.Options.defaults().mtu(o.mtu()).offload(o.offload())); // down, unconfigured: sends nothing
+        if (existed) {
+            // A persistent device made beforehand (ip tuntap add ... user U lets U run serve without root): attached, not made.
+            out.println("sloop: attached to the existing device " + dev + " (made beforehand, e.g. with ip tuntap add; it stays when serve ends)");
+        }
         if (o.netns() != null) {
             String ns = o.netns();
-            if (HostNet.namespaceExists(ns)) {
-                out.println("sloop: using the existing netns " + ns + " (it is left in place on exit)");
+            java.util.OptionalLong maker = NamespaceOwner.recorded(ns);
+            if (HostNet.namespaceExists(ns) && maker.isPresent()) {
+                long pid = maker.getAsLong();
+                if (NamespaceOwner.ownerAlive(pid)) {
+                    throw new IOException("netns " + ns + " belongs to a sloop serve still running (pid " + pid + "): stop it, or pick another --netns");
+                }
+                NamespaceOwner.record(ns);
+                namespaceCreated = true;
+                out.println("sloop: netns " + ns + " was left behind by a serve that did not clean up (pid " + pid + ", gone); taking it over (deleted on exit)");
+            } else if (HostNet.namespaceExists(ns)) {
+                out.println("sloop: using the existing netns " + ns + " (not made by sloop: it is left in place on exit)");
             } else {
                 HostNet.createNamespace(ns);
                 namespaceCreated = true;
+                NamespaceOwner.record(ns);
                 out.println("sloop: created netns " + ns + " (deleted on exit)");
             }
             if (HostNet.run(List.of("ip", "-n", ns, "link", "show", "dev", dev), HostNet.TIMEOUT_SECONDS).ok())
@@ -266,6 +281,7 @@ final class ServeSession {
         if (namespaceCreated) {
             try {
                 HostNet.deleteNamespace(o.netns());
+                NamespaceOwner.forget(o.netns());
                 namespaceCreated = false;
                 out.println("sloop: deleted netns " + o.netns());
             } catch (IOException e) {

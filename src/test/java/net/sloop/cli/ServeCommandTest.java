@@ -161,6 +161,45 @@ class ServeCommandTest {
     }
 
     /**
+     * A serve killed before its cleanup leaves its namespace and the marker naming it as maker:
+     * the next serve with that --netns says so, takes it over and deletes it on exit. A namespace
+     * whose marker names a serve still running is refused in one line.
+     */
+    @Test
+    void aNamespaceLeftByAKilledServeIsTakenOverAndOneInUseIsRefused() throws Exception {
+        assumeRootWithDevices();
+        Names n = Names.next();
+        HostNet.createNamespace(n.ns());
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        try {
+            // Owned by a process still running (this JVM stands in for a running serve): refused.
+            NamespaceOwner.record(n.ns());
+            try (ServeProcess p = ServeProcess.start((String) null, "--netns", n.ns(), "--tun", n.dev(), "--addr", n.cidr(2), "--host-addr", n.cidr(1))) {
+                assertEquals(1, p.awaitExit(EXIT_MILLIS), p::transcript);
+                assertEquals("sloop: netns " + n.ns() + " belongs to a sloop serve still running (pid " + PID + "): stop it, or pick another --netns\n",
+                        p.err());
+            }
+            assertTrue(Files.exists(Path.of("/run/netns", n.ns())), "a running serve's namespace is left alone");
+            // Owned by a process that is gone: taken over, and deleted on exit with its marker.
+            Files.writeString(NamespaceOwner.marker(n.ns()), dead.pid() + "\n");
+            try (ServeProcess p = ServeProcess.start((String) null, "--netns", n.ns(), "--tun", n.dev(), "--addr", n.cidr(2), "--host-addr", n.cidr(1),
+                    "--duration", "2")) {
+                assertTrue(p.awaitReady(READY_MILLIS), p::transcript);
+                assertTrue(p.out().contains("sloop: netns " + n.ns() + " was left behind by a serve that did not clean up (pid " + dead.pid()
+                        + ", gone); taking it over (deleted on exit)"), p::transcript);
+                assertEquals(0, p.awaitExit(EXIT_MILLIS), p::transcript);
+                assertTrue(p.out().contains("deleted netns " + n.ns()), p::transcript);
+            }
+            assertFalse(Files.exists(Path.of("/run/netns", n.ns())), "the left-behind namespace is deleted");
+            assertFalse(Files.exists(NamespaceOwner.marker(n.ns())), "and its marker");
+        } finally {
+            if (Files.exists(Path.of("/run/netns", n.ns()))) HostNet.deleteNamespace(n.ns());
+            NamespaceOwner.forget(n.ns());
+        }
+    }
+
+    /**
      * The device is opened with virtio-net headers (IFF_VNET_HDR, 0x4000 in its tun_flags) by
      * default and with {@code --offload}, and without them with {@code --no-offload}: each spelling
      * does what it says (picocli once kept the default for --no-offload and turned it off for --offload).
