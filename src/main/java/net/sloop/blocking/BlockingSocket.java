@@ -26,8 +26,9 @@ import net.sloop.wire.Ipv4Address;
  * runner's thread, under the lock) signal: READABLE/CLOSED wake readers, WRITABLE/CLOSED wake
  * writers. Nothing polls; nothing pins a carrier thread (no {@code synchronized}).
  *
- * <p>Errors: a connection that ended abnormally makes reads and writes throw its {@link
- * TcpException} (an {@link IOException} naming the reason, e.g. "connection reset by peer"). A
+ * <p>Errors are those of {@code java.net}: a connection that ended abnormally makes reads and
+ * writes throw a {@link SocketException} naming the reason (e.g. "connection reset by peer"),
+ * caused by a {@link TcpException} ({@link net.sloop.tcp.TcpError#of} names the error). A
  * timed-out read or write throws {@link SocketTimeoutException}. Any call on a closed socket (and
  * a call blocked when another thread closes it) throws {@link SocketException} "socket closed".
  *
@@ -78,7 +79,7 @@ public final class BlockingSocket implements AutoCloseable {
                 if (s.isEnded()) {
                     TcpException e = new TcpException(s.error(), what);
                     release(true);
-                    throw e;
+                    throw NetErrors.connecting(e);
                 }
                 if (!await(changed, deadline)) {
                     release(true);
@@ -97,7 +98,7 @@ public final class BlockingSocket implements AutoCloseable {
      * Reads up to {@code len} bytes, blocking until at least one is there. Returns the count, or
      * -1 at end of stream (the peer's FIN after its data, or input shut down).
      *
-     * @throws TcpException the connection ended with an error (reset, timed out, ...)
+     * @throws SocketException the connection ended with an error (reset, timed out, ...; its cause, a {@link TcpException}, says which)
      * @throws SocketTimeoutException nothing arrived within the {@linkplain #setSoTimeout read timeout}
      * @throws SocketException the socket is (or was meanwhile) closed
      */
@@ -121,7 +122,12 @@ public final class BlockingSocket implements AutoCloseable {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
             while (true) {
                 if (inputShut) return -1;
-                int n = s.read(dst, off, len);
+                int n;
+                try {
+                    n = s.read(dst, off, len);
+                } catch (TcpException e) {
+                    throw NetErrors.toJava(e);
+                }
                 if (n != 0) {
                     if (n > 0) runner.wakeupLocked(); // a window update may have gone out
                     return n;
@@ -164,7 +170,12 @@ public final class BlockingSocket implements AutoCloseable {
             long deadline = timeout > 0 ? System.nanoTime() + timeout : 0;
             int done = 0;
             while (done < len) {
-                int n = s.write(src, off + done, len - done);
+                int n;
+                try {
+                    n = s.write(src, off + done, len - done);
+                } catch (TcpException e) {
+                    throw NetErrors.toJava(e);
+                }
                 if (n > 0) {
                     done += n;
                     runner.wakeupLocked(); // segments are queued on the link: deliver them
@@ -359,6 +370,16 @@ public final class BlockingSocket implements AutoCloseable {
     public int localPort() { return s.localPort(); }
     public int remoteAddress() { return s.remoteAddress(); }
     public int remotePort() { return s.remotePort(); }
+
+    /** The local end as a {@code java.net} address. */
+    public java.net.InetSocketAddress getLocalSocketAddress() {
+        return new java.net.InetSocketAddress(net.sloop.wire.Ipv4Address.toInet(s.localAddress()), s.localPort());
+    }
+
+    /** The remote end as a {@code java.net} address. */
+    public java.net.InetSocketAddress getRemoteSocketAddress() {
+        return new java.net.InetSocketAddress(net.sloop.wire.Ipv4Address.toInet(s.remoteAddress()), s.remotePort());
+    }
 
     /** Read timeout (SO_TIMEOUT); zero or null: wait for ever. */
     public void setSoTimeout(Duration d) {

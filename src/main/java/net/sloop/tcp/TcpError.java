@@ -27,4 +27,15 @@ public enum TcpError {
     public String message() {
         return message;
     }
+
+    /**
+     * The error behind {@code t}: that of the first {@link TcpException} in its cause chain (the
+     * blocking face throws {@code java.net} exceptions caused by one), or null if there is none.
+     */
+    public static TcpError of(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TcpException e) return e.error();
+        }
+        return null;
+    }
 }

@@ -38,6 +38,26 @@ public final class Ipv4Address {
         return a;
     }
 
+    /**
+     * {@code a} as an address here, for the API faces that take {@code java.net} addresses.
+     *
+     * @throws IllegalArgumentException if it is not IPv4 (Sloop does not speak IPv6 yet)
+     */
+    public static int of(java.net.InetAddress a) {
+        if (!(a instanceof java.net.Inet4Address)) throw new IllegalArgumentException("not an IPv4 address: " + a);
+        byte[] b = a.getAddress();
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
+    }
+
+    /** {@code addr} as a {@link java.net.Inet4Address} (no name lookup). */
+    public static java.net.InetAddress toInet(int addr) {
+        try {
+            return java.net.InetAddress.getByAddress(new byte[] {(byte) (addr >>> 24), (byte) (addr >>> 16), (byte) (addr >>> 8), (byte) addr});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e); // four bytes are always an address
+        }
+    }
+
     public static String toString(int addr) {
         return (addr >>> 24) + "." + ((addr >>> 16) & 0xFF) + "." + ((addr >>> 8) & 0xFF) + "." + (addr & 0xFF);
     }

@@ -31,12 +31,42 @@ class BlockingLifecycleTest {
         return e.getCause();
     }
 
+    /**
+     * The blocking face takes java.net addresses and throws what java.net.Socket throws: a port
+     * taken is a BindException, an address with no route a NoRouteToHostException, an unresolved
+     * name an UnknownHostException; the ends of a connection are InetSocketAddresses.
+     */
+    @Test
+    void javaNetAddressesAndExceptions() throws Exception {
+        TwoStacks n = stacks();
+        java.net.InetAddress b = net.sloop.wire.Ipv4Address.toInet(TwoStacks.B);
+        BlockingServerSocket server = n.tb.listen(new java.net.InetSocketAddress(80), 4);
+        java.net.BindException taken = assertThrows(java.net.BindException.class, () -> n.tb.listen(new java.net.InetSocketAddress(80), 4));
+        assertEquals(TcpError.ADDRESS_IN_USE, TcpError.of(taken));
+        CompletableFuture<BlockingSocket> accepted = BlockingEchoTest.virtual(() -> server.accept(Duration.ofSeconds(5)));
+        BlockingSocket c = n.ta.connect(new java.net.InetSocketAddress(b, 80), Duration.ofSeconds(5));
+        BlockingSocket s = accepted.get(5, TimeUnit.SECONDS);
+        assertEquals(new java.net.InetSocketAddress(b, 80), c.getRemoteSocketAddress());
+        assertEquals(c.getLocalSocketAddress(), s.getRemoteSocketAddress());
+        java.net.NoRouteToHostException noRoute = assertThrows(java.net.NoRouteToHostException.class,
+                () -> n.ta.connect(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, 9}), 80), Duration.ofSeconds(5)));
+        assertEquals(TcpError.NO_ROUTE, TcpError.of(noRoute));
+        assertThrows(java.net.UnknownHostException.class, () -> n.ta.connect(java.net.InetSocketAddress.createUnresolved("example.invalid", 80), Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> n.ta.connect(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 80), Duration.ofSeconds(1)));
+        c.close();
+        s.close();
+        server.close();
+        assertTrue(n.settle(n::quiet, Duration.ofSeconds(5)), n::report);
+    }
+
     @Test
     void connectToAPortNobodyListensOnIsRefused() throws Exception {
         TwoStacks n = stacks();
         long t0 = System.nanoTime();
-        TcpException e = assertThrows(TcpException.class, () -> n.ta.connect(TwoStacks.B, 81, Duration.ofSeconds(5)));
-        assertEquals(TcpError.REFUSED, e.error());
+        // As java.net.Socket: a ConnectException, caused by the TcpException naming the error.
+        java.net.ConnectException e = assertThrows(java.net.ConnectException.class, () -> n.ta.connect(TwoStacks.B, 81, Duration.ofSeconds(5)));
+        assertEquals(TcpError.REFUSED, TcpError.of(e));
+        assertInstanceOf(TcpException.class, e.getCause());
         assertTrue(e.getMessage().contains("connection refused") && e.getMessage().contains("10.9.0.2:81"), e.getMessage());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos(), "refused at once, not after a timeout");
         assertTrue(n.settle(n::quiet, Duration.ofSeconds(2)), n::report);
@@ -100,8 +130,8 @@ class BlockingLifecycleTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> blocked.get(2, TimeUnit.SECONDS));
         assertInstanceOf(SocketException.class, e.getCause());
         server.close();
-        TcpException reset = assertThrows(TcpException.class, () -> c.read(new byte[1]));
-        assertEquals(TcpError.RESET, reset.error());
+        SocketException reset = assertThrows(SocketException.class, () -> c.read(new byte[1]));
+        assertEquals(TcpError.RESET, TcpError.of(reset));
         c.close();
         assertTrue(n.settle(n::quiet, Duration.ofSeconds(2)), n::report);
     }
@@ -169,10 +199,10 @@ class BlockingLifecycleTest {
         Thread.sleep(20);
         p[1].abort();
         ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(2, TimeUnit.SECONDS));
-        TcpException t = assertInstanceOf(TcpException.class, e.getCause());
-        assertEquals(TcpError.RESET, t.error());
+        SocketException t = assertInstanceOf(SocketException.class, e.getCause());
+        assertEquals(TcpError.RESET, TcpError.of(t));
         assertEquals("connection reset by peer", t.getMessage());
-        assertThrows(TcpException.class, () -> p[0].write(new byte[1]));
+        assertEquals(TcpError.RESET, TcpError.of(assertThrows(SocketException.class, () -> p[0].write(new byte[1]))));
         p[0].close();
         server.close();
         assertTrue(n.settle(n::quiet, Duration.ofSeconds(2)), n::report);
@@ -217,8 +247,8 @@ class BlockingLifecycleTest {
         BlockingSocket[] q = connect(n, server);
         q[0].setSoLinger(0);
         q[0].close();
-        TcpException e = assertThrows(TcpException.class, () -> q[1].read(buf));
-        assertEquals(TcpError.RESET, e.error());
+        SocketException e = assertThrows(SocketException.class, () -> q[1].read(buf));
+        assertEquals(TcpError.RESET, TcpError.of(e));
         q[1].close();
         server.close();
         assertTrue(n.settle(n::quiet, Duration.ofSeconds(2)), n::report);

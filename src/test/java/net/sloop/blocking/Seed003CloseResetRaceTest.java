@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.sloop.tcp.TcpError;
-import net.sloop.tcp.TcpException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,9 +50,7 @@ class Seed003CloseResetRaceTest {
                         unexpected.add(new AssertionError("end of stream: the peer never sends a FIN"));
                     } catch (SocketException e) {
                         if ("socket closed".equals(e.getMessage())) readersClosed.incrementAndGet();
-                        else unexpected.add(e);
-                    } catch (TcpException e) {
-                        if (e.error() == TcpError.RESET) readersReset.incrementAndGet();
+                        else if (TcpError.of(e) == TcpError.RESET) readersReset.incrementAndGet();
                         else unexpected.add(e);
                     } catch (Throwable e) {
                         unexpected.add(e);

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import net.sloop.blocking.BlockingServerSocket;
 import net.sloop.blocking.BlockingSocket;
 import net.sloop.tcp.TcpError;
-import net.sloop.tcp.TcpException;
 import net.sloop.tcp.TcpState;
 import net.sloop.tcp.TcpStats;
 import net.sloop.tun.HostNet;
@@ -96,13 +95,13 @@ class CloseInteropTest {
     void linuxResets() throws Exception {
         try (InteropRig r = rig()) {
             BlockingServerSocket server = r.rig.tcp.listen(0, PORT, 4);
-            CompletableFuture<TcpException> sloop = InteropRig.onVirtualThread(() -> {
+            CompletableFuture<java.net.SocketException> sloop = InteropRig.onVirtualThread(() -> {
                 try (BlockingSocket s = server.accept(Duration.ofSeconds(20))) {
                     s.setSoTimeout(Duration.ofSeconds(20));
                     byte[] b = new byte[64];
                     int n = s.read(b);
                     s.write(b, 0, n); // tells Linux we have read it
-                    return assertThrows(TcpException.class, () -> s.read(b));
+                    return assertThrows(java.net.SocketException.class, () -> s.read(b));
                 }
             });
             String linux = r.python(20, """
@@ -113,8 +112,8 @@ class CloseInteropTest {
                     s.close(); print('reset sent')
                     """, r.sloop(), Integer.toString(PORT));
             assertEquals("reset sent", linux.strip());
-            TcpException e = sloop.get(20, TimeUnit.SECONDS);
-            assertEquals(TcpError.RESET, e.error(), e.toString());
+            java.net.SocketException e = sloop.get(20, TimeUnit.SECONDS);
+            assertEquals(TcpError.RESET, TcpError.of(e), e.toString());
             server.close();
             r.assertAtBaseline();
             assertEquals(0, r.rig.locked(() -> r.rig.stack.tcp().timeWaitRecords()));
