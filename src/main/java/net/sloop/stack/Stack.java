@@ -385,6 +385,33 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
         if (now > time) time = now;
     }
 
+    /**
+     * Memory at the end, explained for people: whether the budget is back at its baseline, and
+     * if not, what holds the difference (by owner and category) and why it is still alive (the
+     * connections, listeners, TIME_WAIT records and UDP sockets left, each saying whether it ends
+     * on its own). Call it after closing everything: what ends on its own comes back once the
+     * stack's time passes its timers ({@link #poll}); anything left after that is held by a
+     * handle the application has not closed. Take the stack's lock (its runner's) to call it
+     * from another thread.
+     */
+    public String explainHeld() {
+        Budget b = budget();
+        if (b.atBaseline()) return "memory at its baseline of " + b.baseline() + " bytes: nothing held\n";
+        StringBuilder sb = new StringBuilder(b.leakReport());
+        String tcpHeld = tcp().stillHeld();
+        int udpOpen = udp().openSockets();
+        if (!tcpHeld.isEmpty() || udpOpen > 0) {
+            sb.append("still alive:\n").append(tcpHeld);
+            if (udpOpen > 0) sb.append("  udp ").append(udpOpen).append(" sockets open: close them (UdpSocket.close)\n");
+        }
+        long next = timers().nextDeadline();
+        if (next != net.sloop.time.TimerQueue.NONE) {
+            sb.append("the next timer is due in ").append(Math.max(0, next - time()) / 1_000_000)
+                    .append(" ms: what ends on its own comes back as the stack's time passes its timers\n");
+        }
+        return sb.toString();
+    }
+
     /** A report of the budget and the counters, for people. */
     public String report() {
         return MemoryReport.of(budget) + stats.report() + tcp.report();

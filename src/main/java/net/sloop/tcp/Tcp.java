@@ -642,6 +642,40 @@ public final class Tcp implements Transport {
         events.deliver();
     }
 
+    /**
+     * What TCP still holds, one line a thing, each saying why and whether it ends on its own:
+     * connections (open ones wait for their application; closed ones for their peer, within
+     * their timers), listeners (open until closed), TIME_WAIT records (they end within 2MSL, or
+     * are recycled when memory is needed). Empty if TCP holds nothing.
+     */
+    public String stillHeld() {
+        StringBuilder sb = new StringBuilder();
+        long t = now();
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                sb.append("  tcp ").append(c).append(' ').append(c.state).append(": ");
+                if (c.has(TcpConnection.F_ORPHAN)) {
+                    sb.append("closed by its application; it ends when the peer finishes, at the latest in ")
+                            .append(ms(Math.max(0, c.finWait2At - t))).append(" (its timers end it)");
+                } else if (c.state == TcpState.CLOSED) {
+                    sb.append("ended; its handle is still open: close its TcpSocket");
+                } else {
+                    sb.append("open: its application has not closed it (TcpSocket.close or abort)");
+                }
+                sb.append('\n');
+            }
+        }
+        for (TcpListener l = listeners; l != null; l = l.next) {
+            sb.append("  tcp listener on port ").append(l.port).append(": open until closed (TcpListener.close)\n");
+        }
+        if (timeWait.size() > 0) {
+            sb.append("  tcp ").append(timeWait.size()).append(" TIME_WAIT records in ").append(timeWait.blocksHeld())
+                    .append(" blocks: they end on their own within ").append(ms(cfg.timeWaitNanos()))
+                    .append(" (2MSL), or are recycled when memory is needed\n");
+        }
+        return sb.toString();
+    }
+
     /** A report of TCP's counters and tables, for people. */
     public String report() {
         int send = 0, receive = 0;
