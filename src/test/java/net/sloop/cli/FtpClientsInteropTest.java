@@ -158,7 +158,9 @@ class FtpClientsInteropTest {
 
     /**
      * A file's last segment goes out with its FIN at once: twenty RETRs of about 30 kB, each timed
-     * by ftplib from the command to its 226, take a median under 20 ms (about 7 ms at 5 kB). Linux
+     * by ftplib from the command to its 226, take a median under 30 ms (6-20 ms measured; on a
+     * machine busy with other builds the median reached 20.4 ms, so the bar sits between that and
+     * the 40 ms every file takes when the tail waits for the delayed ACK). Linux
      * does not hold a segment that carries the FIN under Nagle's rule (tcp_nagle_test: once the
      * application has closed, no more data can come to fill it); holding it until the previous
      * segment is acknowledged waits for Linux's delayed ACK, about 40 ms for every file.
@@ -173,7 +175,7 @@ class FtpClientsInteropTest {
             HostNet.Result py = r.python(60, "ftp_ftplib.py", r.sloop(), "anonymous", "sloop@example.org", root.toString(), "retrtime:lat");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("median_ms=([0-9.]+)").matcher(py.output());
             double median = m.find() ? Double.parseDouble(m.group(1)) : -1;
-            checks.add(() -> assertTrue(py.ok() && median >= 0 && median < 20, "median RETR time of a 30 kB file, ms (under 20 expected)\n" + py.output()));
+            checks.add(() -> assertTrue(py.ok() && median >= 0 && median < 30, "median RETR time of a 30 kB file, ms (under 30 expected: a held tail waits 40 ms)\n" + py.output()));
             checks.addAll(r.stopAndCheckMemoryBack());
             System.out.printf("interop: ftp RETR of 20 files of 30 kB at --budget 128k: %s%n",
                     py.output().lines().filter(l -> l.startsWith("ok ") || l.startsWith("FAIL ")).findFirst().orElse("?"));
