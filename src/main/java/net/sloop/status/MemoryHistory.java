@@ -4,42 +4,52 @@ import net.sloop.mem.Budget;
 import net.sloop.mem.Category;
 
 /**
- * A fixed ring of memory samples: at each sample, the time, the bytes used and committed, and the
- * bytes used per {@link Category}. Its size is fixed when made (the oldest sample is overwritten
- * once it is full) and it is charged with the rest of the live view ({@link StatusView}); a ring of
- * 0 samples keeps nothing. Sampling and writing CSV allocate nothing.
+ * A fixed ring of memory samples: at each sample, the wall-clock time and, in whole blocks, what
+ * is used, what is committed, and what each {@link Category} uses (CONTROL as the blocks set aside
+ * for byte charges, so the categories add up to the used blocks exactly). Its size is fixed when
+ * made; once full, the oldest sample is overwritten. Counts are kept as 16-bit values when the
+ * budget has fewer than 65,536 blocks (30 bytes a sample), else as ints (52 bytes). Sampling and
+ * writing CSV allocate nothing. It is charged with the rest of the live view ({@link StatusView}).
  */
 public final class MemoryHistory {
-    /** Ints per sample: used, committed, then one per category. */
+    /** Values per sample: used, committed, then one per category. */
     static final int WIDTH = 2 + Category.COUNT;
     /** Samples are meant to be taken once a second ({@link #due}). */
     public static final long PERIOD_NANOS = 1_000_000_000L;
 
     private final long[] unixMillis;
-    private final long[] stackNanos;
-    private final int[] values;
+    private final char[] small; // block counts below 65,536
+    private final int[] large; // or ints
     private final int capacity;
+    private final int blockSize;
     private int next;
     private int size;
     private long lastAt = Long.MIN_VALUE;
     private long taken;
 
-    public MemoryHistory(int capacity) {
+    /** A ring of {@code capacity} samples of a budget of {@code blocks} blocks of {@code blockSize} bytes. */
+    public MemoryHistory(int capacity, int blocks, int blockSize) {
         if (capacity < 0) throw new IllegalArgumentException("negative capacity");
         this.capacity = capacity;
+        this.blockSize = blockSize;
         this.unixMillis = new long[capacity];
-        this.stackNanos = new long[capacity];
-        this.values = new int[capacity * WIDTH];
+        boolean narrow = blocks < 65_536;
+        this.small = narrow ? new char[capacity * WIDTH] : null;
+        this.large = narrow ? null : new int[capacity * WIDTH];
     }
 
     /** Heap bytes a ring of {@code capacity} samples retains (checked with JOL in StatusChargeTest). */
-    public static long heapBytes(int capacity) {
-        return 40 + 2 * (16 + 8L * capacity) + 16 + 4L * capacity * WIDTH;
+    public static long heapBytes(int capacity, int blocks) {
+        return 48 + 16 + 8L * capacity + 16 + (long) bytesPerValue(blocks) * capacity * WIDTH + 8;
     }
 
-    /** Bytes of heap each sample costs. */
-    public static int bytesPerSample() {
-        return 16 + 4 * WIDTH;
+    /** Heap bytes each sample costs. */
+    public static int bytesPerSample(int blocks) {
+        return 8 + bytesPerValue(blocks) * WIDTH;
+    }
+
+    private static int bytesPerValue(int blocks) {
+        return blocks < 65_536 ? 2 : 4;
     }
 
     public int capacity() {
@@ -61,24 +71,37 @@ public final class MemoryHistory {
         return lastAt == Long.MIN_VALUE || now - lastAt >= PERIOD_NANOS;
     }
 
-    /** Records {@code b}'s figures now. */
+    /** Records {@code b}'s figures at {@code now} (stack time, for {@link #due}), stamped {@code unixMs}. */
     public void sample(long now, long unixMs, Budget b) {
         lastAt = now;
         taken++;
         if (capacity == 0) return;
         int i = next;
         unixMillis[i] = unixMs;
-        stackNanos[i] = now;
         int o = i * WIDTH;
-        values[o] = (int) b.used();
-        values[o + 1] = b.committedBlocks() * b.blockSize();
-        for (Category c : Category.values()) values[o + 2 + c.ordinal()] = (int) b.used(c);
+        int bs = b.blockSize();
+        put(o, b.blockCount() - b.freeBlocks());
+        put(o + 1, b.committedBlocks());
+        for (Category c : Category.values()) {
+            long bytes = b.used(c);
+            put(o + 2 + c.ordinal(), (int) (c.blocks() ? bytes / bs : (b.charged() + bs - 1) / bs));
+        }
         next = (i + 1) % capacity;
         if (size < capacity) size++;
     }
 
+    private void put(int at, int v) {
+        if (small != null) small[at] = (char) v;
+        else large[at] = v;
+    }
+
+    private long get(int at) {
+        return small != null ? small[at] : large[at];
+    }
+
     /** The {@code k}th sample held, oldest first: its index in the ring. */
     private int index(int k) {
+        if (k < 0 || k >= size) throw new IndexOutOfBoundsException(k + " of " + size);
         return (next - size + k + capacity) % capacity;
     }
 
@@ -86,36 +109,34 @@ public final class MemoryHistory {
         return unixMillis[index(k)];
     }
 
-    public long stackNanos(int k) {
-        return stackNanos[index(k)];
-    }
-
+    /** Bytes used at the {@code k}th sample (whole blocks). */
     public long used(int k) {
-        return values[index(k) * WIDTH];
+        return get(index(k) * WIDTH) * blockSize;
     }
 
     public long committed(int k) {
-        return values[index(k) * WIDTH + 1];
+        return get(index(k) * WIDTH + 1) * blockSize;
     }
 
+    /** Bytes of {@code c} (whole blocks; CONTROL: the blocks set aside for byte charges). */
     public long used(int k, Category c) {
-        return values[index(k) * WIDTH + 2 + c.ordinal()];
+        return get(index(k) * WIDTH + 2 + c.ordinal()) * blockSize;
     }
 
     /** The CSV header's columns. */
     public static void header(CsvWriter w) {
-        w.word("unix_ms").word("stack_ns").word("used").word("committed");
+        w.word("unix_ms").word("used").word("committed");
         for (Category c : Category.values()) w.word(StatusJson.CATEGORY_NAMES[c.ordinal()]);
         w.endRow();
     }
 
-    /** The header and every sample held, oldest first, one row each. */
+    /** The header and every sample held, oldest first, one row each, in bytes. */
     public void writeCsv(CsvWriter w) {
         header(w);
         for (int k = 0; k < size; k++) {
-            int o = index(k) * WIDTH;
-            w.value(unixMillis[index(k)]).value(stackNanos[index(k)]);
-            for (int j = 0; j < WIDTH; j++) w.value(values[o + j]);
+            int i = index(k);
+            w.value(unixMillis[i]);
+            for (int j = 0; j < WIDTH; j++) w.value(get(i * WIDTH + j) * blockSize);
             w.endRow();
         }
     }

@@ -67,7 +67,7 @@ public final class StatusJson {
         }
         w.endArray().field("listeners_more", s.listenersMore);
         w.name("counters").beginObject();
-        for (int i = 0; i < s.tcpCounters.length; i++) w.field(s.tcpCounterNames[i], s.tcpCounters[i]);
+        for (int i = 0; i < s.tcpCounters.length; i++) w.field(StatusSnapshot.TCP_COUNTER_NAMES[i], s.tcpCounters[i]);
         w.endObject();
         w.endObject();
 

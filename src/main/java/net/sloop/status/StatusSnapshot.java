@@ -50,8 +50,15 @@ public final class StatusSnapshot {
     public final int[] listenerAddress = new int[LISTENERS], listenerPort = new int[LISTENERS], listenerPending = new int[LISTENERS],
             listenerHeld = new int[LISTENERS], listenerGuaranteed = new int[LISTENERS], listenerBacklog = new int[LISTENERS];
     public int listenerCount, listenersMore;
-    public final long[] tcpCounters;
-    final String[] tcpCounterNames;
+    public final long[] tcpCounters = new long[TCP_COUNTER_NAMES.length];
+    /** TCP's counter names, the same for every snapshot (shared, not part of one view's memory). */
+    static final String[] TCP_COUNTER_NAMES;
+
+    static {
+        Names names = new Names();
+        new net.sloop.tcp.TcpStats().figures(names);
+        TCP_COUNTER_NAMES = names.take();
+    }
 
     // Counters.
     public final long[] protocolCounters = new long[Proto.COUNT * Counter.COUNT];
@@ -79,15 +86,11 @@ public final class StatusSnapshot {
     StatusSnapshot(int rowCapacity) {
         rows = new TcpInfo[rowCapacity];
         for (int i = 0; i < rowCapacity; i++) rows[i] = new TcpInfo();
-        Names names = new Names();
-        new net.sloop.tcp.TcpStats().figures(names);
-        tcpCounterNames = names.take();
-        tcpCounters = new long[tcpCounterNames.length];
     }
 
     /** Heap bytes of a snapshot with {@code rows} connection rows, besides the sources' arrays (see {@link #sourceHeapBytes}). */
     static long heapBytes(int rows) {
-        long base = 256 + 3 * (16 + 8L * Category.COUNT) + 6 * (16 + 4L * LISTENERS) + 2 * (16 + 8L * 64) + 16 + 8L * Proto.COUNT * Counter.COUNT
+        long base = 256 + 3 * (16 + 8L * Category.COUNT) + 6 * (16 + 4L * LISTENERS) + (16 + 8L * TCP_COUNTER_NAMES.length) + 16 + 8L * Proto.COUNT * Counter.COUNT
                 + 16 + 8L * DropReason.COUNT + 4 * (16 + 4L * SOURCES) + 3 * (16 + 8L * SOURCES) + 64;
         return base + 16 + 8L * rows + rows * TCP_INFO_BYTES;
     }
@@ -111,7 +114,7 @@ public final class StatusSnapshot {
     }
 
     public String tcpCounterName(int i) {
-        return tcpCounterNames[i];
+        return TCP_COUNTER_NAMES[i];
     }
 
     public String sourceName(int i) {

@@ -28,7 +28,7 @@ import net.sloop.stats.Figures;
  */
 public final class StatusView implements AutoCloseable {
     /** Bytes of the JSON writer's and the CSV writer's buffers. */
-    static final int JSON_BUFFER = 512, CSV_BUFFER = 256;
+    static final int JSON_BUFFER = 256, CSV_BUFFER = 128;
     /** The view's own object, the owner, the source records. */
     static final int BASE_BYTES = 512;
 
@@ -37,7 +37,8 @@ public final class StatusView implements AutoCloseable {
      *
      * @param connectionRows connections a snapshot lists at most (the rest are counted)
      * @param historySamples samples the memory history keeps (one a second)
-     * @param maxBytes the most it may be charged in all; 0: a sixteenth of the budget, at most 64 KiB
+     * @param maxBytes the most it may be charged in all; 0: a sixteenth of the budget, or if that is less, what its fixed
+     *        part, 4 rows and 30 samples take (about 6 KiB); never more than 64 KiB
      */
     public record Config(int connectionRows, int historySamples, long maxBytes) {
         public Config {
@@ -46,7 +47,7 @@ public final class StatusView implements AutoCloseable {
             if (maxBytes < 0) throw new IllegalArgumentException("negative maxBytes");
         }
 
-        /** 16 connection rows, 300 samples (5 minutes), at most a sixteenth of the budget. */
+        /** 16 connection rows, 300 samples (5 minutes), at most a sixteenth of the budget (see {@code maxBytes}). */
         public static Config defaults() {
             return new Config(16, 300, 0);
         }
@@ -87,25 +88,35 @@ public final class StatusView implements AutoCloseable {
             figures += n;
             sourceBytes += StatusSnapshot.sourceHeapBytes(n);
         }
+        int blocks = b.blockCount();
         long fixed = BASE_BYTES + JsonWriter.heapBytes(JSON_BUFFER) + CsvWriter.heapBytes(CSV_BUFFER) + StatusSnapshot.heapBytes(0)
-                + sourceBytes + MemoryHistory.heapBytes(0);
-        long limit = cfg.maxBytes() > 0 ? cfg.maxBytes() : Math.min(64 * 1024, b.capacity() / 16);
+                + sourceBytes + MemoryHistory.heapBytes(0, blocks);
+        long minimal = fixed + 4L * (StatusSnapshot.TCP_INFO_BYTES + 8) + 30L * MemoryHistory.bytesPerSample(blocks);
+        long limit = cfg.maxBytes() > 0 ? cfg.maxBytes() : Math.min(64 * 1024, Math.max(b.capacity() / 16, minimal));
         long affordable = affordableBytes(stack);
         long room = Math.min(limit, affordable);
         if (fixed > room) {
             throw new IllegalStateException("the live view needs " + fixed + " bytes and the budget can give it " + Math.max(0, room)
                     + " (beyond commitments and the room kept for promised admissions, at most " + limit + ")");
         }
+        // Degrades evenly: first up to 8 rows and a minute of history, then the rest of the rows, then the rest of the history.
         long left = room - fixed;
-        int rows = (int) Math.min(cfg.connectionRows(), left / (StatusSnapshot.TCP_INFO_BYTES + 8));
-        left -= (long) rows * (StatusSnapshot.TCP_INFO_BYTES + 8);
-        int samples = (int) Math.min(cfg.historySamples(), left / MemoryHistory.bytesPerSample());
-        long charge = fixed + StatusSnapshot.heapBytes(rows) - StatusSnapshot.heapBytes(0) + MemoryHistory.heapBytes(samples)
-                - MemoryHistory.heapBytes(0);
+        long rowBytes = StatusSnapshot.TCP_INFO_BYTES + 8;
+        int sampleBytes = MemoryHistory.bytesPerSample(blocks);
+        int rows = (int) Math.min(Math.min(cfg.connectionRows(), 8), left / rowBytes);
+        left -= rows * rowBytes;
+        int samples = (int) Math.min(Math.min(cfg.historySamples(), 60), left / sampleBytes);
+        left -= (long) samples * sampleBytes;
+        int more = (int) Math.min(cfg.connectionRows() - rows, left / rowBytes);
+        rows += more;
+        left -= more * rowBytes;
+        samples += (int) Math.min(cfg.historySamples() - samples, left / sampleBytes);
+        long charge = fixed + StatusSnapshot.heapBytes(rows) - StatusSnapshot.heapBytes(0) + MemoryHistory.heapBytes(samples, blocks)
+                - MemoryHistory.heapBytes(0, blocks);
         if (charge > Integer.MAX_VALUE) throw new IllegalStateException("live view of " + charge + " bytes");
         StatusSnapshot snap = new StatusSnapshot(rows);
         for (Source s : sources) snap.addSource(s.name(), s.transport(), s.port(), s.figures());
-        StatusView v = new StatusView(stack, snap, new MemoryHistory(samples), charge);
+        StatusView v = new StatusView(stack, snap, new MemoryHistory(samples, blocks, b.blockSize()), charge);
         if (!b.charge(Category.CONTROL, v.owner, (int) charge)) {
             throw new IllegalStateException("the live view's " + charge + " bytes could not be charged");
         }
