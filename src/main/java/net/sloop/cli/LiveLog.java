@@ -132,7 +132,7 @@ final class LiveLog implements TcpObserver {
     public void closed(long now, TcpInfo c, TcpError error) {
         if (!log.isLoggable(Level.INFO)) return;
         String how = error == TcpError.NONE ? (c.state == TcpState.TIME_WAIT ? "closed (TIME_WAIT)" : "closed") : "ended: " + reason(error);
-        String figures = "in " + c.bytesReceived + " B, out " + c.bytesAcked + " B, " + c.retransmits + " retransmits pending";
+        String figures = "in " + c.bytesReceived + " B, out " + c.bytesAcked + " B";
         if (log.isLoggable(Level.DEBUG)) {
             figures += ", memory peak " + c.memoryPeakBytes + " B, cwnd " + c.cwnd + ", srtt " + c.srttNanos / 1000 + " us, rto " + c.rtoNanos / 1_000_000 + " ms";
         }
@@ -143,10 +143,7 @@ final class LiveLog implements TcpObserver {
     }
 
     private static String reason(TcpError e) {
-        return switch (e) {
-            case NONE -> "closed";
-            default -> e.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        };
+        return e.message();
     }
 
     @Override
