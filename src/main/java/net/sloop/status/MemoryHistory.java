@@ -82,7 +82,7 @@ public final class MemoryHistory {
         int bs = b.blockSize();
         put(o, b.blockCount() - b.freeBlocks());
         put(o + 1, b.committedBlocks());
-        for (Category c : Category.values()) {
+        for (Category c : Enums.CATEGORIES) {
             long bytes = b.used(c);
             put(o + 2 + c.ordinal(), (int) (c.blocks() ? bytes / bs : (b.charged() + bs - 1) / bs));
         }
@@ -126,7 +126,7 @@ public final class MemoryHistory {
     /** The CSV header's columns. */
     public static void header(CsvWriter w) {
         w.word("unix_ms").word("used").word("committed");
-        for (Category c : Category.values()) w.word(StatusJson.CATEGORY_NAMES[c.ordinal()]);
+        for (Category c : Enums.CATEGORIES) w.word(StatusJson.CATEGORY_NAMES[c.ordinal()]);
         w.endRow();
     }
 

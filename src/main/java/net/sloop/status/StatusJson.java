@@ -46,7 +46,7 @@ public final class StatusJson {
                 .endObject();
 
         w.name("categories").beginObject();
-        for (Category c : Category.values()) {
+        for (Category c : Enums.CATEGORIES) {
             int i = c.ordinal();
             w.name(CATEGORY_NAMES[i]).beginObject().field("used", s.categoryUsed[i]).field("peak", s.categoryPeak[i])
                     .field("failures", s.categoryFailures[i]).endObject();
@@ -79,15 +79,15 @@ public final class StatusJson {
         w.field("udp_sockets", s.udpSockets);
 
         w.name("protocols").beginObject();
-        for (Proto p : Proto.values()) {
+        for (Proto p : Enums.PROTOS) {
             w.name(PROTO_NAMES[p.ordinal()]).beginObject();
-            for (Counter c : Counter.values()) w.field(COUNTER_NAMES[c.ordinal()], s.protocolCounters[p.ordinal() * Counter.COUNT + c.ordinal()]);
+            for (Counter c : Enums.COUNTERS) w.field(COUNTER_NAMES[c.ordinal()], s.protocolCounters[p.ordinal() * Counter.COUNT + c.ordinal()]);
             w.endObject();
         }
         w.endObject();
 
         w.name("drops").beginObject();
-        for (DropReason r : DropReason.values()) w.field(DROP_NAMES[r.ordinal()], s.drops[r.ordinal()]);
+        for (DropReason r : Enums.DROPS) w.field(DROP_NAMES[r.ordinal()], s.drops[r.ordinal()]);
         w.endObject();
 
         w.name("services").beginArray();

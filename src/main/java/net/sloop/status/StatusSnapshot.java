@@ -180,7 +180,7 @@ public final class StatusSnapshot {
         baseline = b.baseline();
         charged = b.charged();
         metadataBytes = b.metadataBytes();
-        for (Category c : Category.values()) {
+        for (Category c : Enums.CATEGORIES) {
             categoryUsed[c.ordinal()] = b.used(c);
             categoryPeak[c.ordinal()] = b.peak(c);
             categoryFailures[c.ordinal()] = b.failures(c);
@@ -219,10 +219,10 @@ public final class StatusSnapshot {
         filler.into(tcpCounters);
         tcp.counters().figures(filler);
         Stats s = stack.stats();
-        for (Proto p : Proto.values()) {
-            for (Counter c : Counter.values()) protocolCounters[p.ordinal() * Counter.COUNT + c.ordinal()] = s.get(p, c);
+        for (Proto p : Enums.PROTOS) {
+            for (Counter c : Enums.COUNTERS) protocolCounters[p.ordinal() * Counter.COUNT + c.ordinal()] = s.get(p, c);
         }
-        for (DropReason r : DropReason.values()) drops[r.ordinal()] = s.drops(r);
+        for (DropReason r : Enums.DROPS) drops[r.ordinal()] = s.drops(r);
         for (int i = 0; i < sourceCount; i++) {
             filler.into(sourceValues[i]);
             source[i].figures(filler);
