@@ -99,18 +99,20 @@ public final class StatusView implements AutoCloseable {
             throw new IllegalStateException("the live view needs " + fixed + " bytes and the budget can give it " + Math.max(0, room)
                     + " (beyond commitments and the room kept for promised admissions, at most " + limit + ")");
         }
-        // Degrades evenly: first up to 8 rows and a minute of history, then the rest of the rows, then the rest of the history.
+        // Degrades evenly, in stages: 4 rows, 30 s of history, 8 rows, a minute, then the rest of the rows, then the rest of the history.
         long left = room - fixed;
         long rowBytes = StatusSnapshot.TCP_INFO_BYTES + 8;
         int sampleBytes = MemoryHistory.bytesPerSample(blocks);
-        int rows = (int) Math.min(Math.min(cfg.connectionRows(), 8), left / rowBytes);
-        left -= rows * rowBytes;
-        int samples = (int) Math.min(Math.min(cfg.historySamples(), 60), left / sampleBytes);
-        left -= (long) samples * sampleBytes;
-        int more = (int) Math.min(cfg.connectionRows() - rows, left / rowBytes);
-        rows += more;
-        left -= more * rowBytes;
-        samples += (int) Math.min(cfg.historySamples() - samples, left / sampleBytes);
+        int rows = 0, samples = 0;
+        int[][] stages = {{4, 30}, {8, 60}, {Integer.MAX_VALUE, Integer.MAX_VALUE}};
+        for (int[] stage : stages) {
+            int r = (int) Math.max(0, Math.min(Math.min(cfg.connectionRows(), stage[0]) - rows, left / rowBytes));
+            rows += r;
+            left -= r * rowBytes;
+            int h = (int) Math.max(0, Math.min(Math.min(cfg.historySamples(), stage[1]) - samples, left / sampleBytes));
+            samples += h;
+            left -= (long) h * sampleBytes;
+        }
         long charge = fixed + StatusSnapshot.heapBytes(rows) - StatusSnapshot.heapBytes(0) + MemoryHistory.heapBytes(samples, blocks)
                 - MemoryHistory.heapBytes(0, blocks);
         if (charge > Integer.MAX_VALUE) throw new IllegalStateException("live view of " + charge + " bytes");
