@@ -98,10 +98,16 @@ public final class StatusSnapshot {
     /** Heap bytes of one {@link TcpInfo} (JOL: 200 with compressed oops; a margin for the lead's additions and for 64-bit references). */
     static final int TCP_INFO_BYTES = TcpInfo.HEAP_BYTES;
 
-    /** Heap bytes of a source's arrays with {@code figures} figures. */
+    /** Heap bytes of a source's values with {@code figures} figures, and of its name (the figure names are shared by every source of a class). */
     static long sourceHeapBytes(int figures) {
-        return 2 * (16 + 8L * figures);
+        return 16 + 8L * figures + 32;
     }
+
+    /**
+     * Figure names by class of source, shared by every view (a class always lists the same
+     * names): constants of the program, not part of one view's memory.
+     */
+    private static final java.util.Map<Class<?>, String[]> NAMES_BY_CLASS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public int rowCapacity() {
         return rows.length;
@@ -144,14 +150,17 @@ public final class StatusSnapshot {
     /** Registers a source; returns its figure count (its arrays are made here, once). */
     int addSource(String name, String transport, int port, Figures f) {
         if (sourceCount == SOURCES) throw new IllegalStateException("at most " + SOURCES + " sources of figures");
-        Names names = new Names();
-        f.figures(names);
+        String[] figureNames = NAMES_BY_CLASS.computeIfAbsent(f.getClass(), k -> {
+            Names names = new Names();
+            f.figures(names);
+            return names.take();
+        });
         int i = sourceCount++;
         sourceName[i] = name;
         sourceTransport[i] = transport;
         sourcePort[i] = port;
         source[i] = f;
-        sourceFigureNames[i] = names.take();
+        sourceFigureNames[i] = figureNames;
         sourceValues[i] = new long[sourceFigureNames[i].length];
         return sourceValues[i].length;
     }

@@ -30,6 +30,7 @@ class StatusChargeTest {
             assertEquals(c[1], v.history().capacity());
             assertEquals(v.chargedBytes(), v.owner().used(Category.CONTROL));
             List<Object> shared = new ArrayList<>(List.of(n.server, n.server.budget(), n.server.budget().memory()));
+            for (int i = 0; i < v.last().sourceCount; i++) shared.add(v.last().sourceFigureNames[i]); // shared by every view (constants)
             shared.addAll(svc.stats());
             for (int i = 0; i < 5; i++) v.sampleIfDue(i); // fill what sampling fills (nothing is allocated by it)
             v.snapshot(1);
