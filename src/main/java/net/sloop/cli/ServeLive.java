@@ -26,10 +26,11 @@ final class ServeLive {
     private final boolean json;
     private Stack stack;
     private StackRunner runner;
-    private StatusView view;
-    private StatusChannel channel;
+    private volatile StatusView view; // read by the SIGUSR1 handler's thread
+    private volatile StatusChannel channel;
     private LiveLog log;
     private Object previousUsr1;
+    private PrintWriter out;
     private String note = "";
 
     ServeLive(Path socket, StatusView.Config viewConfig, System.Logger.Level level, boolean json) {
@@ -70,11 +71,12 @@ final class ServeLive {
         } finally {
             runner.unlock();
         }
+        this.out = out;
         if (view != null && socket != null) {
             channel = new StatusChannel(socket, runner, stack, view, log, out, stats, ftp == null ? null : ftp.stats());
             channel.start();
-            installUsr1();
         }
+        if (view != null) installUsr1();
         if (view != null && view.last().degraded) {
             note += "; live view degraded to " + view.last().rowCapacity() + " connection rows and " + view.history().capacity()
                     + " s of history (" + view.chargedBytes() + " bytes)";
@@ -96,16 +98,43 @@ final class ServeLive {
         try {
             previousUsr1 = sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
                 StatusChannel c = channel;
-                if (c != null) c.requestSummary();
+                if (c != null) c.requestSummary(); // printed by the status thread
+                else printSummary(); // no socket, no status thread: on the signal's own thread
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             note += "; no SIGUSR1 summary (" + e.getMessage() + ")";
         }
     }
 
+    /** The summary (SIGUSR1) without a status thread: the view rendered under the runner's lock, printed without it. */
+    private void printSummary() {
+        if (view == null || !runner.isRunning()) return;
+        String t = StatusChannel.text(runner, view);
+        StringBuilder b = new StringBuilder("sloop: summary (SIGUSR1; still serving)\n");
+        for (String line : t.split("\n")) b.append("  ").append(line).append('\n');
+        out.print(b);
+        out.flush();
+    }
+
+    /**
+     * The live view of the running stack, for the HTTP server's status pages (null before
+     * {@link #start}, after {@link #stop}, or if the budget could not hold it). Not thread-safe:
+     * use it on the stack's thread (an HTTP handler) or under the runner's lock, as the status
+     * socket does.
+     */
+    StatusView view() {
+        return view;
+    }
+
+    /** The log, for other parts of serve that report events (null before {@link #start}). */
+    LiveLog log() {
+        return log;
+    }
+
     /** What the ready line adds: the socket, or why there is none. */
     String readyText() {
-        return (channel != null ? "; status socket " + socket + " (./sloop status, ./sloop top; kill -USR1 for a summary)" : "") + note;
+        return (channel != null ? "; status socket " + socket + " (./sloop status, ./sloop top; kill -USR1 for a summary)"
+                : previousUsr1 != null ? "; no status socket (kill -USR1 for a summary)" : "") + note;
     }
 
     /**
@@ -126,12 +155,13 @@ final class ServeLive {
             channel = null;
         }
         if (stack == null) return;
+        StatusView v = view;
+        view = null;
         Runnable undo = () -> {
-            if (view != null) view.close();
+            if (v != null) v.close();
             stack.tcp().observe(null);
         };
         if (runner != null && runner.isRunning()) runner.run(undo);
         else undo.run();
-        view = null;
     }
 }

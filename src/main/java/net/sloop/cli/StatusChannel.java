@@ -240,10 +240,15 @@ final class StatusChannel implements AutoCloseable {
         }
     }
 
-    /** The JSON document or the CSV history, rendered under the runner's lock into a heap array. */
+    /** The JSON document or the CSV history, rendered under the runner's lock into a heap array; an error line if the view is unavailable. */
     private byte[] render(boolean json) {
+        return render(runner, view, doc, json);
+    }
+
+    static byte[] render(StackRunner runner, StatusView view, ByteSink.Collect doc, boolean json) {
         runner.lock();
         try {
+            if (!view.available()) return ("error: " + StatusView.UNAVAILABLE + "\n").getBytes(StandardCharsets.UTF_8);
             doc.reset();
             if (json) view.json(System.currentTimeMillis(), doc);
             else view.writeCsv(doc);
@@ -254,7 +259,13 @@ final class StatusChannel implements AutoCloseable {
     }
 
     String text() {
-        return StatusText.render(JsonReader.object(new String(render(true), StandardCharsets.UTF_8)));
+        return text(runner, view);
+    }
+
+    /** The status as a table (or the one line saying why there is none). */
+    static String text(StackRunner runner, StatusView view) {
+        String d = new String(render(runner, view, new ByteSink.Collect(), true), StandardCharsets.UTF_8);
+        return d.startsWith("error: ") ? d.substring(7) : StatusText.render(JsonReader.object(d));
     }
 
     private void printSummary() {

@@ -101,7 +101,7 @@ public final class StatusJson {
 
         w.name("view").beginObject().field("charged", s.viewChargedBytes).field("connection_rows", s.rowCapacity())
                 .field("connection_rows_wanted", s.rowsWanted).field("history_samples", s.historyCapacity)
-                .field("history_samples_wanted", s.historyWanted).field("history_held", s.historySize).field("degraded", s.degraded)
+                .field("history_samples_wanted", s.historyWanted).field("history_held", s.historySize).field("degraded", s.degraded).field("reclaimed", s.reclaimed)
                 .endObject();
         w.endObject();
     }

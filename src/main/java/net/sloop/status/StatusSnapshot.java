@@ -44,7 +44,8 @@ public final class StatusSnapshot {
             promisedToListeners, udpSockets;
     public long headroomBytes, connectionChargeBytes;
     public boolean pressure;
-    final TcpInfo[] rows;
+    TcpInfo[] rows; // replaced by an empty array when the view gives its rows back (StatusView.reclaim)
+    private static final TcpInfo[] NO_ROWS = {};
     /** Connections copied into {@link #row}, and those left out for want of room. */
     public int connectionCount, connectionsMore;
     public final int[] listenerAddress = new int[LISTENERS], listenerPort = new int[LISTENERS], listenerPending = new int[LISTENERS],
@@ -79,13 +80,14 @@ public final class StatusSnapshot {
     public boolean degraded;
     /** Rows the view asked for (so a degraded one can say what it gave up). */
     public int rowsWanted, historyWanted;
+    /** Times the view gave memory back for an admission (see StatusView.reclaim). */
+    public long reclaimed;
 
     private final Filler filler = new Filler();
     private final RowCopier copier = new RowCopier();
 
     StatusSnapshot(int rowCapacity) {
-        rows = new TcpInfo[rowCapacity];
-        for (int i = 0; i < rowCapacity; i++) rows[i] = new TcpInfo();
+        makeRows(rowCapacity);
     }
 
     /** Heap bytes of a snapshot with {@code rows} connection rows, besides the sources' arrays (see {@link #sourceHeapBytes}). */
@@ -111,6 +113,20 @@ public final class StatusSnapshot {
 
     public int rowCapacity() {
         return rows.length;
+    }
+
+    /** Gives up the connection rows (the view's memory was taken back): later snapshots list none and count all. */
+    void dropRows() {
+        rows = NO_ROWS;
+        connectionCount = 0;
+    }
+
+    /** Makes {@code n} rows again (the view regrew). */
+    void makeRows(int n) {
+        TcpInfo[] r = new TcpInfo[n];
+        for (int i = 0; i < n; i++) r[i] = new TcpInfo();
+        rows = r;
+        connectionCount = 0;
     }
 
     /** The {@code i}th connection copied (0 ≤ i < {@link #connectionCount}). */

@@ -57,50 +57,73 @@ public final class StatusView implements AutoCloseable {
     public record Source(String name, String transport, int port, Figures figures) {}
 
     private final Stack stack;
+    private final Config cfg;
+    private final List<Source> sources;
     private final Owner owner = new Owner("status view");
-    private final StatusSnapshot snapshot;
-    private final MemoryHistory history;
     private final JsonWriter json = new JsonWriter(JSON_BUFFER);
     private final CsvWriter csv = new CsvWriter(CSV_BUFFER);
-    private final long charge;
+    private final int blocks;
+    private final long fixed; // the snapshot without rows, the empty ring, the writers, the sources
+    private StatusSnapshot snapshot; // null while given back whole
+    private MemoryHistory history; // null while given back whole
+    private long fixedCharge, elasticCharge; // charged now: the fixed part, and the rows and samples
+    private long reclaimedAt = Long.MIN_VALUE;
+    private long reclaims;
     private boolean closed;
 
-    private StatusView(Stack stack, StatusSnapshot snapshot, MemoryHistory history, long charge) {
+    /** A view given back for admissions may take memory again this long after (stack time). */
+    static final long REGROW_AFTER_NANOS = 10_000_000_000L;
+
+    private StatusView(Stack stack, Config cfg, List<Source> sources, long fixed) {
         this.stack = stack;
-        this.snapshot = snapshot;
-        this.history = history;
-        this.charge = charge;
+        this.cfg = cfg;
+        this.sources = List.copyOf(sources);
+        this.blocks = stack.budget().blockCount();
+        this.fixed = fixed;
     }
 
     /**
      * Opens a view of {@code stack} with the figures of {@code sources}, charged to its budget and
-     * degraded to what the budget can give (see the class comment). On the stack's thread.
+     * degraded to what the budget can give (see the class comment), and registers it with TCP as
+     * the first memory to take back when a connection needs room ({@link net.sloop.tcp.Tcp#reclaimFirst}).
+     * On the stack's thread.
      *
      * @throws IllegalStateException if not even the fixed part (no rows, no history) can be charged
      */
     public static StatusView open(Stack stack, Config cfg, List<Source> sources) {
-        Budget b = stack.budget();
         long sourceBytes = 0;
-        StatusSnapshot probe = null;
-        int figures = 0;
-        for (Source s : sources) {
-            int n = countFigures(s.figures());
-            figures += n;
-            sourceBytes += StatusSnapshot.sourceHeapBytes(n);
-        }
-        int blocks = b.blockCount();
-        long fixed = BASE_BYTES + JsonWriter.heapBytes(JSON_BUFFER) + CsvWriter.heapBytes(CSV_BUFFER) + StatusSnapshot.heapBytes(0)
-                + sourceBytes + MemoryHistory.heapBytes(0, blocks);
+        for (Source s : sources) sourceBytes += StatusSnapshot.sourceHeapBytes(countFigures(s.figures()));
+        int blocks = stack.budget().blockCount();
+        long fixed = BASE_BYTES + 64L * sources.size() + JsonWriter.heapBytes(JSON_BUFFER) + CsvWriter.heapBytes(CSV_BUFFER)
+                + StatusSnapshot.heapBytes(0) + sourceBytes + MemoryHistory.heapBytes(0, blocks);
+        StatusView v = new StatusView(stack, cfg, sources, fixed);
+        String why = v.build();
+        if (why != null) throw new IllegalStateException(why);
+        stack.tcp().reclaimFirst(v::reclaim);
+        return v;
+    }
+
+    /** The most the view may be charged: {@link Config#maxBytes}, or by default a sixteenth of the budget (a minimal view at least), at most 64 KiB. */
+    private long limit() {
         long minimal = fixed + 4L * (StatusSnapshot.TCP_INFO_BYTES + 8) + 30L * MemoryHistory.bytesPerSample(blocks);
-        long limit = cfg.maxBytes() > 0 ? cfg.maxBytes() : Math.min(64 * 1024, Math.max(b.capacity() / 16, minimal));
-        long affordable = affordableBytes(stack);
-        long room = Math.min(limit, affordable);
-        if (fixed > room) {
-            throw new IllegalStateException("the live view needs " + fixed + " bytes and the budget can give it " + Math.max(0, room)
-                    + " (beyond commitments and the room kept for promised admissions, at most " + limit + ")");
+        return cfg.maxBytes() > 0 ? cfg.maxBytes() : Math.min(64 * 1024, Math.max(stack.budget().capacity() / 16, minimal));
+    }
+
+    /**
+     * Charges and makes what the budget can give now (the fixed part if it is not held, then rows
+     * and samples in stages); null if done, else why not even the fixed part could be had.
+     */
+    private String build() {
+        Budget b = stack.budget();
+        long limit = limit();
+        long room = Math.min(limit, affordableBytes(stack)) - fixedCharge - elasticCharge;
+        boolean needFixed = snapshot == null;
+        if (needFixed && fixed > room) {
+            return "the live view needs " + fixed + " bytes and the budget can give it " + Math.max(0, room)
+                    + " (beyond commitments and the room kept for promised admissions, at most " + limit + ")";
         }
+        long left = room - (needFixed ? fixed : 0);
         // Degrades evenly, in stages: 4 rows, 30 s of history, 8 rows, a minute, then the rest of the rows, then the rest of the history.
-        long left = room - fixed;
         long rowBytes = StatusSnapshot.TCP_INFO_BYTES + 8;
         int sampleBytes = MemoryHistory.bytesPerSample(blocks);
         int rows = 0, samples = 0;
@@ -113,21 +136,71 @@ public final class StatusView implements AutoCloseable {
             samples += h;
             left -= (long) h * sampleBytes;
         }
-        long charge = fixed + StatusSnapshot.heapBytes(rows) - StatusSnapshot.heapBytes(0) + MemoryHistory.heapBytes(samples, blocks)
+        long elastic = StatusSnapshot.heapBytes(rows) - StatusSnapshot.heapBytes(0) + MemoryHistory.heapBytes(samples, blocks)
                 - MemoryHistory.heapBytes(0, blocks);
-        if (charge > Integer.MAX_VALUE) throw new IllegalStateException("live view of " + charge + " bytes");
-        StatusSnapshot snap = new StatusSnapshot(rows);
-        for (Source s : sources) snap.addSource(s.name(), s.transport(), s.port(), s.figures());
-        StatusView v = new StatusView(stack, snap, new MemoryHistory(samples, blocks, b.blockSize()), charge);
-        if (!b.charge(Category.CONTROL, v.owner, (int) charge)) {
-            throw new IllegalStateException("the live view's " + charge + " bytes could not be charged");
+        long add = (needFixed ? fixed : 0) + elastic;
+        if (add > Integer.MAX_VALUE) throw new IllegalStateException("live view of " + add + " bytes");
+        if (!b.charge(Category.CONTROL, owner, (int) add)) return "the live view's " + add + " bytes could not be charged";
+        if (needFixed) {
+            snapshot = new StatusSnapshot(rows);
+            for (Source s : sources) snapshot.addSource(s.name(), s.transport(), s.port(), s.figures());
+            fixedCharge = fixed;
+        } else {
+            snapshot.makeRows(rows);
         }
-        snap.rowsWanted = cfg.connectionRows();
-        snap.historyWanted = cfg.historySamples();
-        snap.degraded = rows < cfg.connectionRows() || samples < cfg.historySamples();
-        snap.viewChargedBytes = charge;
-        snap.historyCapacity = samples;
-        return v;
+        history = new MemoryHistory(samples, blocks, b.blockSize());
+        elasticCharge = elastic;
+        snapshot.rowsWanted = cfg.connectionRows();
+        snapshot.historyWanted = cfg.historySamples();
+        snapshot.degraded = rows < cfg.connectionRows() || samples < cfg.historySamples() || reclaims > 0;
+        snapshot.viewChargedBytes = fixedCharge + elasticCharge;
+        snapshot.historyCapacity = samples;
+        snapshot.reclaimed = reclaims;
+        return null;
+    }
+
+    /**
+     * Gives memory back for an admission (TCP asks, {@link net.sloop.tcp.Tcp#reclaimFirst}): first
+     * the rows and the history (snapshots then list no connection and count them all, and the
+     * history starts again), then, asked again, everything (the view is unavailable). It takes
+     * memory again, as the budget allows, {@link #REGROW_AFTER_NANOS} after (at a
+     * {@link #sampleIfDue}). False if it held nothing more to give.
+     */
+    public boolean reclaim() {
+        if (closed) return false;
+        Budget b = stack.budget();
+        if (elasticCharge > 0) {
+            b.uncharge(Category.CONTROL, owner, (int) elasticCharge);
+            elasticCharge = 0;
+            snapshot.dropRows();
+            history = new MemoryHistory(0, blocks, b.blockSize());
+        } else if (fixedCharge > 0) {
+            b.uncharge(Category.CONTROL, owner, (int) fixedCharge);
+            fixedCharge = 0;
+            snapshot = null;
+            history = null;
+        } else {
+            return false;
+        }
+        reclaims++;
+        reclaimedAt = stack.time();
+        if (snapshot != null) {
+            snapshot.degraded = true;
+            snapshot.reclaimed = reclaims;
+            snapshot.viewChargedBytes = fixedCharge;
+            snapshot.historyCapacity = 0;
+        }
+        return true;
+    }
+
+    /** Times the view gave memory back for admissions. */
+    public long reclaims() {
+        return reclaims;
+    }
+
+    /** False while the view has given all its memory back (no snapshot can be taken until it regrows). */
+    public boolean available() {
+        return snapshot != null;
     }
 
     /**
@@ -150,41 +223,59 @@ public final class StatusView implements AutoCloseable {
 
     /** Bytes this view is charged (CONTROL). */
     public long chargedBytes() {
-        return charge;
+        return fixedCharge + elasticCharge;
     }
 
     public Owner owner() {
         return owner;
     }
 
-    /** The snapshot last taken (figures of the last {@link #snapshot} call). */
+    /** The snapshot last taken (figures of the last {@link #snapshot} call); null while the view is unavailable. */
     public StatusSnapshot last() {
         return snapshot;
     }
 
+    /** The memory history (empty after the view gave its memory back; null while unavailable). */
     public MemoryHistory history() {
         return history;
     }
 
-    /** Takes a snapshot now ({@code unixMs}: the wall-clock time it carries). Allocates nothing. */
+    /**
+     * Takes a snapshot now ({@code unixMs}: the wall-clock time it carries). Allocates nothing.
+     *
+     * @throws IllegalStateException if the view is unavailable (it gave its memory back: {@link #available})
+     */
     public StatusSnapshot snapshot(long unixMs) {
         open();
+        if (snapshot == null) throw new IllegalStateException(UNAVAILABLE);
         snapshot.take(stack, unixMs);
         snapshot.historySize = history.size();
         return snapshot;
     }
 
-    /** Samples the history if a second has passed since the last sample (by the stack's time); true if it did. */
+    /** Why there is no snapshot: the one-line answer of a view that gave its memory back. */
+    public static final String UNAVAILABLE = "the live view gave its memory back to admit connections; it takes it again when the budget has room";
+
+    /**
+     * Samples the history if a second has passed since the last sample (by the stack's time); true
+     * if it did. A view that gave memory back takes it again here once {@link #REGROW_AFTER_NANOS}
+     * have passed, as the budget allows (allocating then).
+     */
     public boolean sampleIfDue(long unixMs) {
         open();
         long now = stack.time();
-        if (!history.due(now)) return false;
+        if (reclaims > 0 && (snapshot == null || elasticCharge == 0) && now - reclaimedAt >= REGROW_AFTER_NANOS) {
+            reclaimedAt = now; // at most one try per period
+            build();
+        }
+        if (history == null || !history.due(now)) return false;
         history.sample(now, unixMs, stack.budget());
         return true;
     }
 
     /** Writes the last snapshot as JSON into {@code sink}; returns its length in bytes. */
     public long writeJson(ByteSink sink) {
+        if (snapshot == null) throw new IllegalStateException(UNAVAILABLE);
         json.start(sink);
         StatusJson.write(snapshot, json);
         return json.finish();
@@ -198,6 +289,7 @@ public final class StatusView implements AutoCloseable {
 
     /** Writes the memory history as CSV (a header, then a row per sample, oldest first); returns its length. */
     public long writeCsv(ByteSink sink) {
+        if (history == null) throw new IllegalStateException(UNAVAILABLE);
         csv.start(sink);
         history.writeCsv(csv);
         return csv.finish();
@@ -207,11 +299,14 @@ public final class StatusView implements AutoCloseable {
         if (closed) throw new IllegalStateException("the live view is closed");
     }
 
-    /** Returns the view's charge. Idempotent. On the stack's thread, before the stack closes. */
+    /** Returns the view's charge and leaves TCP's reclaim list. Idempotent. On the stack's thread, before the stack closes. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        stack.budget().uncharge(Category.CONTROL, owner, (int) charge);
+        stack.tcp().reclaimFirst(null);
+        long c = fixedCharge + elasticCharge;
+        fixedCharge = elasticCharge = 0;
+        if (c > 0) stack.budget().uncharge(Category.CONTROL, owner, (int) c);
     }
 }

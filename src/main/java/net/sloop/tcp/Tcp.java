@@ -254,6 +254,17 @@ public final class Tcp implements Transport {
         observer.pressure(now(), p, taken * m.blockSize(), threshold * m.blockSize());
     }
 
+    /** Memory given back first when an admission needs room (the live view's); null: none. */
+    net.sloop.mem.Reclaimable reclaimable;
+
+    /**
+     * Sets (or with null removes) what {@link TcpAdmission#reclaim} asks first, before TIME_WAIT
+     * records, when a connection needs room: memory held for observation only (the live view).
+     */
+    public void reclaimFirst(net.sloop.mem.Reclaimable r) {
+        reclaimable = r;
+    }
+
     /** True while the observer has been told of pressure entered and not yet left (false without an observer). */
     public boolean underPressure() {
         return underPressure;

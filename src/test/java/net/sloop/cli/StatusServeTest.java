@@ -145,6 +145,30 @@ class StatusServeTest {
     }
 
     @Test
+    void withoutASocketSigusr1StillPrintsTheSummary() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");
+        assumeTrue("root".equals(System.getProperty("user.name")), "not root");
+        assumeTrue(onPath("ip"), "needs ip");
+        int n = SEQ.incrementAndGet();
+        String ns = "sloop-live-" + PID + "-" + n, dev = "sll" + (PID % 1_000_000) + "x" + n, net = "198.19." + (140 + n % 10) + ".";
+        try (ServeProcess p = ServeProcess.start(ns, "--netns", ns, "--tun", dev, "--addr", net + "2/24", "--host-addr", net + "1/24",
+                "--status-socket", "none", "--log-json", "--log-level", "info")) {
+            assertTrue(p.awaitReady(30_000), p::transcript);
+            assertTrue(p.out().contains("; no status socket (kill -USR1 for a summary)"), p::transcript);
+            assertFalse(Files.exists(Path.of("/run/sloop", ns + ".sock")));
+            p.signal("USR1");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!p.out().contains("view: ") && System.nanoTime() < deadline) Thread.sleep(50);
+            assertTrue(p.out().contains("sloop: summary (SIGUSR1; still serving)") && p.out().contains("  memory: 131072 B"), p::transcript);
+            p.signal("TERM");
+            assertEquals(0, p.awaitExit(30_000), p::transcript);
+            for (String line : p.logLines()) JsonReader.object(line); // --log-json: every log line is one JSON object
+            assertFalse(p.logLines().isEmpty(), p::transcript);
+            assertEquals("", p.errWithoutLog());
+        }
+    }
+
+    @Test
     void aMissingOrDeadSocketIsOneLineAndExitOne() throws Exception {
         Run r = sloop("status", "--socket", "/nonexistent/sloop.sock");
         assertEquals(1, r.status());

@@ -80,6 +80,82 @@ class StatusDegradeTest {
         assertEquals(0, b.failures(Category.CONTROL));
     }
 
+    /** Connections a listener that accepts and holds admits from a client opening them one after another, at most 40. */
+    private static int admitted(StatusNet n, int port) throws Exception {
+        n.sync();
+        net.sloop.tcp.TcpListener l = n.server.tcp().listen(0, port, 64);
+        List<TcpSocket> held = new ArrayList<>();
+        l.setListener(x -> {
+            for (TcpSocket s; (s = x.accept()) != null; ) held.add(s);
+        });
+        List<TcpSocket> clients = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            n.sync();
+            TcpSocket c = n.client.tcp().connect(StatusNet.SERVER, port);
+            clients.add(c);
+            n.runUntil(() -> c.isConnected() && held.size() == clients.stream().filter(TcpSocket::isConnected).count(), Time.millis(300));
+        }
+        int count = held.size();
+        for (TcpSocket c : clients) c.abort();
+        for (TcpSocket s : held) s.abort();
+        l.close();
+        n.run(Time.seconds(61));
+        return count;
+    }
+
+    @Test
+    void theViewGivesItsMemoryBackSoThatItNeverCostsAConnection() throws Exception {
+        var cfg = StatusNet.config(64 * 1024).build();
+        StatusNet without = new StatusNet(15, StatusNet.config(1 << 20).build(), cfg);
+        int alone = admitted(without, 80);
+        StatusNet with = new StatusNet(15, StatusNet.config(1 << 20).build(), cfg);
+        StatusView v = StatusView.open(with.server, StatusView.Config.defaults(), List.of());
+        long charged = v.chargedBytes();
+        assertTrue(charged > 0);
+        int withView = admitted(with, 80);
+        System.out.printf("live view at 64k: %d connections admitted without it, %d with it (%d reclaims)%n", alone, withView, v.reclaims());
+        assertEquals(alone, withView, "the live view costs no admission");
+        assertTrue(v.reclaims() >= 1, "the view gave memory back");
+        assertTrue(v.chargedBytes() < charged);
+        // It takes memory again once the budget has room, 10 s of stack time later.
+        for (int i = 0; i < 12; i++) {
+            with.run(Time.seconds(1));
+            v.sampleIfDue(i);
+        }
+        assertTrue(v.available());
+        assertEquals(charged, v.chargedBytes(), "regrown to what it had");
+        assertTrue(v.snapshot(0).rowCapacity() > 0);
+        v.close();
+        assertTrue(with.server.budget().atBaseline(), with.server.budget().leakReport());
+    }
+
+    @Test
+    void reclaimGivesRowsAndHistoryFirstThenEverything() {
+        StatusNet n = new StatusNet(16, 256 * 1024);
+        Budget b = n.server.budget();
+        long before = b.used(Category.CONTROL);
+        StatusView v = StatusView.open(n.server, StatusView.Config.defaults(), List.of());
+        long fixedAndElastic = v.chargedBytes();
+        assertTrue(v.reclaim());
+        assertTrue(v.available());
+        assertEquals(0, v.snapshot(0).rowCapacity());
+        assertEquals(0, v.history().capacity());
+        assertTrue(v.last().degraded);
+        long fixedOnly = v.chargedBytes();
+        assertTrue(fixedOnly < fixedAndElastic);
+        assertEquals(before + fixedOnly, b.used(Category.CONTROL));
+        ByteSink.Collect out = new ByteSink.Collect();
+        v.writeJson(out);
+        assertEquals(1L, StatusText.map(JsonReader.object(out.toString()), "view").get("reclaimed"));
+        assertTrue(v.reclaim());
+        assertFalse(v.available());
+        assertEquals(0, v.chargedBytes());
+        assertEquals(before, b.used(Category.CONTROL));
+        assertThrows(IllegalStateException.class, () -> v.snapshot(0));
+        assertFalse(v.reclaim(), "nothing more to give");
+        v.close();
+    }
+
     @Test
     void theHistoryRingWrapsAtItsFixedSizeAndWritesCsv() {
         StatusNet n = new StatusNet(13, 128 * 1024);
