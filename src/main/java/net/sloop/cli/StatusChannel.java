@@ -38,7 +38,7 @@ import net.sloop.status.StatusView;
  * </ul>
  * Anything else is answered with one line starting {@code error:}. The thread takes the stack's
  * runner lock only to copy the figures into the view's snapshot and render them into a heap array
- * of its own (tens of microseconds); socket I/O is done without it. Once a second it also takes
+ * of its own (about 0.1 ms with the JSON and CSV, measured by StatusAllocationTest on a loaded machine); socket I/O is done without it. Once a second it also takes
  * the lock to sample the memory history and to read the counters whose growth the log reports
  * (allocation failures, services refusing). On {@link #requestSummary} (SIGUSR1) it prints the
  * table on the serve's standard output.
