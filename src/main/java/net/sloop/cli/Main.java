@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code ./sloop} command. */
 @Command(name = "sloop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A user-space TCP/IP stack for the JVM whose memory is a hard, fixed budget.",
-        subcommands = {DemoCommand.class, ServeCommand.class, FtpPasswdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, StatusCommand.class, TopCommand.class, FtpPasswdCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,11 +113,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ftp-data-buffer", paramLabel = "SIZE", description = "Send and receive buffer of each FTP data connection. Default: ${DEFAULT-VALUE}")
     String ftpDataBuffer = "16k";
 
+    @Mixin
+    ServeLiveOptions live = new ServeLiveOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ServeOptions options;
+        ServeLive liveView;
         try {
             String host = hostAddress == null && netns != null && address.equals("198.18.0.2/24") ? "198.18.0.1/24" : hostAddress;
             boolean otherFtp = ftpReadOnly || ftpNoAnonymous || ftpMaxSessions != 4 || ftpIdleTimeoutSeconds != 300 || !ftpDataBuffer.equals("16k")
@@ -125,6 +130,7 @@ final class ServeCommand implements Callable<Integer> {
                     ftpIdleTimeoutSeconds, ftpDataBuffer, otherFtp);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
                     durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp);
+            liveView = live.validate(netns);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());
             err.flush();
@@ -133,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
         try (StopSignal stop = new StopSignal(ServeSession.CLEANUP_LIMIT_SECONDS)) {
             int status = 1;
             try {
-                status = new ServeSession(options, out, err, stop).run();
+                status = new ServeSession(options, out, err, stop, liveView).run();
             } finally {
                 out.flush();
                 err.flush();

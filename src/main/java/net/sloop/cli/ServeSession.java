@@ -54,12 +54,18 @@ final class ServeSession {
     private net.sloop.ftp.FtpServer ftp;
     private StackRunner runner;
     private final List<String> cleanupFailures = new ArrayList<>();
+    private final ServeLive live; // the live view and the log (ServeLive)
 
     ServeSession(ServeOptions options, PrintWriter out, PrintWriter err, StopSignal stop) {
+        this(options, out, err, stop, ServeLive.quiet());
+    }
+
+    ServeSession(ServeOptions options, PrintWriter out, PrintWriter err, StopSignal stop, ServeLive live) {
         this.o = options;
         this.out = out;
         this.err = err;
         this.stop = stop;
+        this.live = live;
     }
 
     /** Runs until a signal or the duration; returns the exit status (0: clean, budget at baseline). */
@@ -86,7 +92,7 @@ final class ServeSession {
         }
         out.println("sloop: ready on " + o.device() + " (" + o.mode().name().toLowerCase() + ") " + o.address()
                 + (o.netns() != null ? " in netns " + o.netns() : "") + " (budget " + o.budgetBytes() + " bytes): "
-                + o.servicesText() + "; " + o.planText() + (o.durationNanos() > 0 ? "; stopping after " + o.durationNanos() / 1e9 + " s" : "; stop with Ctrl-C"));
+                + o.servicesText() + "; " + o.planText() + live.readyText() + (o.durationNanos() > 0 ? "; stopping after " + o.durationNanos() / 1e9 + " s" : "; stop with Ctrl-C"));
         out.flush();
         String reason;
         try {
@@ -156,6 +162,7 @@ final class ServeSession {
         services = Services.start(stack, o.serviceConfig());
         if (o.ftp() != null) ftp = net.sloop.ftp.FtpServer.start(stack, o.ftpConfig());
         runner = new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stack);
+        live.start(stack, services, ftp, runner, out);
     }
 
     private static boolean ipCommandFound() {
@@ -192,6 +199,7 @@ final class ServeSession {
     // ------------------------------------------------------------------ shutdown
 
     private int shutDown() {
+        live.stop(); // its socket closed, its charges returned before the baseline is checked
         runner.run(this::closeServices); // listeners and UDP sockets closed, held connections reset
         closeRunner();
         Throwable runnerFailure = runner.failure();
@@ -252,6 +260,7 @@ final class ServeSession {
 
     /** Undoes whatever set-up did, in reverse order; failures are collected, not thrown. */
     private void tearDown() {
+        live.stop();
         if (services != null) {
             try {
                 if (runner != null) runner.run(this::closeServices);

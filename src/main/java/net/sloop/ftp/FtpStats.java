@@ -4,7 +4,7 @@ package net.sloop.ftp;
  * The figures of one FTP server: plain counters updated on the stack's thread, each limit with
  * its own, and a one-line report like the small services' ({@link #line}).
  */
-public final class FtpStats {
+public final class FtpStats implements net.sloop.stats.Figures {
     final int port;
     long sessions, active, peakActive;
     /** Refused with 421: every session slot taken; too many from one address; the address is locked out after login failures. */
@@ -67,6 +67,39 @@ public final class FtpStats {
     public long commands() { return commands; }
     /** Control connections that ended with an error (reset, timed out). */
     public long errors() { return errors; }
+
+    /** Every counter above, named in snake case (sessions, active, peak_active, refused_full, ...), in declaration order. */
+    @Override
+    public void figures(Sink s) {
+        s.figure("sessions", sessions);
+        s.figure("active", active);
+        s.figure("peak_active", peakActive);
+        s.figure("refused_full", refusedFull);
+        s.figure("refused_per_address", refusedPerAddress);
+        s.figure("refused_locked_out", refusedLockedOut);
+        s.figure("logins_ok", loginsOk);
+        s.figure("logins_failed", loginsFailed);
+        s.figure("closed_login_failures", closedLoginFailures);
+        s.figure("line_too_long", lineTooLong);
+        s.figure("not_logged_in", notLoggedIn);
+        s.figure("closed_before_login", closedBeforeLogin);
+        s.figure("idle_closed", idleClosed);
+        s.figure("accept_timeouts", acceptTimeouts);
+        s.figure("stall_timeouts", stallTimeouts);
+        s.figure("data_refused_foreign", dataRefusedForeign);
+        s.figure("port_refused", portRefused);
+        s.figure("passive_opened", passiveOpened);
+        s.figure("active_opened", activeOpened);
+        s.figure("data_failed", dataFailed);
+        s.figure("transfers_ok", transfersOk);
+        s.figure("transfers_failed", transfersFailed);
+        s.figure("aborted", aborted);
+        s.figure("listings", listings);
+        s.figure("bytes_in", bytesIn);
+        s.figure("bytes_out", bytesOut);
+        s.figure("commands", commands);
+        s.figure("errors", errors);
+    }
 
     void opened() {
         sessions++;

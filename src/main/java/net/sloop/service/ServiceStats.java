@@ -6,7 +6,7 @@ package net.sloop.service;
  * by discard) and "refused" datagrams dropped (too long to answer, over the reply rate, or not
  * sent for want of a route or memory).
  */
-public final class ServiceStats {
+public final class ServiceStats implements net.sloop.stats.Figures {
     final ServiceKind kind;
     final boolean udp;
     final int port;
@@ -40,6 +40,20 @@ public final class ServiceStats {
     public long bytesIn() { return bytesIn; }
     /** Payload bytes sent (taken by the socket). */
     public long bytesOut() { return bytesOut; }
+
+    /** served, active, peak_active, refused, refused_no_memory, idle_closed, errors, bytes_in, bytes_out. */
+    @Override
+    public void figures(Sink s) {
+        s.figure("served", served);
+        s.figure("active", active);
+        s.figure("peak_active", peakActive);
+        s.figure("refused", refused);
+        s.figure("refused_no_memory", refusedNoMemory);
+        s.figure("idle_closed", idleClosed);
+        s.figure("errors", errors);
+        s.figure("bytes_in", bytesIn);
+        s.figure("bytes_out", bytesOut);
+    }
 
     void opened() {
         served++;

@@ -202,6 +202,121 @@ public final class Tcp implements Transport {
         return rttLimits;
     }
 
+    // ------------------------------------------------------------------ observation (read-only)
+
+    /** Told of connections opened, closed and refused, and of memory pressure; null: nobody (the default). */
+    TcpObserver observer;
+    /** Filled in place for the observer (made when one is set). */
+    private TcpInfo observed;
+    private boolean underPressure;
+
+    /**
+     * Sets (or with null removes) the one observer of this TCP's life events (see {@link
+     * TcpObserver}). On the stack's thread. Without one, nothing is allocated or called. The
+     * first observer costs {@link TcpInfo#HEAP_BYTES} of CONTROL, charged to TCP until the
+     * observer is removed; false (nothing set) if the budget cannot give them.
+     */
+    public boolean observe(TcpObserver o) {
+        if (o != null && observed == null) {
+            // The TcpInfo filled for the observer is charged like every structure: to TCP, while observed.
+            if (!m.charge(Category.CONTROL, owner, TcpInfo.HEAP_BYTES)) return false;
+            observed = new TcpInfo();
+        } else if (o == null && observed != null) {
+            m.uncharge(Category.CONTROL, owner, TcpInfo.HEAP_BYTES);
+            observed = null;
+        }
+        observer = o;
+        underPressure = false;
+        return true;
+    }
+
+    void observeOpened(long now, TcpConnection c) {
+        observed.fill(c, now);
+        observer.opened(now, observed);
+    }
+
+    void observeClosed(TcpConnection c) {
+        long t = now();
+        observed.fill(c, t);
+        observer.closed(t, observed, c.error);
+    }
+
+    void observeRefused(long now, Segment seg, net.sloop.stats.DropReason why) {
+        observer.refused(now, seg.dst(), seg.dstPort(), seg.src(), seg.srcPort(), why);
+    }
+
+    /** Tells the observer if pressure was entered or left (above the threshold; below seven eighths of it). */
+    private void checkPressure() {
+        if (observer == null) return;
+        long taken = (long) m.takenBlocks();
+        long threshold = (long) (m.blockCount() - m.reserveBlocks()) * cfg.pressurePercent() / 100;
+        boolean p = underPressure ? taken * 8 > threshold * 7 : taken > threshold;
+        if (p == underPressure) return;
+        underPressure = p;
+        observer.pressure(now(), p, taken * m.blockSize(), threshold * m.blockSize());
+    }
+
+    /** Memory given back first when an admission needs room (the live view's); null: none. */
+    net.sloop.mem.Reclaimable reclaimable;
+
+    /**
+     * Sets (or with null removes) what {@link TcpAdmission#reclaim} asks first, before TIME_WAIT
+     * records, when a connection needs room: memory held for observation only (the live view).
+     */
+    public void reclaimFirst(net.sloop.mem.Reclaimable r) {
+        reclaimable = r;
+    }
+
+    /** True while the observer has been told of pressure entered and not yet left (false without an observer). */
+    public boolean underPressure() {
+        return underPressure;
+    }
+
+    /**
+     * Fills {@code info} with each connection in the table in turn and calls {@code v}, until it
+     * returns false; returns how many were visited. Allocates nothing; changes nothing. On the
+     * stack's thread (or under its runner's lock).
+     */
+    public int forEachConnection(TcpInfo info, TcpInfo.Visitor v) {
+        long t = now();
+        int n = 0;
+        for (TcpConnection c : buckets) {
+            for (; c != null; c = c.hashNext) {
+                info.fill(c, t);
+                n++;
+                if (!v.visit(info)) return n;
+            }
+        }
+        return n;
+    }
+
+    /** Connections in the table now (admitted ones and those opening), which {@link #forEachConnection} visits. */
+    public int connectionsInTable() {
+        int n = 0;
+        for (TcpConnection c : buckets) for (; c != null; c = c.hashNext) n++;
+        return n;
+    }
+
+    /** The first listener, then {@link TcpListener#nextListener()}: the listening ports, most recent first. */
+    public TcpListener firstListener() {
+        return listeners;
+    }
+
+    /** Blocks kept free for the admissions still promised (to listeners and to the stack): what growth never takes. */
+    public int headroomBlocks() {
+        return admission.headroom();
+    }
+
+    /** The CONTROL bytes each connection is charged. */
+    public int connectionCharge() {
+        return connectionCharge;
+    }
+
+    /** Admission promises to listeners not yet taken. */
+    public int promisedToListeners() {
+        return reserved;
+    }
+
     // ------------------------------------------------------------------ accessors used by the parts
 
     Budget budget() {
@@ -509,6 +624,7 @@ public final class Tcp implements Transport {
         }
         events.deliver();
         wakeMemoryWaitersAndDeliver(); // after the handlers, whose reads and closes may have freed blocks
+        checkPressure();
     }
 
     /**
@@ -569,6 +685,7 @@ public final class Tcp implements Transport {
     /** End of a {@code Stack.poll} round: memory the application freed since may serve a waiting writer. */
     public void afterPoll() {
         wakeMemoryWaitersAndDeliver();
+        checkPressure();
     }
 
     private void wakeMemoryWaitersAndDeliver() {

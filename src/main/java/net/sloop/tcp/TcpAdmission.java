@@ -98,6 +98,7 @@ final class TcpAdmission {
      * Frees memory that no admitted connection needs until {@code want} blocks are uncommitted and
      * free, in the fixed order of the design, each step only if the one before did not suffice:
      * <ol>
+     *   <li>memory held only to observe the stack ({@link Tcp#reclaimFirst}: the live view's rows and history, then the rest of it);
      *   <li>TIME_WAIT records (they hold no buffers; the oldest go first);
      *   <li>orphans, reset oldest first (Linux's tcp_out_of_resources does the same under memory
      *       pressure): their application is gone, and what they hold is unacknowledged data;
@@ -115,6 +116,10 @@ final class TcpAdmission {
      */
     boolean reclaim(int want, boolean promised) {
         if (m.uncommittedFreeBlocks() >= want) return true;
+        // Memory held only to observe the stack (the live view) goes first: it is never what a connection needed.
+        while (tcp.reclaimable != null && m.uncommittedFreeBlocks() < want && tcp.reclaimable.reclaim()) {
+            // each call gives back a part
+        }
         boolean any = false;
         // A block at a time (oldest records first) until enough is free: recycling a fixed number
         // of records freed at most a few blocks, so a connection needing more waited for records

@@ -85,6 +85,8 @@ public final class TcpConnection extends Timer {
     static final int F_SHRUNK = 1 << 22;
     /** On Tcp's list of ACKs held until the end of a receive batch (ackNext). */
     static final int F_ACK_BATCHED = 1 << 23;
+    /** Reached ESTABLISHED: its end is reported to a {@link TcpObserver}. */
+    static final int F_OPENED = 1 << 24;
 
     static final long OFF = TimerQueue.NONE;
 
@@ -400,6 +402,7 @@ public final class TcpConnection extends Timer {
      */
     void release() {
         if (has(F_FREED)) return;
+        if (tcp.observer != null && has(F_OPENED)) tcp.observeClosed(this);
         set(F_FREED);
         if (has(F_WAIT_MEMORY)) {
             clear(F_WAIT_MEMORY);

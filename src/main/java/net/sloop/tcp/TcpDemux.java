@@ -104,6 +104,7 @@ final class TcpDemux {
     /** No connection, record or listener (RFC 9293 §3.10.7.1): answer with a reset unless it was one. */
     private void closed(long now) {
         tcp.stats.drop(DropReason.TCP_NO_SOCKET);
+        if (tcp.observer != null && seg.syn() && !seg.hasAck()) tcp.observeRefused(now, seg, DropReason.TCP_NO_SOCKET);
         if (seg.rst()) return;
         resetFor(now, tcp, seg);
     }

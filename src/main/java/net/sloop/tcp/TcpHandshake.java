@@ -77,10 +77,12 @@ final class TcpHandshake {
         }
         if (l.queued >= l.backlog) {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
+            if (tcp.observer != null) tcp.observeRefused(now, seg, DropReason.TCP_ACCEPT_QUEUE_FULL);
             return null;
         }
         if (!tcp.admission.canAdmit(l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
+            if (tcp.observer != null) tcp.observeRefused(now, seg, DropReason.TCP_ADMISSION);
             return null;
         }
         TcpOptions opt = seg.options();
@@ -131,11 +133,13 @@ final class TcpHandshake {
                                 boolean ts, int tsRecent) {
         if (l.queued >= l.backlog) {
             tcp.stats.drop(DropReason.TCP_ACCEPT_QUEUE_FULL);
+            if (tcp.observer != null) tcp.observeRefused(now, seg, DropReason.TCP_ACCEPT_QUEUE_FULL);
             return null;
         }
         TcpConnection c = new TcpConnection(tcp, tcp.cfg);
         if (!tcp.admission.admit(c, l)) {
             tcp.stats.drop(DropReason.TCP_ADMISSION);
+            if (tcp.observer != null) tcp.observeRefused(now, seg, DropReason.TCP_ADMISSION);
             return null;
         }
         c.laddr = seg.dst();
@@ -301,7 +305,9 @@ final class TcpHandshake {
         c.retransmits = 0;
         c.rtxAt = OFF;
         c.state = state;
+        c.set(TcpConnection.F_OPENED);
         tcp.counters.established++;
+        if (tcp.observer != null) tcp.observeOpened(now, c);
         tcp.timers.armKeepalive(now, c);
         if (l != null) {
             l.enqueue(c);

@@ -61,6 +61,21 @@ public final class TcpListener implements AutoCloseable {
         return address;
     }
 
+    /** The next listener of its TCP after this one, or null (see {@link Tcp#firstListener()}). */
+    public TcpListener nextListener() {
+        return next;
+    }
+
+    /** Connections admitted for it and held (queued or accepted, not ended or orphaned). */
+    public int held() {
+        return held;
+    }
+
+    /** The accept queue's bound. */
+    public int backlog() {
+        return backlog;
+    }
+
     /** Connections established and waiting to be accepted. */
     public int pending() {
         return queued;

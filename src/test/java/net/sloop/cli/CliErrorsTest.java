@@ -68,6 +68,10 @@ class CliErrorsTest {
                 {"demo", "--datagrams", "-3"}, {"demo", "--size", "-1"}, {"demo", "--size", "70000"}, {"demo", "--loss", "2"},
                 {"demo", "--pcap", "/nonexistent/x"}, {"demo", "--budget", "1k"},
                 {"serve", "--budget", "abc"}, {"serve", "--budget", "28k"}, {"serve", "--mtu", "10"}, {"serve", "--services", "nope"},
+                {"serve", "--log-level", "loud"}, {"serve", "--log-level", ""}, {"serve", "--status-rows", "-1"}, {"serve", "--status-history", "100000"},
+                {"serve", "--status-socket", ""}, {"serve", "--status-socket", "/tmp"}, {"serve", "--status-socket", "/" + "x".repeat(120)},
+                {"status", "--bogus"}, {"status", "--json", "--csv"}, {"status", "--socket", "/a", "--netns", "b"},
+                {"top", "--iterations", "-1"}, {"top", "--interval", "0"}, {"top", "--interval", "NaN"}, {"top", "--socket", "/a", "--netns", "b"},
         }) {
             assertOneLine(run(args), String.join(" ", args));
         }

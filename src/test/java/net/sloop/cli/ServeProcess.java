@@ -116,6 +116,22 @@ final class ServeProcess implements AutoCloseable {
         return err.toString();
     }
 
+    /** A line of serve's log (LiveLog): a time stamp and a level, or a JSON object with both. */
+    static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z (ERROR|WARNING|INFO|DEBUG|TRACE) .*|\\{\"time\":.*\"level\":.*");
+
+    /** Standard error without the log's lines (what is left are errors of the command itself). */
+    String errWithoutLog() {
+        StringBuilder b = new StringBuilder();
+        for (String l : err().split("\n", -1)) if (!l.isEmpty() && !LOG_LINE.matcher(l).matches()) b.append(l).append('\n');
+        return b.toString();
+    }
+
+    /** The log's lines on standard error. */
+    java.util.List<String> logLines() {
+        return err().lines().filter(l -> LOG_LINE.matcher(l).matches()).toList();
+    }
+
     /** Everything it printed, for failure messages. */
     String transcript() {
         return "--- stdout\n" + out + "--- stderr\n" + err;

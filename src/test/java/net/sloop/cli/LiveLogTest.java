@@ -1,0 +1,124 @@
+package net.sloop.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ResourceBundle;
+import java.util.function.Supplier;
+import net.sloop.stats.DropReason;
+import net.sloop.status.JsonReader;
+import net.sloop.tcp.TcpError;
+import net.sloop.tcp.TcpInfo;
+import net.sloop.tcp.TcpState;
+import net.sloop.wire.Ipv4Address;
+import org.junit.jupiter.api.Test;
+
+/** The log's lines: one per event, text or JSON, each level only when enabled, the service named by port. */
+class LiveLogTest {
+    /** A System.Logger that keeps what it is given, at a level. */
+    static final class Captured implements System.Logger {
+        final List<String> lines = new ArrayList<>();
+        final Level level;
+
+        Captured(Level level) {
+            this.level = level;
+        }
+
+        @Override
+        public String getName() {
+            return "test";
+        }
+
+        @Override
+        public boolean isLoggable(Level l) {
+            return l != Level.OFF && l.getSeverity() >= level.getSeverity();
+        }
+
+        @Override
+        public void log(Level l, ResourceBundle bundle, String msg, Throwable thrown) {
+            if (isLoggable(l)) lines.add(msg);
+        }
+
+        @Override
+        public void log(Level l, ResourceBundle bundle, String format, Object... params) {
+            if (isLoggable(l)) lines.add(format);
+        }
+    }
+
+    private static TcpInfo info() {
+        TcpInfo c = new TcpInfo();
+        c.localAddress = Ipv4Address.parse("198.18.0.2");
+        c.localPort = 7;
+        c.remoteAddress = Ipv4Address.parse("198.18.0.1");
+        c.remotePort = 40000;
+        c.state = TcpState.ESTABLISHED;
+        c.passive = true;
+        c.bytesReceived = 100;
+        c.bytesAcked = 100;
+        return c;
+    }
+
+    @Test
+    void textLinesAtInfo() {
+        Captured log = new Captured(System.Logger.Level.INFO);
+        LiveLog l = new LiveLog(log, false, port -> port == 7 ? "echo" : null);
+        l.opened(0, info());
+        TcpInfo c = info();
+        c.state = TcpState.CLOSED;
+        l.closed(0, c, TcpError.RESET);
+        l.refused(0, c.localAddress, 9, c.remoteAddress, 40001, DropReason.TCP_ADMISSION);
+        l.refused(0, c.localAddress, 81, c.remoteAddress, 40002, DropReason.TCP_NO_SOCKET);
+        l.pressure(0, true, 70_000, 60_000);
+        l.pressure(0, false, 40_000, 60_000); // within the same second: counted, not shown
+        l.allocationFailures(3, 5, "rx 3");
+        assertEquals(6, log.lines.size(), log.lines::toString);
+        assertTrue(log.lines.get(0).matches("\\d{4}-.*Z INFO echo session 198.18.0.1:40000 -> 198.18.0.2:7 opened \\(passive\\)"), log.lines.get(0));
+        assertTrue(log.lines.get(1).endsWith("INFO echo session 198.18.0.1:40000 -> 198.18.0.2:7 ended: connection reset by peer: in 100 B, out 100 B"),
+                log.lines.get(1));
+        assertTrue(log.lines.get(2).contains("WARNING connection 198.18.0.1:40001 -> 198.18.0.2:9 refused: the budget cannot admit it"), log.lines.get(2));
+        assertTrue(log.lines.get(3).contains("INFO connection 198.18.0.1:40002 -> 198.18.0.2:81 refused: no listener"), log.lines.get(3));
+        assertTrue(log.lines.get(4).contains("WARNING memory pressure entered: 70000 B used or committed, threshold 60000 B"), log.lines.get(4));
+        assertTrue(log.lines.get(5).contains("WARNING 3 allocations refused by the budget in the last second (rx 3; 5 since start)"), log.lines.get(5));
+        for (String line : log.lines) assertTrue(ServeProcess.LOG_LINE.matcher(line).matches(), line);
+    }
+
+    @Test
+    void quietByDefaultJsonForMachines() {
+        Captured quiet = new Captured(System.Logger.Level.WARNING);
+        LiveLog q = new LiveLog(quiet, false, null);
+        q.opened(0, info());
+        q.closed(0, info(), TcpError.NONE);
+        q.refused(0, 1, 2, 3, 4, DropReason.TCP_NO_SOCKET);
+        assertEquals(List.of(), quiet.lines, "connections and closed ports are INFO");
+
+        Captured log = new Captured(System.Logger.Level.DEBUG);
+        LiveLog l = new LiveLog(log, true, port -> "echo");
+        l.opened(0, info());
+        l.closed(0, info(), TcpError.NONE);
+        l.serviceRefused("echo", 2, "every slot taken (reset)");
+        assertEquals(3, log.lines.size());
+        for (String line : log.lines) {
+            Map<String, Object> m = JsonReader.object(line);
+            assertTrue(m.containsKey("time") && m.containsKey("level") && m.containsKey("event") && m.containsKey("message"), line);
+            assertTrue(ServeProcess.LOG_LINE.matcher(line).matches(), line);
+        }
+        assertEquals("opened", JsonReader.object(log.lines.get(0)).get("event"));
+        Map<String, Object> closed = JsonReader.object(log.lines.get(1));
+        assertEquals("closed", closed.get("reason"));
+        assertEquals(100L, closed.get("bytes_in"));
+        assertTrue(((String) closed.get("message")).contains("memory peak"), "DEBUG adds figures");
+        assertEquals("WARNING", JsonReader.object(log.lines.get(2)).get("level"));
+    }
+
+    @Test
+    void levelsParse() {
+        assertEquals(System.Logger.Level.WARNING, LiveLog.level("warn"));
+        assertEquals(System.Logger.Level.INFO, LiveLog.level("INFO"));
+        assertEquals(System.Logger.Level.OFF, LiveLog.level("off"));
+        assertThrows(IllegalArgumentException.class, () -> LiveLog.level("loud"));
+        Supplier<String> unused = () -> "";
+        assertNotNull(unused);
+    }
+}
