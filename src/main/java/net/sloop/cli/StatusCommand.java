@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * counters and drops ({@code --json}: the raw document of docs/STATUS.md; {@code --csv}: the memory
  * history). A serve that is not there is one line on stderr and exit status 1.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Prints the live view of a running ./sloop serve once: memory by category, connections (like ss -tmi), listeners,"
                 + " services, counters and drops."},
         footer = {"", "Example:", "  ./sloop status --netns sloop", "  ./sloop status --json | python3 -m json.tool"})

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  * {@code --iterations N} stops after N frames. A serve that goes away ends it with one line and
  * exit status 1.
  */
-@Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "top", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Shows the live view of a running ./sloop serve, refreshed every second (q or Ctrl-C ends)."},
         footer = {"", "Example:", "  ./sloop top --netns sloop"})
 final class TopCommand implements Callable<Integer> {
