@@ -62,7 +62,10 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
                     + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
                     + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed, ftp));
         }
-        int g = Math.min(s, (fit - 1 - forFtp) / Math.max(1, tcpServices));
+        // With FTP, as many admissions as one address may hold sessions stay unpromised too: an
+        // address holding its share idle (slowloris) must leave another client a control connection.
+        int spare = ftp == null ? 0 : ftp.maxSessionsPerAddress();
+        int g = Math.min(s, Math.max(1, (fit - 1 - forFtp - spare) / Math.max(1, tcpServices)));
         int o = orphans > 0 ? orphans : Math.max(4, fit / 4);
         return new ServePlan(s, g, o, fit);
     }

@@ -24,10 +24,11 @@ import net.sloop.time.TimerQueue;
  * finds every session taken, or comes from an address already holding its share or locked out
  * after failed logins, is told 421 and closed. The stack charges the sockets themselves.
  *
- * <p>Guarantees: the control listener is promised ({@code TcpListener.guarantee}) two connections
- * per guaranteed session, one for the session and one for its data connection; a passive listener
- * takes one of those promises while it waits for the client (and gives it back when it closes),
- * so no flood of other clients can leave FTP unable to accept a session or its data connection.
+ * <p>Guarantees: the control listener is promised ({@code TcpListener.guarantee}) one connection
+ * per guaranteed session, and as many data connections stand promised apart ({@code Tcp.promise});
+ * a passive listener takes one of those while it waits for the client (and gives it back when it
+ * closes). So no flood of other clients, and no idle control connections beyond the guaranteed
+ * sessions, can leave FTP unable to accept a session or its data connection.
  *
  * <p>Time comes from the stack; one application timer ({@link Stack#reserveTimer()}) wakes the
  * server at the earliest deadline any session has (login delay, idle, data accept or stall).
@@ -106,8 +107,12 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
         // The promise must be one the budget can keep: on a budget whose pool, once the sessions
         // are charged, cannot admit a control connection while keeping room for its data
         // connection (and every other promise), no client could ever reach the server.
-        l.guarantee(2 * Math.max(1, cfg.guaranteedSessions()));
-        if (!l.admissibleNow()) {
+        int g = Math.max(1, cfg.guaranteedSessions());
+        l.guarantee(g);
+        stack.tcp().promise(g);
+        boolean admissible = l.admissibleNow();
+        stack.tcp().promise(-g);
+        if (!admissible) {
             long have = (long) stack.budget().uncommittedFreeBlocks() * stack.budget().blockSize();
             stack.budget().uncharge(Category.CONTROL, s.owner, s.charge);
             l.close();
@@ -115,7 +120,11 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
             throw new IllegalStateException("out of memory: the FTP server's " + cfg.maxSessions() + " sessions leave " + have
                     + " bytes, too few for a session with its data connection and the stack's other promises");
         }
-        l.guarantee(2 * cfg.guaranteedSessions());
+        // Control connections are promised on the control listener; data connections stand apart
+        // (Tcp.promise) until a passive listener takes one, so that idle control connections
+        // beyond the guaranteed sessions cannot use up the promise of a data connection.
+        l.guarantee(cfg.guaranteedSessions());
+        stack.tcp().promise(cfg.guaranteedSessions());
         l.setListener(s);
         return s;
     }
@@ -212,18 +221,18 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
 
     // ------------------------------------------------------------------ data promises
 
-    /** Moves one of the control listener's data-connection promises to a passive listener; false if none is spare. */
+    /** Takes one of the standing data-connection promises for a passive listener (which then guarantees 1); false if none is spare. */
     boolean takeDataPromise() {
         if (closed || spareDataPromises == 0) return false;
         spareDataPromises--;
-        listener.guarantee(cfg.guaranteedSessions() + spareDataPromises);
+        stack.tcp().promise(-1);
         return true;
     }
 
-    /** Gives a promise back to the control listener (its passive listener closed). */
+    /** Gives a promise back (its passive listener closed): it stands again for the next one. */
     void giveDataPromise() {
         spareDataPromises++;
-        if (!closed) listener.guarantee(cfg.guaranteedSessions() + spareDataPromises);
+        if (!closed) stack.tcp().promise(1);
     }
 
     // ------------------------------------------------------------------ time
@@ -262,6 +271,7 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
         if (closed) return;
         for (FtpSession s : sessions) if (s.socket != null) s.kill();
         closed = true;
+        stack.tcp().promise(-spareDataPromises); // those taken are given back by their passive listeners, closed above
         listener.close();
         if (timer.armed()) stack.timers().cancel(timer);
         stack.releaseTimer();

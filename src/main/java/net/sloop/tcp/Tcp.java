@@ -84,8 +84,13 @@ public final class Tcp implements Transport {
     int orphans;
     /** Orphans made so far: each one's {@code TcpConnection.orphanOrder}. */
     long orphansMade;
-    /** Admissions promised to listeners and not yet taken: the sum of their {@code TcpListener.unheld()}. */
+    /**
+     * Admissions promised and not yet taken: the sum of the listeners' {@code TcpListener.unheld()}
+     * and of the standing promises ({@link #promise}).
+     */
     int reserved;
+    /** Admissions promised to no listener yet ({@link #promise}). */
+    private int standing;
     /** Blocks committed each way to every admitted connection: its guaranteed minimum. */
     final int floorBlocks;
     /** Uncommitted blocks one admission takes: the control charge (rounded up) and the minimum each way. */
@@ -148,7 +153,7 @@ public final class Tcp implements Transport {
     /** CONTROL bytes charged at start-up for TCP's tables (SYN queue, buckets, scoreboards, per-block segment bookkeeping). */
     public int controlBytes() {
         return BASE_BYTES + buckets.length * 4 + synQueue.controlBytes() + ooo.controlBytes()
-                + scoreboards.length * scoreboardBytes(cfg.sackRanges());
+                + scoreboards.length * scoreboardBytes(cfg.sackRanges()) + TcpInfo.HEAP_BYTES;
     }
 
     /** Heap bytes of one scoreboard: the object and its two arrays of range edges (checked in ChargeSizeTest). */
@@ -184,6 +189,24 @@ public final class Tcp implements Transport {
         return (int) Math.min(65535, Math.min(receiveBuffer, (long) floorBlocks * m.blockSize()));
     }
 
+    /**
+     * Keeps room for {@code n} more admissions (negative: fewer) promised to no listener yet: for
+     * connections a service will accept on listeners it opens later, such as FTP's data
+     * connections on passive listeners made per transfer. The service moves a promise to the
+     * listener when it opens one (this with -1, then {@link TcpListener#guarantee}), so what the
+     * other connections of the same service hold can never use it up. On the stack's thread.
+     */
+    public void promise(int n) {
+        if (standing + n < 0) throw new IllegalArgumentException("more promises given back than made: " + standing + " + " + n);
+        standing += n;
+        reserved += n;
+    }
+
+    /** Admissions promised to no listener yet ({@link #promise}). */
+    public int standingPromises() {
+        return standing;
+    }
+
     /** Orphans now. */
     public int orphans() {
         return orphans;
@@ -212,19 +235,14 @@ public final class Tcp implements Transport {
 
     /**
      * Sets (or with null removes) the one observer of this TCP's life events (see {@link
-     * TcpObserver}). On the stack's thread. Without one, nothing is allocated or called. The
-     * first observer costs {@link TcpInfo#HEAP_BYTES} of CONTROL, charged to TCP until the
-     * observer is removed; false (nothing set) if the budget cannot give them.
+     * TcpObserver}). On the stack's thread. Without one, nothing is called. The {@link TcpInfo}
+     * filled for the observer is made with the first one; its {@link TcpInfo#HEAP_BYTES} are part
+     * of TCP's charge from the start ({@link #controlBytes}), so observing changes no figure a
+     * budget was planned with (a charge made here took the last control block of a 128 KiB serve,
+     * and FTP's promise of a data connection could no longer be kept). Returns true.
      */
     public boolean observe(TcpObserver o) {
-        if (o != null && observed == null) {
-            // The TcpInfo filled for the observer is charged like every structure: to TCP, while observed.
-            if (!m.charge(Category.CONTROL, owner, TcpInfo.HEAP_BYTES)) return false;
-            observed = new TcpInfo();
-        } else if (o == null && observed != null) {
-            m.uncharge(Category.CONTROL, owner, TcpInfo.HEAP_BYTES);
-            observed = null;
-        }
+        if (o != null && observed == null) observed = new TcpInfo();
         observer = o;
         underPressure = false;
         return true;
