@@ -175,11 +175,46 @@ final class HttpConnection implements TcpSocket.Listener {
         body = B_NONE;
     }
 
+    /** How long a connection closed after an error goes on reading (and dropping) what the client still sends. */
+    static final long LINGER_NANOS = 2_000_000_000L;
+    /** Bytes dropped at most while lingering; beyond, the connection is reset. */
+    static final int LINGER_BYTES = 256 * 1024;
+    private boolean lingering, lingerOnClose;
+    private long lingerUntil, lingerBytes;
+
+    /**
+     * Closes after an error answer the way Apache's lingering close does: the FIN goes after the
+     * answer, and input is read and dropped until the client's FIN (or {@link #LINGER_NANOS}), so
+     * data the client was still sending cannot turn the close into a reset that destroys the answer
+     * before the client has read it.
+     */
+    private void linger() {
+        socket.shutdownOutput();
+        lingering = true;
+        lingerUntil = now() + LINGER_NANOS;
+        lingerBytes = 0;
+        server.want(lingerUntil);
+    }
+
+    private void lingerRead() throws TcpException {
+        while (socket != null) {
+            int n = socket.read(in, 0, in.length);
+            if (n == 0) return;
+            if (n < 0) {
+                end(false);
+                return;
+            }
+            lingerBytes += n;
+            if (lingerBytes > LINGER_BYTES) end(true);
+        }
+    }
+
     /** Ends the connection: gracefully (the FIN follows what was written) or reset; the slot is freed. */
     void end(boolean abort) {
         TcpSocket s = socket;
         if (s == null) return;
         socket = null;
+        lingering = lingerOnClose = false;
         releaseBody();
         rateCheckAt = TimerQueue.NONE;
         if (abort) {
@@ -219,6 +254,10 @@ final class HttpConnection implements TcpSocket.Listener {
         inPump = true;
         try {
             while (socket != null) {
+                if (lingering) {
+                    lingerRead();
+                    return;
+                }
                 if (!flush()) return;
                 if (phase == RESPOND) {
                     if (produce()) continue;
@@ -471,10 +510,13 @@ final class HttpConnection implements TcpSocket.Listener {
             pathEnd = qm;
             queryStart = qm < targetEnd ? qm + 1 : -1;
         }
-        if (method == M_UNKNOWN) return notImplemented();
-        if (method == M_OTHER_KNOWN) return notAllowed();
+        // A method not served: answered once the body (if any) is read, and the connection kept.
+        deferred = method == M_UNKNOWN ? 501 : method == M_OTHER_KNOWN ? 405 : 0;
         return 0;
     }
+
+    /** The answer decided at parsing, given after the body is discarded (405, 501), or 0. */
+    private int deferred;
 
     private int notImplemented() {
         stats.notImplemented++;
@@ -789,6 +831,12 @@ final class HttpConnection implements TcpSocket.Listener {
     private void dispatch() {
         phase = RESPOND;
         response.reset();
+        if (deferred != 0) {
+            if (deferred == 405) notAllowed();
+            else notImplemented();
+            error(deferred, false);
+            return;
+        }
         if (pathStart < 0) { // OPTIONS *
             options();
             return;
@@ -1458,7 +1506,8 @@ final class HttpConnection implements TcpSocket.Listener {
         if (socket == null) return;
         stats.status(status);
         if (closeAfter) {
-            end(false);
+            if (lingerOnClose) linger();
+            else end(false);
             return;
         }
         inStart = headEnd; // the request (and its body) is done with
@@ -1526,7 +1575,7 @@ final class HttpConnection implements TcpSocket.Listener {
         phase = RESPOND;
         releaseBody();
         outOff = outLen = 0; // nothing is pending when an error is answered: answers begin only once the one before is in the socket
-        if (close) closeAfter = true;
+        if (close) closeAfter = lingerOnClose = true;
         byte[] text = ascii(code + " " + new String(reason(code), StandardCharsets.US_ASCII) + "\n");
         begin(code, MimeTypes.TEXT);
         if (code == 405) put(ALLOW);
@@ -1610,6 +1659,7 @@ final class HttpConnection implements TcpSocket.Listener {
     /** The earliest time this connection wants the timer. */
     long deadline() {
         if (socket == null) return TimerQueue.NONE;
+        if (lingering) return lingerUntil;
         long d = rateCheckAt;
         if (phase == HEAD) d = Math.min(d, idle ? idleSince + cfg.idleTimeoutNanos() : headStart + cfg.headerTimeoutNanos());
         else if (phase == BODY) d = Math.min(d, bodyStart + cfg.headerTimeoutNanos());
@@ -1618,6 +1668,10 @@ final class HttpConnection implements TcpSocket.Listener {
 
     void tick(long now) {
         if (socket == null) return;
+        if (lingering) {
+            if (now >= lingerUntil) end(false);
+            return;
+        }
         if (rateCheckAt != TimerQueue.NONE && now >= rateCheckAt) {
             long acked = written - socket.unacknowledged();
             long pending = outLen + socket.unacknowledged() + (body != B_NONE && body != B_EVENTS ? 1 : 0) + eventBytes;
