@@ -45,7 +45,9 @@ import net.sloop.time.TimerQueue;
  */
 public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     /** CONTROL bytes for the server apart from its connections (object, owner, stats, decoder, timer, route table, date cache). */
-    static final int BASE_BYTES = 1024;
+    static final int BASE_BYTES = 1024 + 8 * (64 + 256);
+    /** Refused connections lingering at once. */
+    static final int REFUSALS = 8;
     /** Routes at most. */
     public static final int MAX_ROUTES = 32;
     /** Per route: the entry, its prefix string (charged at its length when added). */
@@ -239,7 +241,12 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         }
     }
 
-    /** 503 with Retry-After, then the close (the answer is queued before the FIN; a connection that cannot take it is reset). */
+    /**
+     * 503 with Retry-After, then the FIN; the client's request, which usually arrives just after,
+     * is read and dropped until its FIN (a lingering close, at most {@link HttpConnection#LINGER_NANOS},
+     * in one of {@link #REFUSALS} slots), since data reaching a closed socket resets the connection
+     * and the client would lose the 503. With every such slot busy, the connection is closed at once.
+     */
     private void refuse(TcpSocket s) {
         try {
             if (s.write(refusal, 0, refusal.length) < refusal.length) {
@@ -251,8 +258,62 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
             s.abort();
             return;
         }
-        s.shutdownInput(); // the request it may send is not read: discarded, so the close is a FIN, not a reset
+        s.shutdownOutput();
+        for (Refusal r : refusals) {
+            if (r.socket == null) {
+                r.socket = s;
+                r.until = stack.time() + HttpConnection.LINGER_NANOS;
+                s.setListener(r);
+                r.drain();
+                want(r.until);
+                return;
+            }
+        }
+        s.shutdownInput();
         s.close();
+    }
+
+    private final Refusal[] refusals = new Refusal[REFUSALS];
+
+    {
+        for (int i = 0; i < REFUSALS; i++) refusals[i] = new Refusal();
+    }
+
+    /** A refused connection whose input is read and dropped until the client's FIN or its deadline. */
+    private final class Refusal implements TcpSocket.Listener {
+        TcpSocket socket;
+        long until;
+        private final byte[] sink = new byte[256];
+
+        @Override
+        public void onEvent(TcpSocket s, int events) {
+            if (s != socket) return;
+            drain();
+        }
+
+        void drain() {
+            try {
+                int total = 0;
+                for (int n; (n = socket.read(sink, 0, sink.length)) != 0; ) {
+                    if (n < 0 || (total += n) > 64 * 1024) {
+                        end(n > 0);
+                        return;
+                    }
+                }
+            } catch (TcpException e) {
+                end(true);
+                return;
+            }
+            if (socket.isEnded()) end(false);
+        }
+
+        void end(boolean abort) {
+            TcpSocket s = socket;
+            if (s == null) return;
+            socket = null;
+            if (abort) s.abort();
+            else s.close();
+        }
     }
 
     /** Called by a connection when it ended. */
@@ -288,6 +349,7 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     private void reschedule() {
         long next = TimerQueue.NONE;
         for (HttpConnection c : connections) if (c.socket != null) next = Math.min(next, c.deadline());
+        for (Refusal r : refusals) if (r.socket != null) next = Math.min(next, r.until);
         want(next);
     }
 
@@ -295,6 +357,7 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         @Override
         protected void fire(long now) {
             for (HttpConnection c : connections) if (c.socket != null) c.tick(now);
+            for (Refusal r : refusals) if (r.socket != null && now >= r.until) r.end(false);
             reschedule();
         }
     }
@@ -306,6 +369,7 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     public void close() {
         if (closed) return;
         for (HttpConnection c : connections) if (c.socket != null) c.kill();
+        for (Refusal r : refusals) r.end(true);
         closed = true;
         listener.close();
         if (timer.armed()) stack.timers().cancel(timer);
