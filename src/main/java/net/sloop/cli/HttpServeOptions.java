@@ -18,15 +18,23 @@ import net.sloop.http.HttpConfig;
  * @param headerTimeoutSeconds a request head not complete this long after its first byte: 408
  * @param idleTimeoutSeconds a keep-alive connection idle this long is closed
  * @param minSendRate bytes per second a response must drain at (over 10 s), or the connection is reset
+ * @param maxPerAddress connections from one address at once (503 beyond)
  */
-record HttpServeOptions(Path root, int port, int maxConnections, long headerTimeoutSeconds, long idleTimeoutSeconds, int minSendRate) {
+record HttpServeOptions(Path root, int port, int maxConnections, long headerTimeoutSeconds, long idleTimeoutSeconds, int minSendRate,
+        int maxPerAddress) {
     /** Defaults of the options, also used to tell whether any was given. */
     static final int DEFAULT_PORT = 80, DEFAULT_MAX_CONNECTIONS = 4, DEFAULT_MIN_SEND_RATE = 1024;
     static final long DEFAULT_HEADER_TIMEOUT = 10, DEFAULT_IDLE_TIMEOUT = 15;
 
     /** Validates; returns null if {@code --http-root} was not given (and no other --http option was). */
     static HttpServeOptions of(Path root, int port, int maxConnections, long headerTimeoutSeconds, long idleTimeoutSeconds, int minSendRate) {
-        boolean other = port != DEFAULT_PORT || maxConnections != DEFAULT_MAX_CONNECTIONS || headerTimeoutSeconds != DEFAULT_HEADER_TIMEOUT
+        return of(root, port, maxConnections, headerTimeoutSeconds, idleTimeoutSeconds, minSendRate, 0);
+    }
+
+    /** As above, with {@code --http-max-per-address} (0: half the connections, at least one). */
+    static HttpServeOptions of(Path root, int port, int maxConnections, long headerTimeoutSeconds, long idleTimeoutSeconds, int minSendRate,
+            int maxPerAddress) {
+        boolean other = maxPerAddress != 0 || port != DEFAULT_PORT || maxConnections != DEFAULT_MAX_CONNECTIONS || headerTimeoutSeconds != DEFAULT_HEADER_TIMEOUT
                 || idleTimeoutSeconds != DEFAULT_IDLE_TIMEOUT || minSendRate != DEFAULT_MIN_SEND_RATE;
         if (root == null) {
             if (other) throw new IllegalArgumentException("--http-*: give --http-root DIR to serve HTTP");
@@ -42,7 +50,10 @@ record HttpServeOptions(Path root, int port, int maxConnections, long headerTime
         if (idleTimeoutSeconds < 1 || idleTimeoutSeconds > 86_400)
             throw new IllegalArgumentException("--http-idle-timeout " + idleTimeoutSeconds + ": must be 1..86400 seconds");
         if (minSendRate < 0 || minSendRate > 1 << 30) throw new IllegalArgumentException("--http-min-send-rate " + minSendRate + ": must be 0..1073741824 bytes per second (0: no limit)");
-        return new HttpServeOptions(root, port, maxConnections, headerTimeoutSeconds, idleTimeoutSeconds, minSendRate);
+        if (maxPerAddress < 0 || maxPerAddress > maxConnections)
+            throw new IllegalArgumentException("--http-max-per-address " + maxPerAddress + ": must be 0..--http-max-connections (" + maxConnections + "; 0: half)");
+        return new HttpServeOptions(root, port, maxConnections, headerTimeoutSeconds, idleTimeoutSeconds, minSendRate,
+                maxPerAddress == 0 ? Math.max(1, maxConnections / 2) : maxPerAddress);
     }
 
     /** Budgets from which connections get larger buffers ({@link #config}). */
@@ -64,13 +75,13 @@ record HttpServeOptions(Path root, int port, int maxConnections, long headerTime
         HttpConfig.Builder b = HttpConfig.builder(fs);
         if (budgetBytes < LARGE_BUDGET) b.maxRequestLineBytes(1024).maxHeaderBytes(2048).bufferBytes(1024);
         else b.maxRequestLineBytes(2048).maxHeaderBytes(8192).bufferBytes(16 * 1024);
-        return b.port(port).maxConnections(maxConnections).guaranteedConnections(1)
+        return b.port(port).maxConnections(maxConnections).maxConnectionsPerAddress(maxPerAddress).guaranteedConnections(1)
                 .headerTimeoutNanos(TimeUnit.SECONDS.toNanos(headerTimeoutSeconds)).idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds))
                 .minSendRate(minSendRate, TimeUnit.SECONDS.toNanos(10)).build();
     }
 
     /** For the ready line: "http 80 (/srv/www, 4 connections)". */
     String text() {
-        return "http " + port + " (" + root + ", " + maxConnections + " connections)";
+        return "http " + port + " (" + root + ", " + maxConnections + " connections, " + maxPerAddress + " per address)";
     }
 }

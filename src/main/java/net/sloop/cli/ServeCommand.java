@@ -130,6 +130,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Reset an HTTP connection whose response drains slower than this many bytes per second over 10 s (0: never). Default: ${DEFAULT-VALUE}")
     int httpMinSendRate = HttpServeOptions.DEFAULT_MIN_SEND_RATE;
 
+    @Option(names = "--http-max-per-address", paramLabel = "N", description = "HTTP connections from one address at once (503 beyond; 0: half of --http-max-connections). Default: ${DEFAULT-VALUE}")
+    int httpMaxPerAddress = 0;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -142,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
             FtpServeOptions ftp = FtpServeOptions.of(ftpRoot, ftpMemfs, ftpUsers, ftpPassivePorts, ftpReadOnly, ftpNoAnonymous, ftpMaxSessions,
                     ftpIdleTimeoutSeconds, ftpDataBuffer, otherFtp);
             HttpServeOptions http = HttpServeOptions.of(httpRoot, httpPort, httpMaxConnections, httpHeaderTimeoutSeconds, httpIdleTimeoutSeconds,
-                    httpMinSendRate);
+                    httpMinSendRate, httpMaxPerAddress);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
                     durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp, http);
         } catch (IllegalArgumentException e) {

@@ -19,6 +19,7 @@ import net.sloop.time.Time;
  * @param fs the files served (null: only routes)
  * @param port the listening port (80)
  * @param maxConnections connections served at once (beyond: 503 with Retry-After, then closed)
+ * @param maxConnectionsPerAddress of those, from one client address (503 beyond)
  * @param guaranteedConnections connections the stack keeps room for whatever other services hold
  * @param sendBuffer fixed send buffer of each connection (0: the stack's autotuned default)
  * @param receiveBuffer fixed receive buffer of each connection (0: the stack's autotuned default)
@@ -36,7 +37,7 @@ import net.sloop.time.Time;
  * @param listings generate a listing for a directory without index.html (false: 404)
  * @param wallClockMillis the wall clock for Date and conditional requests
  */
-public record HttpConfig(FileSystem fs, int port, int maxConnections, int guaranteedConnections, int sendBuffer, int receiveBuffer, int bufferBytes,
+public record HttpConfig(FileSystem fs, int port, int maxConnections, int maxConnectionsPerAddress, int guaranteedConnections, int sendBuffer, int receiveBuffer, int bufferBytes,
         int maxRequestLineBytes, int maxHeaderBytes, int maxHeaders, long maxBodyBytes, long headerTimeoutNanos, long idleTimeoutNanos,
         int minSendRate, long sendRateWindowNanos, int maxEventBytes, int retryAfterSeconds, boolean listings, LongSupplier wallClockMillis) {
 
@@ -47,7 +48,7 @@ public record HttpConfig(FileSystem fs, int port, int maxConnections, int guaran
     /** Mutable builder with the documented defaults. */
     public static final class Builder {
         private final FileSystem fs;
-        private int port = 80, maxConnections = 8, guaranteedConnections = 1, sendBuffer, receiveBuffer, bufferBytes = 2048;
+        private int port = 80, maxConnections = 8, maxConnectionsPerAddress = Integer.MAX_VALUE, guaranteedConnections = 1, sendBuffer, receiveBuffer, bufferBytes = 2048;
         private int maxRequestLineBytes = 1024, maxHeaderBytes = 4096, maxHeaders = 32;
         private long maxBodyBytes = 1 << 20;
         private long headerTimeoutNanos = Time.seconds(10), idleTimeoutNanos = Time.seconds(15);
@@ -63,6 +64,8 @@ public record HttpConfig(FileSystem fs, int port, int maxConnections, int guaran
 
         public Builder port(int p) { port = p; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
+        /** At most this many connections from one address (default: no limit but maxConnections). */
+        public Builder maxConnectionsPerAddress(int n) { maxConnectionsPerAddress = n; return this; }
         public Builder guaranteedConnections(int n) { guaranteedConnections = n; return this; }
         public Builder socketBuffers(int send, int receive) { sendBuffer = send; receiveBuffer = receive; return this; }
         public Builder bufferBytes(int n) { bufferBytes = n; return this; }
@@ -79,7 +82,7 @@ public record HttpConfig(FileSystem fs, int port, int maxConnections, int guaran
         public Builder wallClockMillis(LongSupplier s) { wallClockMillis = s; return this; }
 
         public HttpConfig build() {
-            return new HttpConfig(fs, port, maxConnections, guaranteedConnections, sendBuffer, receiveBuffer, bufferBytes, maxRequestLineBytes,
+            return new HttpConfig(fs, port, maxConnections, Math.min(maxConnections, maxConnectionsPerAddress), guaranteedConnections, sendBuffer, receiveBuffer, bufferBytes, maxRequestLineBytes,
                     maxHeaderBytes, maxHeaders, maxBodyBytes, headerTimeoutNanos, idleTimeoutNanos, minSendRate, sendRateWindowNanos, maxEventBytes,
                     retryAfterSeconds, listings, wallClockMillis).validate();
         }
@@ -92,6 +95,7 @@ public record HttpConfig(FileSystem fs, int port, int maxConnections, int guaran
     public HttpConfig validate() {
         require(port >= 1 && port <= 65535, "port " + port + " must be 1..65535");
         require(maxConnections >= 1 && maxConnections <= 4096, "maxConnections " + maxConnections + " must be 1..4096");
+        require(maxConnectionsPerAddress >= 1, "maxConnectionsPerAddress " + maxConnectionsPerAddress + " must be at least 1");
         require(guaranteedConnections >= 0 && guaranteedConnections <= maxConnections,
                 "guaranteedConnections " + guaranteedConnections + " must be 0.." + maxConnections);
         require(sendBuffer >= 0 && receiveBuffer >= 0 && (sendBuffer == 0) == (receiveBuffer == 0),

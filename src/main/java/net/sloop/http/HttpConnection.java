@@ -1656,6 +1656,22 @@ final class HttpConnection implements TcpSocket.Listener {
 
     // ------------------------------------------------------------------ time
 
+    /** True while it waits for a request (idle, or a head arriving) with nothing of its own left to send: it may be evicted. */
+    boolean evictable() {
+        return socket != null && phase == HEAD && !lingering && outLen == 0;
+    }
+
+    /** Since when it has waited for its request. */
+    long waitingSince() {
+        return idle ? idleSince : headStart;
+    }
+
+    /** Closes it for a new connection (an idle one gracefully, a request half-sent with a reset). */
+    void evict() {
+        stats.evicted++;
+        end(!idle);
+    }
+
     /** The earliest time this connection wants the timer. */
     long deadline() {
         if (socket == null) return TimerQueue.NONE;

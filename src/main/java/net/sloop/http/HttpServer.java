@@ -22,7 +22,10 @@ import net.sloop.time.TimerQueue;
  * <p>Memory is fixed at start: {@code maxConnections} connections are made and charged (CONTROL,
  * {@link #chargeFor}) with every buffer they will use, so a client costs no allocation of budget
  * and memory cannot grow with clients; a file of any size streams through a connection's output
- * buffer. A connection that finds every slot taken is answered 503 with Retry-After and closed.
+ * buffer. A connection that finds every slot taken takes the slot of the connection that has waited
+ * longest for a request (an idle keep-alive connection, or a slowloris still sending its head), as
+ * Apache's event MPM closes keep-alive connections when busy; if every connection is busy
+ * answering, or its address holds its most connections, it is answered 503 with Retry-After.
  * The stack charges the sockets themselves. What a handler hands over (a body to send, events) is
  * charged while held, and bounded per stream.
  *
@@ -222,12 +225,26 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     public void acceptable(TcpListener l) {
         long now = stack.time();
         for (TcpSocket s; !closed && (s = l.accept()) != null; ) {
-            HttpConnection free = null;
+            int addr = s.remoteAddress();
+            HttpConnection free = null, oldest = null;
+            int fromAddr = 0;
             for (HttpConnection c : connections) {
                 if (c.socket == null) {
-                    free = c;
-                    break;
+                    if (free == null) free = c;
+                    continue;
                 }
+                if (c.peer == addr) fromAddr++;
+                if (c.evictable() && (oldest == null || c.waitingSince() < oldest.waitingSince())) oldest = c;
+            }
+            if (fromAddr >= cfg.maxConnectionsPerAddress()) {
+                stats.refusedPerAddress++;
+                stats.responses5xx++;
+                refuse(s);
+                continue;
+            }
+            if (free == null && oldest != null) { // every slot taken: the one waiting longest for a request makes room
+                oldest.evict();
+                free = oldest;
             }
             if (free == null) {
                 stats.refusedFull++;

@@ -6,7 +6,7 @@ package net.sloop.http;
  */
 public final class HttpStats {
     final int port;
-    long connections, active, peakActive, refusedFull;
+    long connections, active, peakActive, refusedFull, refusedPerAddress, evicted;
     long requests, responses2xx, responses3xx, responses4xx, responses5xx, notModified, partial, rangeNotSatisfiable;
     long badRequest, smuggling, lineTooLong, headersTooLarge, bodyTooLarge, headerTimeouts, idleClosed, slowReaders;
     long notFound, methodNotAllowed, notImplemented, handlerErrors, handled, events, eventsDropped, noMemory;
@@ -23,6 +23,13 @@ public final class HttpStats {
     public long peakActive() { return peakActive; }
     /** 503 with Retry-After: every connection slot was taken. */
     public long refusedFull() { return refusedFull; }
+    /** 503 with Retry-After: the client's address held its most connections. */
+    public long refusedPerAddress() { return refusedPerAddress; }
+    /**
+     * Connections closed to make room for a new one when every slot was taken: the one waiting
+     * longest for a request (an idle keep-alive connection, or a request head still arriving).
+     */
+    public long evicted() { return evicted; }
     /** Requests whose head was read whole (answered or refused). */
     public long requests() { return requests; }
     public long responses2xx() { return responses2xx; }
@@ -91,10 +98,10 @@ public final class HttpStats {
 
     /** One line for people. */
     public String line() {
-        return String.format("http     tcp/%-5d connections %d, active %d (peak %d), 503 full %d, requests %d: 2xx %d, 3xx %d (304 %d), 4xx %d, 5xx %d;"
+        return String.format("http     tcp/%-5d connections %d, active %d (peak %d), 503 full %d/per-address %d, evicted %d, requests %d: 2xx %d, 3xx %d (304 %d), 4xx %d, 5xx %d;"
                         + " 206 %d, 416 %d, 400 %d (smuggling %d), 414 %d, 431 %d, 413 %d, 408 %d, idle-closed %d, slow readers %d, 404 %d, 405 %d,"
                         + " 501 %d, handled %d (500 %d), events %d (dropped %d), no memory %d, out %d B, discarded %d B, errors %d",
-                port, connections, active, peakActive, refusedFull, requests, responses2xx, responses3xx, notModified, responses4xx, responses5xx,
+                port, connections, active, peakActive, refusedFull, refusedPerAddress, evicted, requests, responses2xx, responses3xx, notModified, responses4xx, responses5xx,
                 partial, rangeNotSatisfiable, badRequest, smuggling, lineTooLong, headersTooLarge, bodyTooLarge, headerTimeouts, idleClosed,
                 slowReaders, notFound, methodNotAllowed, notImplemented, handled, handlerErrors, events, eventsDropped, noMemory, bytesOut,
                 bodyBytesDiscarded, errors);

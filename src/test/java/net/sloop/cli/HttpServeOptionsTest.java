@@ -28,7 +28,7 @@ class HttpServeOptionsTest {
         HttpServeOptions h = http(tmp);
         for (String budget : List.of("128k", "64m")) {
             ServeOptions o = serve(budget, null, h);
-            assertTrue(o.servicesText().endsWith("http 80 (" + tmp + ", 4 connections)"), o.servicesText());
+            assertTrue(o.servicesText().endsWith("http 80 (" + tmp + ", 4 connections, 2 per address)"), o.servicesText());
             assertTrue(o.plan().guaranteedPerService() >= 1 && 4 * o.plan().guaranteedPerService() + 1 + 1 <= o.plan().fit(), o.planText());
             assertTrue(o.planText().endsWith("HTTP 4 connections (1 guaranteed)"), o.planText());
             assertEquals(1, o.stackConfig().applicationTimers());
@@ -55,6 +55,7 @@ class HttpServeOptionsTest {
         assertEquals("--http-header-timeout 0: must be 1..3600 seconds", msg(() -> HttpServeOptions.of(tmp, 80, 4, 0, 15, 1024)));
         assertEquals("--http-idle-timeout 0: must be 1..86400 seconds", msg(() -> HttpServeOptions.of(tmp, 80, 4, 10, 0, 1024)));
         assertTrue(msg(() -> HttpServeOptions.of(tmp, 80, 4, 10, 15, -1)).startsWith("--http-min-send-rate -1: "));
+        assertEquals("--http-max-per-address 5: must be 0..--http-max-connections (4; 0: half)", msg(() -> HttpServeOptions.of(tmp, 80, 4, 10, 15, 1024, 5)));
         String small = msg(() -> serve("48k", null, http(tmp)));
         assertTrue(small.contains("1 to HTTP") && small.contains("the smallest budget that does is"), small);
         assertFalse(small.contains("\n"));
