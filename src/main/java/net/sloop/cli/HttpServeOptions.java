@@ -18,7 +18,7 @@ import net.sloop.http.HttpConfig;
  * @param headerTimeoutSeconds a request head not complete this long after its first byte: 408
  * @param idleTimeoutSeconds a keep-alive connection idle this long is closed
  * @param minSendRate bytes per second a response must drain at (over 10 s), or the connection is reset
- * @param maxPerAddress connections from one address at once (503 beyond)
+ * @param maxPerAddress connections from one address at once (beyond: reset)
  */
 record HttpServeOptions(Path root, int port, int maxConnections, long headerTimeoutSeconds, long idleTimeoutSeconds, int minSendRate,
         int maxPerAddress) {
@@ -60,8 +60,8 @@ record HttpServeOptions(Path root, int port, int maxConnections, long headerTime
     static final long LARGE_BUDGET = 1 << 20;
 
     /**
-     * The server's configuration over the root (resolved now, read-only), with one connection
-     * guaranteed. Below {@link #LARGE_BUDGET} each connection is kept small (2 KiB request heads,
+     * The server's configuration over the root (resolved now, read-only), with {@link #guaranteed()}
+     * connections promised. Below {@link #LARGE_BUDGET} each connection is kept small (2 KiB request heads,
      * a 1 KiB output buffer: about 9 KiB charged each, so a 128 KiB device can hold four); from
      * it, 8 KiB heads and a 16 KiB output buffer (about 34 KiB each) for fewer, larger writes.
      */
@@ -75,9 +75,17 @@ record HttpServeOptions(Path root, int port, int maxConnections, long headerTime
         HttpConfig.Builder b = HttpConfig.builder(fs);
         if (budgetBytes < LARGE_BUDGET) b.maxRequestLineBytes(1024).maxHeaderBytes(2048).bufferBytes(1024);
         else b.maxRequestLineBytes(2048).maxHeaderBytes(8192).bufferBytes(16 * 1024);
-        return b.port(port).maxConnections(maxConnections).maxConnectionsPerAddress(maxPerAddress).guaranteedConnections(1)
+        return b.port(port).maxConnections(maxConnections).maxConnectionsPerAddress(maxPerAddress).guaranteedConnections(guaranteed())
                 .headerTimeoutNanos(TimeUnit.SECONDS.toNanos(headerTimeoutSeconds)).idleTimeoutNanos(TimeUnit.SECONDS.toNanos(idleTimeoutSeconds))
                 .minSendRate(minSendRate, TimeUnit.SECONDS.toNanos(10)).build();
+    }
+
+    /**
+     * Connections the stack promises HTTP: one more than an address may hold (at most all of them),
+     * so that clients at one address, however hostile, always leave room for another's.
+     */
+    int guaranteed() {
+        return Math.min(maxConnections, maxPerAddress + 1);
     }
 
     /** For the ready line: "http 80 (/srv/www, 4 connections)". */

@@ -130,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Reset an HTTP connection whose response drains slower than this many bytes per second over 10 s (0: never). Default: ${DEFAULT-VALUE}")
     int httpMinSendRate = HttpServeOptions.DEFAULT_MIN_SEND_RATE;
 
-    @Option(names = "--http-max-per-address", paramLabel = "N", description = "HTTP connections from one address at once (503 beyond; 0: half of --http-max-connections). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--http-max-per-address", paramLabel = "N", description = "HTTP connections from one address at once (a connection beyond is reset; 0: half of --http-max-connections). Default: ${DEFAULT-VALUE}")
     int httpMaxPerAddress = 0;
 
     @Override

@@ -175,7 +175,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     String planText() {
         return plan.slots() + " connections per service (" + plan.guaranteedPerService() + " guaranteed), at most " + plan.orphans() + " orphans"
                 + (ftp != null ? ", FTP " + ftp.maxSessions() + " sessions (1 guaranteed with its data connection)" : "")
-                + (http != null ? ", HTTP " + http.maxConnections() + " connections (1 guaranteed)" : "");
+                + (http != null ? ", HTTP " + http.maxConnections() + " connections (" + http.guaranteed() + " guaranteed)" : "");
     }
 
     /**

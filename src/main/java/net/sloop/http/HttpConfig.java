@@ -19,7 +19,7 @@ import net.sloop.time.Time;
  * @param fs the files served (null: only routes)
  * @param port the listening port (80)
  * @param maxConnections connections served at once (beyond: 503 with Retry-After, then closed)
- * @param maxConnectionsPerAddress of those, from one client address (503 beyond)
+ * @param maxConnectionsPerAddress of those, from one client address (beyond: reset at once, counted)
  * @param guaranteedConnections connections the stack keeps room for whatever other services hold
  * @param sendBuffer fixed send buffer of each connection (0: the stack's autotuned default)
  * @param receiveBuffer fixed receive buffer of each connection (0: the stack's autotuned default)

@@ -236,10 +236,9 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
                 if (c.peer == addr) fromAddr++;
                 if (c.evictable() && (oldest == null || c.waitingSince() < oldest.waitingSince())) oldest = c;
             }
-            if (fromAddr >= cfg.maxConnectionsPerAddress()) {
+            if (fromAddr >= cfg.maxConnectionsPerAddress()) { // an address past its share: reset at once, its memory back now
                 stats.refusedPerAddress++;
-                stats.responses5xx++;
-                refuse(s);
+                s.abort();
                 continue;
             }
             if (free == null && oldest != null) { // every slot taken: the one waiting longest for a request makes room

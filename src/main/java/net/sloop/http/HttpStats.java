@@ -23,7 +23,7 @@ public final class HttpStats {
     public long peakActive() { return peakActive; }
     /** 503 with Retry-After: every connection slot was taken. */
     public long refusedFull() { return refusedFull; }
-    /** 503 with Retry-After: the client's address held its most connections. */
+    /** Reset at once: the client's address held its most connections (a flood from one address gets no lingering 503s). */
     public long refusedPerAddress() { return refusedPerAddress; }
     /**
      * Connections closed to make room for a new one when every slot was taken: the one waiting
@@ -98,7 +98,7 @@ public final class HttpStats {
 
     /** One line for people. */
     public String line() {
-        return String.format("http     tcp/%-5d connections %d, active %d (peak %d), 503 full %d/per-address %d, evicted %d, requests %d: 2xx %d, 3xx %d (304 %d), 4xx %d, 5xx %d;"
+        return String.format("http     tcp/%-5d connections %d, active %d (peak %d), 503 full %d, reset per-address %d, evicted %d, requests %d: 2xx %d, 3xx %d (304 %d), 4xx %d, 5xx %d;"
                         + " 206 %d, 416 %d, 400 %d (smuggling %d), 414 %d, 431 %d, 413 %d, 408 %d, idle-closed %d, slow readers %d, 404 %d, 405 %d,"
                         + " 501 %d, handled %d (500 %d), events %d (dropped %d), no memory %d, out %d B, discarded %d B, errors %d",
                 port, connections, active, peakActive, refusedFull, refusedPerAddress, evicted, requests, responses2xx, responses3xx, notModified, responses4xx, responses5xx,

@@ -29,15 +29,15 @@ class HttpServeOptionsTest {
         for (String budget : List.of("128k", "64m")) {
             ServeOptions o = serve(budget, null, h);
             assertTrue(o.servicesText().endsWith("http 80 (" + tmp + ", 4 connections, 2 per address)"), o.servicesText());
-            assertTrue(o.plan().guaranteedPerService() >= 1 && 4 * o.plan().guaranteedPerService() + 1 + 1 <= o.plan().fit(), o.planText());
-            assertTrue(o.planText().endsWith("HTTP 4 connections (1 guaranteed)"), o.planText());
+            assertTrue(o.plan().guaranteedPerService() >= 1 && 4 * o.plan().guaranteedPerService() + 3 + 1 <= o.plan().fit(), o.planText());
+            assertTrue(o.planText().endsWith("HTTP 4 connections (3 guaranteed)"), o.planText());
             assertEquals(1, o.stackConfig().applicationTimers());
             System.out.println("serve --budget " + budget + " with HTTP: " + o.planText());
         }
         // FTP (4 sessions) and HTTP (4 connections) together do not fit 128k: the message names the smallest budget that does
         FtpServeOptions ftp = FtpServeOptions.of(tmp, null, null, "50000-50999", false, false, 4, 300, "16k", false);
         String tooSmall = msg(() -> serve("128k", ftp, h));
-        assertTrue(tooSmall.contains("2 to FTP (a session and its data connection), 1 to HTTP and one more"), tooSmall);
+        assertTrue(tooSmall.contains("2 to FTP (a session and its data connection), 3 to HTTP and one more"), tooSmall);
         ServeOptions both = serve("192k", ftp, h);
         assertEquals(2, both.stackConfig().applicationTimers());
         System.out.println("serve --budget 192k with FTP and HTTP: " + both.planText() + "; at 128k: " + tooSmall);
@@ -57,7 +57,7 @@ class HttpServeOptionsTest {
         assertTrue(msg(() -> HttpServeOptions.of(tmp, 80, 4, 10, 15, -1)).startsWith("--http-min-send-rate -1: "));
         assertEquals("--http-max-per-address 5: must be 0..--http-max-connections (4; 0: half)", msg(() -> HttpServeOptions.of(tmp, 80, 4, 10, 15, 1024, 5)));
         String small = msg(() -> serve("48k", null, http(tmp)));
-        assertTrue(small.contains("1 to HTTP") && small.contains("the smallest budget that does is"), small);
+        assertTrue(small.contains("3 to HTTP") && small.contains("the smallest budget that does is"), small);
         assertFalse(small.contains("\n"));
         System.out.println(small);
     }
