@@ -1,5 +1,6 @@
 package net.sloop.http;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,7 @@ final class HttpConnection implements TcpSocket.Listener {
 
     // ------------------------------------------------------------------ input
     final byte[] in;
+    private final MemorySegment inSeg;
     private int inStart, inEnd, scan, lineStart, requestLineEnd, headEnd, lineCount;
     private boolean firstLine;
     /** Field index: name start, name end, value start, value end, per field. */
@@ -100,6 +102,8 @@ final class HttpConnection implements TcpSocket.Listener {
 
     // ------------------------------------------------------------------ output
     private final byte[] out;
+    private final MemorySegment outSeg;
+    private MemorySegment bytesSeg;
     private int outOff, outLen;
     private boolean overflow;
     private int body;
@@ -139,6 +143,8 @@ final class HttpConnection implements TcpSocket.Listener {
         this.fields = new int[cfg.maxHeaders() * 4];
         this.decoded = new byte[cfg.maxRequestLineBytes()];
         this.out = new byte[cfg.bufferBytes()];
+        this.inSeg = MemorySegment.ofArray(in); // the socket calls take segments: wrapping an array per call would allocate
+        this.outSeg = MemorySegment.ofArray(out);
     }
 
     // ------------------------------------------------------------------ life
@@ -198,7 +204,7 @@ final class HttpConnection implements TcpSocket.Listener {
 
     private void lingerRead() throws TcpException {
         while (socket != null) {
-            int n = socket.read(in, 0, in.length);
+            int n = socket.read(inSeg, 0, in.length);
             if (n == 0) return;
             if (n < 0) {
                 end(false);
@@ -313,7 +319,7 @@ final class HttpConnection implements TcpSocket.Listener {
     /** Writes pending output; true if all was taken. */
     private boolean flush() throws TcpException {
         while (outLen > 0) {
-            int w = socket.write(out, outOff, outLen);
+            int w = socket.write(outSeg, outOff, outLen);
             if (w == 0) {
                 armRateCheck();
                 return false;
@@ -353,7 +359,7 @@ final class HttpConnection implements TcpSocket.Listener {
                 compact();
                 room = cfg.maxHeaderBytes() - inEnd;
             }
-            int n = socket.read(in, inEnd, room);
+            int n = socket.read(inSeg, inEnd, room);
             if (n == 0) return 0;
             if (n < 0) return -1;
             if (idle) { // the first byte of a request: its header timeout starts now
@@ -706,7 +712,7 @@ final class HttpConnection implements TcpSocket.Listener {
             int r = chunked ? chunks(p) : fixed(p);
             if (r != 0) return r;
             inEnd = headEnd; // everything behind the head was body, and is gone
-            int n = socket.read(in, inEnd, in.length - inEnd);
+            int n = socket.read(inSeg, inEnd, in.length - inEnd);
             if (n == 0) return 0;
             if (n < 0) return bad(false); // the body ended early
             inEnd += n;
@@ -1167,6 +1173,7 @@ final class HttpConnection implements TcpSocket.Listener {
             return;
         }
         bytes = b;
+        bytesSeg = MemorySegment.ofArray(b);
         bytesOff = 0;
         bytesCharge = charge;
         body = B_BYTES;
@@ -1262,7 +1269,7 @@ final class HttpConnection implements TcpSocket.Listener {
                 return true;
             }
             case B_BYTES -> {
-                int w = socket.write(bytes, bytesOff, bytes.length - bytesOff);
+                int w = socket.write(bytesSeg, bytesOff, bytes.length - bytesOff);
                 if (w == 0) {
                     armRateCheck();
                     return false;
@@ -1480,6 +1487,7 @@ final class HttpConnection implements TcpSocket.Listener {
         listingPath = null;
         if (bytes != null) {
             bytes = null;
+            bytesSeg = null;
             server.m.uncharge(Category.CONTROL, server.owner, bytesCharge);
             bytesCharge = 0;
         }
