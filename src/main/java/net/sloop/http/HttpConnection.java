@@ -559,26 +559,26 @@ final class HttpConnection implements TcpSocket.Listener {
         fields[i * 4 + 2] = vs;
         fields[i * 4 + 3] = ve;
         int n = ne - s;
-        if (n == 4 && nameIs(s, HOST)) {
+        if (n == 4 && equalsIgnoreCase(s, HOST)) {
             hosts++;
             fHost = i;
-        } else if (n == 14 && nameIs(s, CONTENT_LENGTH)) {
+        } else if (n == 14 && equalsIgnoreCase(s, CONTENT_LENGTH)) {
             if (fCl >= 0) return bad(true); // a second Content-Length, equal or not
             fCl = i;
-        } else if (n == 17 && nameIs(s, TRANSFER_ENCODING)) {
+        } else if (n == 17 && equalsIgnoreCase(s, TRANSFER_ENCODING)) {
             if (fTe >= 0) return bad(true); // split across lines: refused rather than combined
             fTe = i;
-        } else if (n == 10 && nameIs(s, CONNECTION)) {
+        } else if (n == 10 && equalsIgnoreCase(s, CONNECTION)) {
             connection(vs, ve);
-        } else if (n == 13 && nameIs(s, IF_NONE_MATCH)) {
+        } else if (n == 13 && equalsIgnoreCase(s, IF_NONE_MATCH)) {
             fInm = i;
-        } else if (n == 17 && nameIs(s, IF_MODIFIED_SINCE)) {
+        } else if (n == 17 && equalsIgnoreCase(s, IF_MODIFIED_SINCE)) {
             fIms = i;
-        } else if (n == 5 && nameIs(s, RANGE)) {
+        } else if (n == 5 && equalsIgnoreCase(s, RANGE)) {
             fRange = i;
-        } else if (n == 8 && nameIs(s, IF_RANGE)) {
+        } else if (n == 8 && equalsIgnoreCase(s, IF_RANGE)) {
             fIfRange = i;
-        } else if (n == 6 && nameIs(s, EXPECT)) {
+        } else if (n == 6 && equalsIgnoreCase(s, EXPECT)) {
             expectContinue = ve - vs == 12 && equalsIgnoreCase(vs, CONTINUE);
         }
         return 0;
@@ -591,10 +591,6 @@ final class HttpConnection implements TcpSocket.Listener {
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private boolean nameIs(int s, byte[] lower) {
-        return equalsIgnoreCase(s, lower);
     }
 
     private boolean equalsIgnoreCase(int s, byte[] lower) {
@@ -876,7 +872,7 @@ final class HttpConnection implements TcpSocket.Listener {
 
     private void options() {
         begin(200, null);
-        put(ALLOW_ALL);
+        put(ALLOW);
         endHead(0);
     }
 
@@ -1461,16 +1457,8 @@ final class HttpConnection implements TcpSocket.Listener {
         if (chunkedOut) put(TE_CHUNKED);
         else closeAfter = true; // HTTP/1.0: the body ends with the connection
         endHeadNoLength();
-        if (head) {
-            releaseBodyFor(kind);
-            return;
-        }
         body = kind;
-    }
-
-    private void releaseBodyFor(int kind) {
-        body = kind;
-        releaseBody();
+        if (head) releaseBody(); // HEAD: the head alone; what the body held (a cursor, a source) goes now
     }
 
     /** Frees what the body held: file, cursor, a handler's array (uncharged), its source, queued events (uncharged). */
@@ -1529,7 +1517,7 @@ final class HttpConnection implements TcpSocket.Listener {
             CONN_CLOSE = ascii("Connection: close\r\n"), CONN_KEEP = ascii("Connection: keep-alive\r\n"), ETAG = ascii("ETag: "),
             LAST_MODIFIED = ascii("Last-Modified: "), ACCEPT_RANGES = ascii("Accept-Ranges: bytes\r\n"), CONTENT_RANGE = ascii("Content-Range: bytes "),
             CONTENT_RANGE_STAR = ascii("Content-Range: bytes */"), LOCATION = ascii("Location: "), SLASH = ascii("/"),
-            ALLOW = ascii("Allow: GET, HEAD, OPTIONS\r\n"), ALLOW_ALL = ALLOW, RETRY_AFTER = ascii("Retry-After: "),
+            ALLOW = ascii("Allow: GET, HEAD, OPTIONS\r\n"), RETRY_AFTER = ascii("Retry-After: "),
             CACHE_NO = ascii("Cache-Control: no-cache\r\n"), EVENT_STREAM = ascii("text/event-stream"), LAST_CHUNK = ascii("0\r\n\r\n"),
             CONTINUE_100 = ascii("HTTP/1.1 100 Continue\r\n\r\n"), CRLF = ascii("\r\n");
 
