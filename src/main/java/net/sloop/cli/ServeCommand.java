@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Runs a Sloop stack on a TUN (or TAP) device with the small services (echo 7, discard 9, daytime 13, chargen 19,"
-                + " over TCP and UDP), and FTP on port 21 with --ftp-root DIR or --ftp-memfs SIZE, until SIGINT/SIGTERM or --duration,"
+                + " over TCP and UDP), FTP on port 21 with --ftp-root DIR or --ftp-memfs SIZE, HTTP on port 80 with --http-root DIR,"
+                + " until SIGINT/SIGTERM or --duration,"
                 + " then prints its memory figures.",
                 "With --netns the device is moved into that network namespace (created if missing, deleted on exit if Sloop created it)"
                         + " and the host side is configured there; nothing is configured in the current namespace. Needs root (CAP_NET_ADMIN)."},
@@ -27,7 +28,9 @@ import picocli.CommandLine.Spec;
                 "  ip netns exec sloop ping -c 3 198.18.0.2",
                 "  ip netns exec sloop nc 198.18.0.2 13",
                 "  mkdir -p /tmp/ftp && ./sloop serve --netns sloop --ftp-root /tmp/ftp",
-                "  ip netns exec sloop curl ftp://198.18.0.2/"})
+                "  ip netns exec sloop curl ftp://198.18.0.2/",
+                "  mkdir -p /tmp/www && ./sloop serve --netns sloop --http-root /tmp/www",
+                "  ip netns exec sloop curl http://198.18.0.2/"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -113,6 +116,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ftp-data-buffer", paramLabel = "SIZE", description = "Send and receive buffer of each FTP data connection. Default: ${DEFAULT-VALUE}")
     String ftpDataBuffer = "16k";
 
+    @Option(names = "--http-root", paramLabel = "DIR", description = "Serve this host directory over HTTP/1.1 (read-only, a jail: no path or link leaves it).")
+    Path httpRoot;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP port. Default: ${DEFAULT-VALUE}")
+    int httpPort = HttpServeOptions.DEFAULT_PORT;
+
+    @Option(names = "--http-max-connections", paramLabel = "N", description = "HTTP connections at once (503 with Retry-After beyond). Default: ${DEFAULT-VALUE}")
+    int httpMaxConnections = HttpServeOptions.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--http-header-timeout", paramLabel = "S", description = "A request head not complete this long after its first byte is answered 408. Default: ${DEFAULT-VALUE}")
+    long httpHeaderTimeoutSeconds = HttpServeOptions.DEFAULT_HEADER_TIMEOUT;
+
+    @Option(names = "--http-idle-timeout", paramLabel = "S", description = "Close a keep-alive HTTP connection idle this many seconds. Default: ${DEFAULT-VALUE}")
+    long httpIdleTimeoutSeconds = HttpServeOptions.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--http-min-send-rate", paramLabel = "B/S",
+            description = "Reset an HTTP connection whose response drains slower than this many bytes per second over 10 s (0: never). Default: ${DEFAULT-VALUE}")
+    int httpMinSendRate = HttpServeOptions.DEFAULT_MIN_SEND_RATE;
+
+    @Option(names = "--http-max-per-address", paramLabel = "N", description = "HTTP connections from one address at once (a connection beyond is reset; 0: half of --http-max-connections). Default: ${DEFAULT-VALUE}")
+    int httpMaxPerAddress = 0;
+
     @Mixin
     ServeLiveOptions live = new ServeLiveOptions();
 
@@ -128,8 +153,10 @@ final class ServeCommand implements Callable<Integer> {
                     || !ftpPassivePorts.equals("50000-50999");
             FtpServeOptions ftp = FtpServeOptions.of(ftpRoot, ftpMemfs, ftpUsers, ftpPassivePorts, ftpReadOnly, ftpNoAnonymous, ftpMaxSessions,
                     ftpIdleTimeoutSeconds, ftpDataBuffer, otherFtp);
+            HttpServeOptions http = HttpServeOptions.of(httpRoot, httpPort, httpMaxConnections, httpHeaderTimeoutSeconds, httpIdleTimeoutSeconds,
+                    httpMinSendRate, httpMaxPerAddress);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
-                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp);
+                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp, http);
             liveView = live.validate(netns);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());

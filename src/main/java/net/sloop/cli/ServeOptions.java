@@ -37,10 +37,11 @@ import net.sloop.tun.TunLink;
  * @param pcap the capture file, or null
  * @param offload virtio-net headers with checksum and TCP segmentation offload on the device ({@link TunLink.Options#offload})
  * @param ftp the FTP server's options, or null for no FTP
+ * @param http the HTTP server's options, or null for no HTTP
  */
 record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
         int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap,
-        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan, FtpServeOptions ftp) {
+        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan, FtpServeOptions ftp, HttpServeOptions http) {
     /** Default of {@code --orphan-timeout}: how long a connection its service closed may take to finish. */
     static final long DEFAULT_ORPHAN_TIMEOUT_SECONDS = 120;
 
@@ -70,6 +71,14 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
             int maxOrphans, long orphanTimeoutSeconds, FtpServeOptions ftp) {
+        return of(netns, device, tap, address, hostAddress, budget, mtu, services, maxConnections, idleTimeoutSeconds, durationSeconds, pcap,
+                offload, maxOrphans, orphanTimeoutSeconds, ftp, null);
+    }
+
+    /** As above, with the HTTP server's options (null: no HTTP). */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
+            int maxOrphans, long orphanTimeoutSeconds, FtpServeOptions ftp, HttpServeOptions http) {
         if (netns != null) {
             if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
                     || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
@@ -119,28 +128,33 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
         ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
-                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null, ftp);
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null, ftp, http);
         String what = "--budget " + budget + " (" + bytes + " bytes) with --mtu " + mtu + ": ";
         ServePlan plan;
         try {
-            plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans, o.ftpConfig());
+            plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans, o.ftpConfig(), o.httpConfig());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(what + e.getMessage(), e);
         }
         o = new ServeOptions(o.netns, o.device, o.mode, o.address, o.hostAddress, o.budgetBytes, o.mtu, o.services, o.maxConnections,
-                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan, ftp);
+                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan, ftp, http);
         o.tryInMemory(what);
         return o;
     }
 
     /** The stack's configuration before the plan: budget, MTU, a timer for the services' idle timeout. */
     private StackConfig baseConfig() {
-        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0)).build();
+        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0) + (http != null ? 1 : 0)).build();
     }
 
     /** The FTP server's configuration (a fresh file system each call), or null without FTP. */
     net.sloop.ftp.FtpConfig ftpConfig() {
         return ftp == null ? null : ftp.config(ftp.fileSystem());
+    }
+
+    /** The HTTP server's configuration (the root resolved each call), or null without HTTP. */
+    net.sloop.http.HttpConfig httpConfig() {
+        return http == null ? null : http.config(budgetBytes);
     }
 
     /** The stack's configuration: the plan's guarantee, orphan limit and the orphan timeout. */
@@ -160,7 +174,8 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     /** What the plan promises, for the ready line: "8 connections per service (4 guaranteed), at most 8 orphans". */
     String planText() {
         return plan.slots() + " connections per service (" + plan.guaranteedPerService() + " guaranteed), at most " + plan.orphans() + " orphans"
-                + (ftp != null ? ", FTP " + ftp.maxSessions() + " sessions (1 guaranteed with its data connection)" : "");
+                + (ftp != null ? ", FTP " + ftp.maxSessions() + " sessions (1 guaranteed with its data connection)" : "")
+                + (http != null ? ", HTTP " + http.maxConnections() + " connections (" + http.guaranteed() + " guaranteed)" : "");
     }
 
     /**
@@ -177,6 +192,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         try {
             Services.start(stack, serviceConfig()).close();
             if (ftp != null) net.sloop.ftp.FtpServer.start(stack, ftpConfig()).close();
+            if (http != null) net.sloop.http.HttpServer.start(stack, httpConfig()).close();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(what + e.getMessage(), e);
         } finally {
@@ -189,6 +205,7 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         StringJoiner j = new StringJoiner(", ");
         for (ServiceKind k : ServiceKind.values()) if (services.contains(k)) j.add(k.serviceName() + " " + k.port());
         if (ftp != null) j.add(ftp.text());
+        if (http != null) j.add(http.text());
         return j.toString();
     }
 

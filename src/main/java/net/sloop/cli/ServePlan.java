@@ -2,6 +2,8 @@ package net.sloop.cli;
 
 import net.sloop.ftp.FtpConfig;
 import net.sloop.ftp.FtpServer;
+import net.sloop.http.HttpConfig;
+import net.sloop.http.HttpServer;
 import net.sloop.service.ServiceConfig;
 import net.sloop.service.Services;
 import net.sloop.stack.Stack;
@@ -47,20 +49,28 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      * off the top before the services' shares.
      */
     static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans, FtpConfig ftp) {
+        return of(base, serviceCfg, tcpServices, slots, orphans, ftp, null);
+    }
+
+    /**
+     * As above, with an HTTP server ({@code http}, or null): it is promised its guaranteed
+     * connections, taken off the top with FTP's before the services' shares.
+     */
+    static ServePlan of(StackConfig base, ServiceConfig.Builder serviceCfg, int tcpServices, int slots, int orphans, FtpConfig ftp, HttpConfig http) {
         int s = slots;
         int fit;
         try {
-            fit = fit(base, serviceCfg, s, ftp);
+            fit = fit(base, serviceCfg, s, ftp, http);
         } catch (IllegalArgumentException | IllegalStateException e) {
             fit = 0; // the services or the FTP server do not even start: too small, and smallest() says what is not
         }
-        int forFtp = ftp == null ? 0 : 2 * ftp.guaranteedSessions();
+        int forFtp = (ftp == null ? 0 : 2 * ftp.guaranteedSessions()) + (http == null ? 0 : http.guaranteedConnections());
         int needed = tcpServices + forFtp + 1;
         if (fit < needed) {
             throw new IllegalArgumentException("too small to promise one connection to each TCP service (" + tcpServices + ")"
-                    + (ftp == null ? "" : ", " + forFtp + " to FTP (a session and its data connection)") + " and one more, at "
-                    + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
-                    + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed, ftp));
+                    + (ftp == null ? "" : ", 2 to FTP (a session and its data connection)") + (http == null ? "" : ", " + http.guaranteedConnections() + " to HTTP")
+                    + " and one more, at " + Tcp.admissionBlocks(base) * base.blockSize() + " bytes each at their guaranteed minimum (it admits " + fit
+                    + "); the smallest budget that does is " + smallest(base, serviceCfg, s, needed, ftp, http));
         }
         // With FTP, as many admissions as one address may hold sessions stay unpromised too: an
         // address holding its share idle (slowloris) must leave another client a control connection.
@@ -97,11 +107,13 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
     }
 
     /** Connections {@code cfg} admits at their minimum once the services (with {@code slots} slots each) have started, within its connection limit. */
-    private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots, FtpConfig ftp) {
+    private static int fit(StackConfig cfg, ServiceConfig.Builder serviceCfg, int slots, FtpConfig ftp, HttpConfig http) {
         try (Stack stack = new Stack(cfg)) {
             Services services = Services.start(stack, serviceCfg.maxConnections(slots).guaranteedConnections(0).build());
             FtpServer ftpServer = ftp == null ? null : FtpServer.start(stack, ftp);
+            HttpServer httpServer = http == null ? null : HttpServer.start(stack, http);
             int pool = stack.budget().uncommittedFreeBlocks();
+            if (httpServer != null) httpServer.close();
             if (ftpServer != null) ftpServer.close();
             services.close();
             // Memory, and the timer slots that bound connections whatever the memory (one each).
@@ -114,26 +126,26 @@ record ServePlan(int slots, int guaranteedPerService, int orphans, int fit) {
      * started ("44k"): doubling until one does, then halving the interval (what a budget admits
      * grows with it), so a few dozen trial stacks at most, not one per KiB.
      */
-    private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, FtpConfig ftp) {
+    private static String smallest(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, FtpConfig ftp, HttpConfig http) {
         long lo = Math.max(1, base.budgetBytes() / 1024), hi = lo;
         final long limit = 1024 * 1024; // 1 GiB, the largest budget
-        while (!fits(base, serviceCfg, slots, needed, hi, ftp)) {
+        while (!fits(base, serviceCfg, slots, needed, hi, ftp, http)) {
             lo = hi;
             if (hi >= limit) return "over 1 GiB";
             hi = Math.min(limit, hi * 2);
         }
         while (hi - lo > 1) { // lo does not fit, hi does
             long mid = (lo + hi) >>> 1;
-            if (fits(base, serviceCfg, slots, needed, mid, ftp)) hi = mid;
+            if (fits(base, serviceCfg, slots, needed, mid, ftp, http)) hi = mid;
             else lo = mid;
         }
         return hi + "k";
     }
 
     /** Whether {@code kib} KiB admit {@code needed} connections once the services have started. */
-    private static boolean fits(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, long kib, FtpConfig ftp) {
+    private static boolean fits(StackConfig base, ServiceConfig.Builder serviceCfg, int slots, int needed, long kib, FtpConfig ftp, HttpConfig http) {
         try {
-            return fit(base.toBuilder().budget(kib * 1024).build(), serviceCfg, slots, ftp) >= needed;
+            return fit(base.toBuilder().budget(kib * 1024).build(), serviceCfg, slots, ftp, http) >= needed;
         } catch (IllegalArgumentException | IllegalStateException e) {
             return false; // too small for the stack's own tables, or for the services to start
         }

@@ -52,6 +52,7 @@ final class ServeSession {
     private Stack stack;
     private Services services;
     private net.sloop.ftp.FtpServer ftp;
+    private net.sloop.http.HttpServer http;
     private StackRunner runner;
     private final List<String> cleanupFailures = new ArrayList<>();
     private final ServeLive live; // the live view and the log (ServeLive)
@@ -161,6 +162,7 @@ final class ServeSession {
         stack.addInterface(link, o.address().address(), o.address().prefix()); // the stack owns the link now
         services = Services.start(stack, o.serviceConfig());
         if (o.ftp() != null) ftp = net.sloop.ftp.FtpServer.start(stack, o.ftpConfig());
+        if (o.http() != null) http = net.sloop.http.HttpServer.start(stack, o.httpConfig());
         runner = new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stack);
         live.start(stack, services, ftp, runner, out);
     }
@@ -216,6 +218,7 @@ final class ServeSession {
         out.print(indent(stack.report()));
         out.print(services.report());
         if (ftp != null) out.print(ftp.report());
+        if (http != null) out.print(http.report());
         out.println("  device " + device.name() + ": " + device.received() + " frames received, " + device.transmitted() + " sent, "
                 + device.transmitDropped() + " not sent, " + device.readErrors() + " read errors");
         if (pcap != null) {
@@ -240,6 +243,7 @@ final class ServeSession {
     }
 
     private void closeServices() {
+        if (http != null) http.close();
         if (ftp != null) ftp.close();
         services.close();
     }
