@@ -168,6 +168,13 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         routes++;
     }
 
+    /** CONTROL bytes the routes added so far are charged (part of {@link #chargedBytes}). */
+    int routeBytes() {
+        int n = 0;
+        for (int i = 0; i < routes; i++) n += routeCharges[i];
+        return n;
+    }
+
     /** The handler of the longest route matching {@code path} (normalised, no trailing slash but "/"), or null. */
     HttpHandler handlerFor(String path) {
         HttpHandler best = null;
