@@ -360,13 +360,9 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
 
     /** Makes sure the timer fires no later than {@code deadline}. */
     void want(long deadline) {
-        if (closed || deadline == TimerQueue.NONE) return;
-        if (timer.armed()) {
-            if (timer.deadline() <= deadline) return;
-            stack.timers().cancel(timer);
-        }
+        if (closed) return;
         // The slot was reserved at start, so arming cannot find the queue full.
-        if (!stack.timers().arm(timer, deadline)) throw new IllegalStateException("timer queue full despite a reserved slot");
+        if (!stack.timers().armBy(timer, deadline)) throw new IllegalStateException("timer queue full despite a reserved slot");
     }
 
     private void reschedule() {

@@ -1,16 +1,11 @@
 package net.sloop.status;
 
 /** Writes CSV rows of numbers (and plain header words) through a fixed buffer into a {@link ByteSink}; allocates nothing. */
-public final class CsvWriter {
-    private final byte[] buf;
-    private int pos;
-    private ByteSink sink;
+public final class CsvWriter extends SinkWriter {
     private boolean first = true;
-    private long written;
 
     public CsvWriter(int bufferBytes) {
-        if (bufferBytes < 64) throw new IllegalArgumentException("buffer of " + bufferBytes + " bytes: at least 64");
-        buf = new byte[bufferBytes];
+        super(bufferBytes);
     }
 
     static int heapBytes(int bufferBytes) {
@@ -18,30 +13,9 @@ public final class CsvWriter {
     }
 
     public CsvWriter start(ByteSink sink) {
-        this.sink = sink;
-        pos = 0;
+        begin(sink);
         first = true;
-        written = 0;
         return this;
-    }
-
-    public long finish() {
-        flush();
-        sink = null;
-        return written;
-    }
-
-    private void flush() {
-        if (pos > 0) {
-            sink.write(buf, 0, pos);
-            written += pos;
-            pos = 0;
-        }
-    }
-
-    private void put(byte b) {
-        if (pos == buf.length) flush();
-        buf[pos++] = b;
     }
 
     private void separate() {
@@ -52,19 +26,13 @@ public final class CsvWriter {
     /** A header word: letters, digits and '_' only (nothing to quote). */
     public CsvWriter word(String w) {
         separate();
-        for (int i = 0; i < w.length(); i++) put((byte) w.charAt(i));
+        ascii(w);
         return this;
     }
 
     public CsvWriter value(long v) {
         separate();
-        if (v < 0) {
-            put((byte) '-');
-            v = -v;
-        }
-        long div = 1;
-        while (div <= v / 10) div *= 10;
-        for (; div > 0; div /= 10) put((byte) ('0' + (v / div) % 10));
+        number(v);
         return this;
     }
 

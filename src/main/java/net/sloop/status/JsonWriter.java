@@ -9,22 +9,17 @@ package net.sloop.status;
  *
  * <p>Not thread-safe; reusable: {@link #start} begins a new document.
  */
-public final class JsonWriter {
+public final class JsonWriter extends SinkWriter {
     private static final int MAX_DEPTH = 16;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private final byte[] buf;
-    private int pos;
-    private ByteSink sink;
     private final boolean[] comma = new boolean[MAX_DEPTH];
     private int depth;
     private boolean afterName;
-    private long written;
 
     /** @param bufferBytes the fixed buffer (at least 64 bytes) */
     public JsonWriter(int bufferBytes) {
-        if (bufferBytes < 64) throw new IllegalArgumentException("buffer of " + bufferBytes + " bytes: at least 64");
-        this.buf = new byte[bufferBytes];
+        super(bufferBytes);
     }
 
     /** Heap bytes a writer of {@code bufferBytes} retains (checked with JOL in StatusChargeTest). */
@@ -34,37 +29,11 @@ public final class JsonWriter {
 
     /** Begins a document into {@code sink}. */
     public JsonWriter start(ByteSink sink) {
-        this.sink = sink;
-        pos = 0;
+        begin(sink);
         depth = 0;
         comma[0] = false;
         afterName = false;
-        written = 0;
         return this;
-    }
-
-    /** Hands what is buffered to the sink; returns the bytes of the document. */
-    public long finish() {
-        flush();
-        sink = null;
-        return written;
-    }
-
-    private void flush() {
-        if (pos > 0) {
-            sink.write(buf, 0, pos);
-            written += pos;
-            pos = 0;
-        }
-    }
-
-    private void put(byte b) {
-        if (pos == buf.length) flush();
-        buf[pos++] = b;
-    }
-
-    private void ascii(String s) {
-        for (int i = 0; i < s.length(); i++) put((byte) s.charAt(i));
     }
 
     private void separate() {
@@ -168,22 +137,6 @@ public final class JsonWriter {
 
     public JsonWriter field(String name, String v) {
         return name(name).value(v);
-    }
-
-    private void number(long v) {
-        if (v == Long.MIN_VALUE) {
-            ascii("-9223372036854775808");
-            return;
-        }
-        if (v < 0) {
-            put((byte) '-');
-            v = -v;
-        }
-        long div = 1;
-        while (div <= v / 10) div *= 10;
-        for (; div > 0; div /= 10) {
-            put((byte) ('0' + (v / div) % 10));
-        }
     }
 
     private void string(String s) {

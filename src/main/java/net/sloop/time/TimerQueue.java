@@ -47,6 +47,17 @@ public final class TimerQueue {
         return true;
     }
 
+    /**
+     * Makes sure {@code t} fires no later than {@code deadline} ({@link #NONE}: nothing to do):
+     * arms it if it is not armed, moves it earlier if it is armed later, leaves it if it is armed
+     * sooner (the way an application's one timer serves the earliest of many deadlines). Returns
+     * false if the queue is full and {@code t} was not armed.
+     */
+    public boolean armBy(Timer t, long deadline) {
+        if (deadline == NONE || (t.slot >= 0 && t.deadline <= deadline)) return true;
+        return arm(t, deadline);
+    }
+
     /** Disarms {@code t}; does nothing if it is not armed. */
     public void cancel(Timer t) {
         int i = t.slot;
