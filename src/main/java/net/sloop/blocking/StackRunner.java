@@ -1,5 +1,6 @@
 package net.sloop.blocking;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,12 +9,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import net.sloop.iface.NetIf;
 import net.sloop.link.DescriptorLink;
+import net.sloop.link.DescriptorPoller;
 import net.sloop.link.Link;
 import net.sloop.stack.Stack;
 import net.sloop.time.Clock;
 import net.sloop.time.TimerQueue;
-import net.sloop.tun.ErrnoException;
-import net.sloop.tun.FdPoller;
 
 /**
  * Drives one or more {@link Stack}s in real time on one thread (platform or virtual), and owns the
@@ -31,9 +31,9 @@ import net.sloop.tun.FdPoller;
  * <p>Links with a file descriptor ({@link DescriptorLink}: TUN, TAP) change how it waits: each
  * round first reads up to {@value #BATCH} frames from every such link (a batch that fills means
  * more are waiting, so the next round starts at once, after timers and output have run), and an
- * idle loop waits in ppoll(2) ({@link FdPoller}) on those descriptors plus an eventfd, with the
- * lock <em>released</em>, until a descriptor is readable, the next deadline, or a wakeup, which
- * writes the eventfd (only while the loop is actually in ppoll). A descriptor that fails for good
+ * idle loop waits in the links' {@link DescriptorPoller} (ppoll(2) plus an eventfd, for TUN/TAP)
+ * with the lock <em>released</em>, until a descriptor is readable, the next deadline, or a wakeup,
+ * which wakes the poller (only while the loop is actually waiting in it). A descriptor that fails for good
  * (its device deleted) is dropped from the set. Such a runner is best on a platform thread: a
  * virtual thread in ppoll(2) holds its carrier.
  *
@@ -54,7 +54,7 @@ public final class StackRunner implements AutoCloseable {
     private final Thread thread;
     private final DescriptorLink[] fdLinks;
     private final boolean[] fdLive;
-    private final FdPoller poller; // null without descriptor links
+    private final DescriptorPoller poller; // null without descriptor links
     private boolean polling; // the loop is in ppoll (or about to be) with the lock released
     private boolean wakeRequested;
     private volatile boolean closing;
@@ -81,8 +81,8 @@ public final class StackRunner implements AutoCloseable {
             this.poller = null;
         } else {
             try {
-                this.poller = new FdPoller(fdLinks.length);
-            } catch (ErrnoException e) {
+                this.poller = fdLinks[0].newPoller(fdLinks.length);
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot wait on the links' descriptors: " + e.getMessage(), e);
             }
             for (int i = 0; i < fdLinks.length; i++) {
@@ -135,8 +135,8 @@ public final class StackRunner implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             if (!closing) failure = e;
-        } catch (ErrnoException e) {
-            failure = e; // ppoll failed: nothing this loop can do
+        } catch (IOException e) {
+            failure = e; // waiting failed: nothing this loop can do
         } catch (Throwable e) {
             failure = e;
             throw e;
@@ -173,8 +173,8 @@ public final class StackRunner implements AutoCloseable {
         return more;
     }
 
-    /** Waits in ppoll(2) with the lock released; wakeups meanwhile write the poller's eventfd. */
-    private void awaitDescriptors(long timeoutNanos) throws ErrnoException {
+    /** Waits in the poller with the lock released; wakeups meanwhile wake the poller. */
+    private void awaitDescriptors(long timeoutNanos) throws IOException {
         polling = true;
         lock.unlock();
         try {
@@ -279,8 +279,8 @@ public final class StackRunner implements AutoCloseable {
     }
 
     /**
-     * Stops the loop (waking it from ppoll through the eventfd) and joins its thread, then closes
-     * the eventfd. The stacks and their links are left as they are (still usable under the lock,
+     * Stops the loop (waking it from the poller) and joins its thread, then closes
+     * the poller. The stacks and their links are left as they are (still usable under the lock,
      * e.g. to drain them; closing a stack closes its links and their descriptors). Idempotent.
      */
     @Override

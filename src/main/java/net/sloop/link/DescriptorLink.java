@@ -2,7 +2,7 @@ package net.sloop.link;
 
 /**
  * A link backed by an operating-system file descriptor (a TUN or TAP device). A runner waits for
- * the descriptor to become readable (poll(2)) instead of asking {@link #pending()}, then calls
+ * the descriptor to become readable (with the {@link DescriptorPoller} the link makes) instead of asking {@link #pending()}, then calls
  * {@link #receive} to read what is waiting, in bounded batches so that timers and output still run
  * under a flood.
  *
@@ -20,4 +20,12 @@ public interface DescriptorLink extends Link {
      * again.
      */
     int receive(long now, int max);
+
+    /**
+     * A poller for up to {@code capacity} descriptors of links of this kind (the runner makes one,
+     * from its first descriptor link, for all of them).
+     *
+     * @throws java.io.IOException if the operating system refuses what waiting needs
+     */
+    DescriptorPoller newPoller(int capacity) throws java.io.IOException;
 }

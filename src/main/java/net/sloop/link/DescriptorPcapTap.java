@@ -29,4 +29,9 @@ public final class DescriptorPcapTap extends PcapTap implements DescriptorLink {
     public int receive(long now, int max) {
         return device.receive(now, max); // the receiver attached records each frame
     }
+
+    @Override
+    public DescriptorPoller newPoller(int capacity) throws java.io.IOException {
+        return device.newPoller(capacity);
+    }
 }

@@ -3,6 +3,7 @@ package net.sloop.tun;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import net.sloop.link.DescriptorPoller;
 
 /**
  * Waits, in ppoll(2), until one of a fixed set of descriptors is readable, a deadline passes, or
@@ -14,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * one thread (the runner's); {@link #wake()} may be called by any thread, at any time before
  * {@link #close()}.
  */
-public final class FdPoller implements AutoCloseable {
+public final class FdPoller implements DescriptorPoller {
     private static final int POLLFD = 8;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -60,6 +61,7 @@ public final class FdPoller implements AutoCloseable {
     }
 
     /** Adds {@code fd} to the set; returns its slot (0-based, in order of adding). */
+    @Override
     public int add(int fd) {
         if (count == capacity) throw new IllegalStateException("poller holds at most " + capacity + " descriptors");
         set(count + 1, fd);
@@ -67,6 +69,7 @@ public final class FdPoller implements AutoCloseable {
     }
 
     /** Stops watching the descriptor in {@code slot} (poll(2) ignores a negative fd). */
+    @Override
     public void remove(int slot) {
         fds.set(ValueLayout.JAVA_INT, (long) (slot + 1) * POLLFD, -1);
         fds.set(ValueLayout.JAVA_SHORT, (long) (slot + 1) * POLLFD + 6, (short) 0);
@@ -77,6 +80,7 @@ public final class FdPoller implements AutoCloseable {
      * timeoutNanos} pass (negative: no limit). Consumes the wakeups. Returns the number of
      * descriptors ready, not counting the eventfd (0 on timeout, wakeup or EINTR).
      */
+    @Override
     public int await(long timeoutNanos) throws ErrnoException {
         MemorySegment tmo = MemorySegment.NULL;
         if (timeoutNanos >= 0) {
@@ -103,11 +107,13 @@ public final class FdPoller implements AutoCloseable {
     }
 
     /** True if the last {@link #await} found {@code slot} in error, hung up or not open (POLLERR, POLLHUP, POLLNVAL). */
+    @Override
     public boolean failed(int slot) {
         return (revents(slot) & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0;
     }
 
     /** Makes the current or next {@link #await} return at once. Any thread; no effect once closed. */
+    @Override
     public void wake() {
         if (closed) return;
         wakes++;

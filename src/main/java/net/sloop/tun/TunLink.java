@@ -387,6 +387,12 @@ public final class TunLink implements DescriptorLink {
         this.receiver = receiver;
     }
 
+    /** A ppoll(2) poller with an eventfd for the wakeups ({@link FdPoller}). */
+    @Override
+    public FdPoller newPoller(int capacity) throws ErrnoException {
+        return new FdPoller(capacity);
+    }
+
     @Override
     public int fd() {
         return fd;
