@@ -44,7 +44,7 @@ def row(*c):
 if linux_gbps:
     row("Linux loopback bulk, iperf3 -c 127.0.0.1 -t 10 (Gbit/s)", f"{linux_gbps:.2f}", '', '', '', '')
 if 'linux.cps' in cps_linux:
-    row("Linux loopback connections/s (src/bench/c/linux_cps.c, 5 s)", f"{float(cps_linux['linux.cps']):,.0f}", '', '', '', '')
+    row("Linux loopback connections/s (sloop-bench/src/main/c/linux_cps.c, 5 s)", f"{float(cps_linux['linux.cps']):,.0f}", '', '', '', '')
 best = 0
 for mtu in ('1500', '9000', '65535'):
     k = 'bulk.mtu' + mtu

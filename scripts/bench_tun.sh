@@ -10,13 +10,13 @@ set -euo pipefail
 res="$1"
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 out="$sloop_root/target/bench"
-cp="$out/classes:$out/lib/*"
+cp="$sloop_root/sloop-bench/target/classes:$sloop_root/sloop-bench/target/lib/*"
 java=("$JAVA_HOME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 bytes="${TUN_BENCH_BYTES:-1000000000}"
 cps_seconds="${TUN_BENCH_CPS_SECONDS:-5}"
 [ "$(id -u)" = 0 ] || { echo "bench tun: needs root (namespaces, TUN devices)" >&2; exit 1; }
 sloop_need_packages iperf3 gcc iproute2 >/dev/null || true
-cc -O2 "$sloop_root/src/bench/c/tcp_cps.c" -o "$out/tcp_cps"
+cc -O2 "$sloop_root/sloop-bench/src/main/c/tcp_cps.c" -o "$out/tcp_cps"
 
 a="sloop-vA-$$" b="sloop-vB-$$"
 cleanup() {
@@ -36,8 +36,8 @@ for ns in "$a" "$b"; do
   ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_tw_reuse=1 "net.ipv4.ip_local_port_range=10000 65000"
 done
 
-send_py=$(sed -n '/static final String SEND = """/,/""";/p' "$sloop_root/src/bench/java/net/sloop/bench/TunBench.java" | sed '1d;$d' | sed 's/^            //')
-recv_py=$(sed -n '/static final String RECEIVE = """/,/""";/p' "$sloop_root/src/bench/java/net/sloop/bench/TunBench.java" | sed '1d;$d' | sed 's/^            //')
+send_py=$(sed -n '/static final String SEND = """/,/""";/p' "$sloop_root/sloop-bench/src/main/java/net/sloop/bench/TunBench.java" | sed '1d;$d' | sed 's/^            //')
+recv_py=$(sed -n '/static final String RECEIVE = """/,/""";/p' "$sloop_root/sloop-bench/src/main/java/net/sloop/bench/TunBench.java" | sed '1d;$d' | sed 's/^            //')
 
 echo "bench tun: Linux -> Linux over veth: iperf3 -c 198.18.250.1 -t 10 (MTU 1500)" >&2
 ip netns exec "$a" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &

@@ -44,10 +44,11 @@ sloop_need_packages() {
   { apt-get update -qq || true; apt-get install -y -qq "${missing[@]}"; } >&2
 }
 
-# Builds target/sloop.jar (and target/lib) when any source or the pom is newer than the jar.
+# Builds sloop-cli/target/sloop.jar (and sloop-cli/target/lib: the other modules' jars and picocli)
+# when any main source or pom is newer than the jar.
 sloop_build() {
-  local jar="$sloop_root/target/sloop.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$sloop_root/src/main" "$sloop_root/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  local jar="$sloop_root/sloop-cli/target/sloop.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$sloop_root"/sloop-{core,tun,services,cli}/src/main "$sloop_root"/pom.xml "$sloop_root"/sloop-*/pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   echo "sloop: building (first use or sources changed)..." >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the FTP interop tests' client scripts (src/test/resources/net/sloop/cli/ftp_*.py) and the
+# Runs the FTP interop tests' client scripts (sloop-cli/src/test/resources/net/sloop/cli/ftp_*.py) and the
 # Linux clients against a reference server, Linux's pyftpdlib (apt-get install -y python3-pyftpdlib),
 # in a namespace of its own: the proof that the scripts and commands are right before they are
 # pointed at Sloop, and that they can fail. Two checks fail against pyftpdlib 1.5.7, by design of
@@ -10,7 +10,7 @@
 #   scripts/ftp_interop_reference.sh        (as root; prints each check's "ok"/"FAIL" line)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-res="$here/../src/test/resources/net/sloop/cli"
+res="$here/../sloop-cli/src/test/resources/net/sloop/cli"
 py=/usr/bin/python3
 [ "$(id -u)" = 0 ] || { echo "ftp_interop_reference: run as root" >&2; exit 2; }
 "$py" -c 'import pyftpdlib' 2>/dev/null || { echo "ftp_interop_reference: needs python3-pyftpdlib" >&2; exit 2; }

@@ -71,7 +71,7 @@ for budget in "${budgets[@]}"; do
   done
   printf '%s\n' "${rates[@]}" | sort -g | awk -v b="$budget" -v f="$files" -v by="$bytes" \
     '{a[NR] = $1} END {printf "lftp mirror at --budget %s: %d files, %d bytes: median %.2f MB/s (min %.2f, max %.2f, %d runs)\n", b, f, by, a[int((NR + 1) / 2)], a[1], a[NR], NR}'
-  ip netns exec "$ns" "$py" -c "$(cat "$root/src/test/resources/net/sloop/cli/ftp_ftplib.py")" "$net.2" anonymous sloop@ "$work/tree" cycles:1000 | sed 's/^/  ftplib /'
+  ip netns exec "$ns" "$py" -c "$(cat "$root/sloop-cli/src/test/resources/net/sloop/cli/ftp_ftplib.py")" "$net.2" anonymous sloop@ "$work/tree" cycles:1000 | sed 's/^/  ftplib /'
   sleep 2
   kill -TERM "$serve_pid"
   wait "$serve_pid" || true

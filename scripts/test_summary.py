@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Summary of a ./test run from the surefire reports it wrote: tests run, failed, skipped (and why).
 
-usage: test_summary.py REPORT_DIR START_EPOCH_SECONDS EXIT_STATUS
+usage: test_summary.py START_EPOCH_SECONDS EXIT_STATUS REPORT_DIR...
 Only reports written since START count, so an earlier run's reports left in the directory (a
 run of one test after the whole suite) are not added in.
 """
 import collections, glob, os, sys, xml.etree.ElementTree as ET
 
-report_dir, start, status = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+start, status, report_dirs = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 tests = failures = errors = skipped = 0
 failed, reasons = [], collections.Counter()
-for path in sorted(glob.glob(os.path.join(report_dir, 'TEST-*.xml'))):
+for path in sorted(p for d in report_dirs for p in glob.glob(os.path.join(d, 'TEST-*.xml'))):
     if os.path.getmtime(path) < start:
         continue
     try:
