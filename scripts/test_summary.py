@@ -39,10 +39,11 @@ if tests == 0:
     print('./test: no test ran (no test matched the selection)' if status == 0 else
           './test: no test reports were written (exit status %d): the build failed before the tests ran' % status)
     sys.exit(0)
-print('./test: %d tests, %d failed, %d errors, %d skipped; exit status %d' % (tests, failures, errors, skipped, status))
+print('./test: %d tests, %d failed, %d errors, %d skipped; exit status %d' % (tests, failures, errors, skipped, 1 if status == 0 and failures + errors else status))
 for name in failed[:20]:
     print('  failed: ' + name)
 if len(failed) > 20:
     print('  ... and %d more failed' % (len(failed) - 20))
 for why, n in reasons.most_common():
     print('  skipped %d: %s' % (n, why))
+sys.exit(3 if failures + errors else 0)

@@ -13,5 +13,4 @@ module net.sloop.services {
     exports net.sloop.http;
     exports net.sloop.service;
     exports net.sloop.status;
-    exports net.sloop.demo to net.sloop.cli;
 }

@@ -2,23 +2,17 @@ package net.sloop.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
 import net.sloop.tun.HostNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * The programs in examples/ are run as a user runs them: each from its source file with Java's
@@ -28,15 +22,21 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 @Timeout(180)
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("examples");
-    /** Sloop's compiled modules (not the tests' helpers): what `java -cp 'sloop-cli/target/lib/*'` gives a user. */
-    static final String CLASSES = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-            .filter(e -> e.matches(".*/sloop-[a-z]+/target/classes/?")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     static final String JAVA = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 
     record Run(int exit, String output) {}
 
+    /**
+     * The command a user runs: Java's source launcher on the example, with Sloop's jars as their own
+     * project resolved them ({@link InstalledArtifacts}) on the module path.
+     */
+    static List<String> launch(String example) throws IOException, InterruptedException {
+        return List.of(JAVA, "--module-path", InstalledArtifacts.modulePath().toString(), "--add-modules", "ALL-MODULE-PATH",
+                "--enable-native-access=net.sloop.tun", EXAMPLES.resolve(example).toString());
+    }
+
     static Run java(long timeoutSeconds, String example, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", CLASSES, EXAMPLES.resolve(example).toString()));
+        List<String> cmd = new ArrayList<>(launch(example));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -55,15 +55,12 @@ class ExamplesTest {
     }
 
     @Test
-    void theJUnitExampleCompilesAndPasses(@TempDir Path out) throws Exception {
-        var javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-d", out.toString(), "-cp", System.getProperty("java.class.path"),
-                EXAMPLES.resolve("SimulatedNetworkTest.java").toString());
-        assertEquals(0, rc, "javac");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
-            Class<?> test = loader.loadClass("SimulatedNetworkTest");
-            var events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(test)).execute().testEvents();
-            events.assertStatistics(s -> s.started(1).succeeded(1).failed(0));
+    void aProjectOfItsOwnBuildsEveryExampleAgainstTheInstalledArtifactsAndPassesTheJUnitExample() throws Exception {
+        Path lib = InstalledArtifacts.modulePath(); // the build compiled every example and ran SimulatedNetworkTest
+        try (var jars = Files.list(lib)) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("sloop-core-" + InstalledArtifacts.VERSION + ".jar", "sloop-tun-" + InstalledArtifacts.VERSION + ".jar"), names,
+                    "a user's runtime dependencies are Sloop's two jars and nothing else");
         }
     }
 
@@ -72,7 +69,8 @@ class ExamplesTest {
         assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")), "needs root and /dev/net/tun");
         long pid = ProcessHandle.current().pid();
         String ns = "sloop-ex-" + pid, dev = "sex" + (pid % 1_000_000);
-        List<String> cmd = List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", CLASSES, EXAMPLES.resolve("TunEchoServer.java").toString(), ns, dev);
+        List<String> cmd = new ArrayList<>(launch("TunEchoServer.java"));
+        cmd.addAll(List.of(ns, dev));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         Thread reader = Thread.ofVirtual().start(() -> {

@@ -564,6 +564,8 @@ public final class BlockingSocket implements AutoCloseable {
 
     /** Blocking {@link ReadableByteChannel} and {@link WritableByteChannel} over the socket. */
     public final class Channel implements ReadableByteChannel, WritableByteChannel {
+        Channel() {} // made by channel()
+
         @Override
         public int read(ByteBuffer dst) throws IOException {
             if (!isOpen()) throw new ClosedChannelException();

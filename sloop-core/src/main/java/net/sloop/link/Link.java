@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
  * {@link #poll} or from a driver (the simulator, the runner) that owns the thread.
  */
 public interface Link extends AutoCloseable {
+    /** What a link carries, which decides whether the stack frames and resolves (ARP) or not. */
     enum Kind {
         /** Ethernet II frames: 14-byte header, then the payload. */
         ETHERNET,

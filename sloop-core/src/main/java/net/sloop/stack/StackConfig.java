@@ -94,6 +94,9 @@ public record StackConfig(
 
     /** Mutable builder; {@link #build()} validates. Fields start at the documented defaults. */
     public static final class Builder {
+        /** A builder at the defaults (as {@link StackConfig#builder()} gives). */
+        public Builder() {}
+
         private long budgetBytes = 128 * 1024;
         private int blockSize = 512;
         private int rxReserveBlocks = -1; // derived: one largest frame

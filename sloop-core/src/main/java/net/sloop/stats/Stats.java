@@ -7,6 +7,9 @@ package net.sloop.stats;
  */
 public final class Stats {
     private final long[] counts = new long[Proto.COUNT * Counter.COUNT];
+
+    /** Counters all at zero. */
+    public Stats() {}
     private final long[] drops = new long[DropReason.COUNT];
 
     public void received(Proto p) {

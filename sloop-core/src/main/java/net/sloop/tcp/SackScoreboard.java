@@ -343,7 +343,7 @@ public final class SackScoreboard {
     /**
      * RFC 6675 §4 SetPipe(): over every octet S1 in {@code [sndUna, sndNxt)} that is not SACKed, adds
      * one if IsLost(S1) is false (it is presumed in the network) and one more if it was retransmitted
-     * ({@code S1 < highRxt}, RFC 6675's "S1 <= HighRxt"). Octets retransmitted without being deemed
+     * ({@code S1 < highRxt}, RFC 6675's {@code "S1 <= HighRxt"}). Octets retransmitted without being deemed
      * lost thus count twice. Computed per range in O(ranges), not per octet or per segment; the
      * result equals the per-octet definition exactly.
      *

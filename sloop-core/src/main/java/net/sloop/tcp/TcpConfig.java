@@ -158,6 +158,9 @@ public record TcpConfig(
 
     /** Mutable builder starting at the defaults; {@link #build()} validates. */
     public static final class Builder {
+        /** A builder at the defaults (as {@link TcpConfig#builder()} gives). */
+        public Builder() {}
+
         private int sendBuffer = 16 * 1024;
         private int receiveBuffer = 16 * 1024;
         private int sendBufferMax = AUTOTUNE_MAX;

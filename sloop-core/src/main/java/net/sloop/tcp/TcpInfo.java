@@ -9,6 +9,9 @@ package net.sloop.tcp;
  * {@code *InNanos} field (time left until it fires, from the stack's latest time).
  */
 public final class TcpInfo {
+    /** An empty record, for {@link Tcp#forEachConnection} to fill, one connection at a time. */
+    public TcpInfo() {}
+
     /** Heap bytes of one TcpInfo, as charged: JOL measures 200 with compressed oops, 208 without (StatusChargeTest checks the running JVM). */
     public static final int HEAP_BYTES = 208;
 

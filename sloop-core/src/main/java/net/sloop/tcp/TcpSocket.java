@@ -32,6 +32,9 @@ public final class TcpSocket implements AutoCloseable {
     /** Options for {@link Tcp#connect(int, int, Options)}, applied before the SYN is sent. */
     public static final class Options {
         int sendBuffer = -1, receiveBuffer = -1;
+
+        /** Options that change nothing: the listener's or the stack's defaults apply. */
+        public Options() {}
         boolean noDelay, keepAlive;
         long userTimeoutNanos;
 

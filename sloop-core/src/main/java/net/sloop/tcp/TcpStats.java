@@ -2,6 +2,9 @@ package net.sloop.tcp;
 
 /** TCP's own counters, beyond the per-protocol counters and drop reasons in {@link net.sloop.stats.Stats}. */
 public final class TcpStats implements net.sloop.stats.Figures {
+    /** Counters all at zero. */
+    public TcpStats() {}
+
     public long activeOpens, passiveOpens, established, closed, aborted;
     public long segmentsSent, dataBytesSent, retransmittedSegments, retransmittedBytes;
     public long timeouts, fastRetransmits, duplicateAcks, windowProbes, keepaliveProbes, finWait2Timeouts;

@@ -7,6 +7,9 @@ package net.sloop.time;
  */
 public abstract class Timer {
     long deadline;
+
+    /** A timer not armed in any queue. */
+    protected Timer() {}
     int slot = -1;
 
     /** Called by {@link TimerQueue#runDue} once the deadline has passed; the timer is no longer armed. */

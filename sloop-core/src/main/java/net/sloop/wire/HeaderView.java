@@ -10,6 +10,9 @@ import java.lang.foreign.MemorySegment;
  * @param <V> the concrete view, so that {@link #wrap} returns it
  */
 public abstract class HeaderView<V extends HeaderView<V>> {
+    /** A view over nothing until {@link #wrap}. */
+    protected HeaderView() {}
+
     protected MemorySegment seg;
     protected long off;
     protected int len;

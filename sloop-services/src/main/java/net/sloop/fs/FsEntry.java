@@ -7,7 +7,12 @@ package net.sloop.fs;
  */
 public final class FsEntry {
     /** A regular file or a directory; nothing else is ever shown (links and special files are skipped). */
-    public enum Type { FILE, DIR }
+    public enum Type {
+        /** A regular file. */
+        FILE,
+        /** A directory. */
+        DIR
+    }
 
     String name;
     Type type;

@@ -851,11 +851,6 @@ final class FtpSession implements TcpSocket.Listener {
         }
     }
 
-    /**
-     * SIZE gives the stored size. In TYPE A the bytes sent can differ (RFC 3659 §4 asks for those);
-     * counting them would mean reading the whole file on the stack's thread, so, like vsftpd, the
-     * stored size is given.
-     */
     /** Largest file SIZE counts in TYPE A (the file is read through to count its line ends). */
     static final long ASCII_SIZE_LIMIT = 1 << 20;
 

@@ -26,7 +26,7 @@ final class HttpDate {
         long secs = Math.floorDiv(millis, 1000);
         long days = Math.floorDiv(secs, 86_400);
         int sod = (int) (secs - days * 86_400);
-        int dow = (int) Math.floorMod(days, 7);
+        int dow = Math.floorMod(days, 7);
         // civil from days (H. Hinnant)
         long z = days + 719_468;
         long era = Math.floorDiv(z, 146_097);

@@ -13,7 +13,7 @@ final class Slot implements TcpSocket.Listener {
     final int index;
     TcpSocket socket;
     long lastActive;
-    /** Echo: a block holding bytes read but not yet taken by the socket, or -1. */
+    // Echo: a block holding bytes read but not yet taken by the socket, or -1 (the field follows).
     /** Chargen: the position in the RFC 864 pattern. */
     int position;
 

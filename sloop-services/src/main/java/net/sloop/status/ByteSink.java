@@ -10,6 +10,9 @@ public interface ByteSink {
         private byte[] bytes = new byte[4096];
         private int length;
 
+        /** An empty sink. */
+        public Collect() {}
+
         @Override
         public void write(byte[] b, int off, int len) {
             if (length + len > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + len));

@@ -111,7 +111,7 @@ public final class JsonWriter extends SinkWriter {
         return this;
     }
 
-    /** "a.b.c.d:port" (port < 0: "a.b.c.d"). */
+    /** "a.b.c.d:port" (port &lt; 0: "a.b.c.d"). */
     public JsonWriter address(int addr, int port) {
         separate();
         put((byte) '"');

@@ -129,7 +129,7 @@ public final class StatusSnapshot {
         connectionCount = 0;
     }
 
-    /** The {@code i}th connection copied (0 ≤ i < {@link #connectionCount}). */
+    /** The {@code i}th connection copied (0 ≤ i &lt; {@link #connectionCount}). */
     public TcpInfo row(int i) {
         if (i >= connectionCount) throw new IndexOutOfBoundsException(i + " of " + connectionCount);
         return rows[i];

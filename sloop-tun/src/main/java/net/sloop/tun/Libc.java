@@ -65,6 +65,7 @@ final class Libc {
 
     private Libc() {}
 
+    @SuppressWarnings("restricted") // the point of this class: run with --enable-native-access
     private static MethodHandle find(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment sym = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
@@ -158,6 +159,7 @@ final class Libc {
     }
 
     /** strerror(3) text (in the process locale), or null. Not thread-safe in old glibcs; used only for messages. */
+    @SuppressWarnings("restricted")
     static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);

@@ -631,7 +631,7 @@ public final class FtpClient implements AutoCloseable {
     /**
      * RFC 959 §4.1.2 (PASV) gives no exact format for 227's text; like most clients, take the first
      * six comma-separated numbers "h1,h2,h3,h4,p1,p2" anywhere in it (RFC 1123 §4.1.2.6 warns of
-     * servers without the parentheses). Returns address << 16 | port, or -1.
+     * servers without the parentheses). Returns {@code address << 16 | port}, or -1.
      */
     public static long parsePasv(CharSequence text) {
         int[] v = new int[6];
@@ -663,7 +663,7 @@ public final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * RFC 2428 §3: 229 text containing "(<d><d><d>port<d>)", where the delimiter d is any
+     * RFC 2428 §3: 229 text containing {@code "(<d><d><d>port<d>)"}, where the delimiter d is any
      * printable character (normally '|') and the network and address fields are empty. Returns the
      * port or -1.
      */

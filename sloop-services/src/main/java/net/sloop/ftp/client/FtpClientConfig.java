@@ -47,7 +47,11 @@ public record FtpClientConfig(String user, String password, long replyTimeoutNan
         return new Builder();
     }
 
+    /** Builds an {@link FtpClientConfig}; every setting starts at its default. */
     public static final class Builder {
+        /** A builder at the defaults (as {@link FtpClientConfig#builder()} gives). */
+        public Builder() {}
+
         private String user = "anonymous", password = "sloop@";
         private long replyTimeout = 30_000_000_000L, dataTimeout = 30_000_000_000L;
         private boolean epsv, usePasvAddress;

@@ -32,7 +32,12 @@ public final class FtpMirror {
     public static final int SESSION_BYTES = 768;
 
     /** How directories are listed. */
-    public enum Listing { LIST, MLSD }
+    public enum Listing {
+        /** LIST, parsed as Unix {@code ls -l} lines (every server has it). */
+        LIST,
+        /** MLSD (RFC 3659 §7): machine-readable facts, exact sizes and times. */
+        MLSD
+    }
 
     /** Hears the mirror's results on the stack's thread. */
     public interface Listener {
