@@ -4,7 +4,7 @@
 // baseline (Stack.explainHeld says what is held, and why, if not).
 //
 // Run it (after ./sloop demo or ./test has built Sloop):
-//   java -p sloop-cli/target/lib --add-modules ALL-MODULE-PATH examples/SimulatedNetwork.java [SEED]
+//   examples/run SimulatedNetwork.java [SEED]
 // The same seed gives the same packets, so a failure found here replays exactly.
 
 import java.security.MessageDigest;

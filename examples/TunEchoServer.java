@@ -3,8 +3,7 @@
 // namespace of its own (so nothing is sent in yours).
 //
 // Run it as root (after ./sloop demo or ./test has built Sloop):
-//   java -p sloop-cli/target/lib --add-modules ALL-MODULE-PATH --enable-native-access=net.sloop.tun \
-//        examples/TunEchoServer.java NETNS [DEVICE]
+//   examples/run TunEchoServer.java NETNS [DEVICE]
 //   ip netns exec NETNS nc 198.18.0.2 7          # in another terminal; type a line
 // Ctrl-C (or SIGTERM) stops it: it prints what memory is still held (nothing, once every client
 // has gone) and deletes NETNS.

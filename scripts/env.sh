@@ -57,4 +57,5 @@ sloop_build() {
     cat "$log" >&2; rm -f "$log"; echo "sloop: build failed" >&2; return 1
   fi
   rm -f "$log"
+  touch "$jar" # Maven leaves a jar whose content did not change as it was, older than the sources
 }
