@@ -206,6 +206,39 @@ class ExamplesTest {
         assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
     }
 
+    @Test
+    void uppercaseServerAnswersCurlAndKeepAliveRequestsFromLinux() throws Exception {
+        assumeTrue(rootWithTun(), "needs root and /dev/net/tun");
+        String[] n = names("up");
+        String out;
+        try (ExampleProcess server = new ExampleProcess("UppercaseServer.java", n[0], n[1])) {
+            server.await("ready:", 60);
+            HostNet.Result curl = HostNet.exec(n[0], 30, "curl", "-sS", "--max-time", "20", "--data-binary", "hello, sloop", "http://198.18.0.2:8080/");
+            assertEquals("HELLO, SLOOP", curl.output(), curl.output() + server.output());
+            // Three requests on one persistent connection, one with a 200 KB body.
+            HostNet.Result py = HostNet.exec(n[0], 60, "python3", "-c", """
+                    import http.client, random
+                    random.seed(5)
+                    text = ''.join(random.choice('abcdefghij klmnop\\n') for _ in range(200000))
+                    c = http.client.HTTPConnection('198.18.0.2', 8080, timeout=20)
+                    c.connect()
+                    first = c.sock
+                    ok = []
+                    for body in ['hello', text, 'bye, sloop']:
+                        c.request('POST', '/', body=body.encode())
+                        r = c.getresponse()
+                        ok.append(r.status == 200 and r.read().decode() == body.upper())
+                    print(all(ok), c.sock is first)
+                    c.close()
+                    """);
+            assertEquals("True True", py.output().strip(), py.output() + server.output());
+            Thread.sleep(500); // Sloop's side takes the last ACKs
+            out = server.stop();
+        }
+        assertTrue(out.contains("sloop example: memory at its baseline"), out);
+        assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
+    }
+
     private static String text(StringBuilder sb) {
         synchronized (sb) {
             return sb.toString();
