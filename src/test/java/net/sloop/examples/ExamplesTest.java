@@ -239,6 +239,23 @@ class ExamplesTest {
         assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
     }
 
+    @Test
+    void fetchFromLinuxGetsAFileFromPythonsHttpServerIntact() throws Exception {
+        assumeTrue(rootWithTun(), "needs root and /dev/net/tun");
+        String[] n = names("get");
+        try {
+            Run r = java(120, "FetchFromLinux.java", n[0], n[1]);
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("fetched 1,048,576 bytes") && r.output().contains("equal to the source's"), r.output());
+            assertTrue(r.output().contains("198.18.0.1:9 refused") && r.output().contains("ConnectException"), r.output());
+            assertTrue(r.output().contains("198.18.0.77:80 did not answer"), r.output());
+            assertTrue(r.output().contains("sloop example: memory at its baseline"), r.output());
+            assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
+        } finally {
+            if (Files.exists(Path.of("/run/netns", n[0]))) HostNet.deleteNamespace(n[0]);
+        }
+    }
+
     private static String text(StringBuilder sb) {
         synchronized (sb) {
             return sb.toString();
