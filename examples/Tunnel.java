@@ -59,6 +59,11 @@ public class Tunnel {
             runner.lock();
             try {
                 nif.stopIntercepting();
+                // Where the server closed first, Sloop's side keeps a TIME_WAIT record for 2MSL; a
+                // stack that stops has no later connection for it to protect.
+                int timeWait = stack.tcp().timeWaitRecords();
+                stack.tcp().timeWaitTable().clear();
+                System.out.println("sloop example: " + timeWait + " TIME_WAIT records discarded at exit");
                 System.out.print("sloop example: " + stack.explainHeld());
             } finally {
                 runner.unlock();

@@ -202,6 +202,8 @@ class ExamplesTest {
         }
         assertTrue(out.contains("-> /198.19.5.5:") && out.contains("-> /198.19.77.7:") && out.contains("resetting the client"), out);
         assertTrue(out.contains("client sent 300000 bytes and finished"), out);
+        // Every client closed first, so every connection ended on its own, none in TIME_WAIT on Sloop's side.
+        assertTrue(out.contains("sloop example: 0 TIME_WAIT records discarded at exit"), out);
         assertTrue(out.contains("sloop example: memory at its baseline"), out);
         assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
     }
