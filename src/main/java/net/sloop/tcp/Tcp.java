@@ -470,8 +470,14 @@ public final class Tcp implements Transport {
         return any != null ? any : all;
     }
 
+    /** The catch-all listener ({@link #listenAll}), or null. */
+    TcpListener catchAll() {
+        for (TcpListener l = listeners; l != null; l = l.next) if (l.port == 0) return l;
+        return null;
+    }
+
     /** A listener for exactly this port (on {@code address} or every address), never the catch-all. */
-    private TcpListener portListener(int address, int port) {
+    TcpListener portListener(int address, int port) {
         TcpListener l = findListener(address, port);
         return l != null && l.port == port ? l : null;
     }

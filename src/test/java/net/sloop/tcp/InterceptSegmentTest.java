@@ -275,4 +275,34 @@ class InterceptSegmentTest extends InterceptRig {
         finish();
     }
 
+
+    @Test
+    void aConnectionIsLetGoByTheListenerThatHeldItWhateverListenersCameSince() throws Exception {
+        nif.intercept("198.19.0.0/16");
+        TcpListener all = stack.tcp().listenAll(4);
+        all.guarantee(2);
+        Seg a = handshake(FOREIGN, 40000, 80); // the catch-all holds it
+        Seg b = handshake(FOREIGN, 40001, 81);
+        assertEquals(2, all.held());
+        TcpListener web = stack.tcp().listen(0, 80, 4); // port 80 has a listener of its own from now on
+        web.guarantee(1);
+        TcpListener other = stack.tcp().listen(0, 81, 4);
+        Seg c = handshake(FOREIGN, 40002, 81); // ... and port 81 too; this one is held by it
+        assertEquals(1, other.held());
+        TcpSocket sa = all.accept(), sb = all.accept(), sc = other.accept();
+        assertEquals(40000, sa.remotePort());
+        int reserved = stack.tcp().promisedToListeners();
+        peerClosesFirst(sa, FOREIGN, 40000, 80, RISS + 1, a.seq() + 1);
+        assertEquals(1, all.held(), "the catch-all let it go, not port 80's listener");
+        assertEquals(0, web.held());
+        assertEquals(reserved + 1, stack.tcp().promisedToListeners(), "the catch-all's promise is room again");
+        other.close(); // the catch-all would take port 81 now, but sc stays port 81's
+        peerClosesFirst(sc, FOREIGN, 40002, 81, RISS + 1, c.seq() + 1);
+        assertEquals(1, all.held(), "a connection of a closed listener is not the catch-all's");
+        peerClosesFirst(sb, FOREIGN, 40001, 81, RISS + 1, b.seq() + 1);
+        assertEquals(0, all.held());
+        all.close();
+        web.close();
+        finish();
+    }
 }
