@@ -100,6 +100,11 @@ public final class NetIf {
         interceptLength = prefixLength;
     }
 
+    /** {@link #intercept(int, int)} for an IPv4 {@code prefix} given as a {@link java.net.InetAddress}. */
+    public void intercept(java.net.InetAddress prefix, int prefixLength) {
+        intercept(Ipv4Address.of(prefix), prefixLength);
+    }
+
     /** {@link #intercept(int, int)} from text such as {@code "198.19.0.0/16"}. */
     public void intercept(String cidr) {
         int slash = cidr.indexOf('/');

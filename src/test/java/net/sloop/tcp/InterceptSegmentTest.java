@@ -260,7 +260,7 @@ class InterceptSegmentTest extends InterceptRig {
     }
 
     @Test
-    void broadcastAndMalformedPrefixesAreNotTaken() {
+    void broadcastAndMalformedPrefixesAreNotTaken() throws Exception {
         nif.intercept("198.18.0.0/16"); // covers the interface's subnet and its broadcast
         assertTrue(nif.intercepts(Ipv4Address.parse("198.18.7.7")));
         assertFalse(nif.intercepts(Ipv4Address.parse("198.18.0.255")), "the subnet's broadcast stays a broadcast");
@@ -272,6 +272,9 @@ class InterceptSegmentTest extends InterceptRig {
         assertThrows(IllegalArgumentException.class, () -> nif.intercept("198.19.0.1/16"));
         assertThrows(IllegalArgumentException.class, () -> nif.intercept(Ipv4Address.parse("198.19.0.0"), 33));
         assertEquals(0, nif.interceptLength(), "a refused call changes nothing");
+        nif.intercept(java.net.InetAddress.getByAddress(new byte[] {(byte) 198, 19, 0, 0}), 16);
+        assertEquals(16, nif.interceptLength());
+        assertEquals(Ipv4Address.parse("198.19.0.0"), nif.interceptPrefix());
         finish();
     }
 
