@@ -308,4 +308,41 @@ class InterceptSegmentTest extends InterceptRig {
         web.close();
         finish();
     }
+
+    @Test
+    void icmpErrorsAboutAnInterceptedConnectionReachIt() throws Exception {
+        nif.intercept("198.19.0.0/16");
+        TcpListener all = stack.tcp().listenAll(4);
+        Seg sa = handshake(FOREIGN, 40000, 8080);
+        TcpSocket s = all.accept();
+        s.setNoDelay(true);
+        byte[] data = new byte[1400];
+        assertEquals(data.length, s.write(data, 0, data.length));
+        stack.poll(now);
+        byte[] sent = link.sent().peekFirst();
+        Seg first = expectTcp();
+        assertEquals(1400, first.payload().length);
+        // A router on the way says 1000 bytes is the most it forwards (RFC 1191), quoting our packet.
+        byte[] icmp = new byte[8 + 28];
+        icmp[0] = 3;
+        icmp[1] = 4;
+        icmp[6] = (byte) (1000 >> 8);
+        icmp[7] = (byte) (1000 & 0xff);
+        System.arraycopy(sent, 0, icmp, 8, 28);
+        new Icmpv4View().wrap(MemorySegment.ofArray(icmp), 0, icmp.length).fillChecksum();
+        inject(ip(LINUX, FOREIGN, 1, icmp));
+        assertEquals(1, stack.tcp().counters().pmtuUpdates, "matched to the connection from 198.19.5.5");
+        Seg again = expectTcp(); // resent at once, in segments that fit
+        assertEquals(first.seq(), again.seq());
+        assertEquals(960, again.payload().length);
+        assertEquals(FOREIGN, again.src());
+        Seg rest = expectTcp();
+        assertEquals(440, rest.payload().length);
+        int snxt = sa.seq() + 1 + 1400;
+        send(FOREIGN, 40000, 8080, ACK, RISS + 1, snxt, NONE);
+        nothing();
+        peerClosesFirst(s, FOREIGN, 40000, 8080, RISS + 1, snxt);
+        all.close();
+        finish();
+    }
 }
