@@ -84,15 +84,17 @@ public class UppercaseServer {
                 String requestLine = line(in);
                 if (requestLine == null) return; // the client closed the connection: we are done
                 long length = 0;
-                boolean close = requestLine.endsWith("HTTP/1.0");
+                boolean close = requestLine.endsWith("HTTP/1.0"), expectContinue = false;
                 for (String h; !(h = header(in)).isEmpty(); ) {
                     String name = h.substring(0, Math.max(0, h.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
                     String value = h.substring(h.indexOf(':') + 1).trim();
                     if (name.equals("content-length")) length = Long.parseLong(value);
                     if (name.equals("connection") && value.equalsIgnoreCase("close")) close = true;
                     if (name.equals("transfer-encoding")) throw new IOException("chunked bodies are not supported here");
+                    if (name.equals("expect") && value.equalsIgnoreCase("100-continue")) expectContinue = true;
                 }
                 if (length < 0 || length > MAX_BODY) throw new IOException("body of " + length + " bytes refused");
+                if (expectContinue && length > 0) out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // curl waits for it
                 String body = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
                 String answer = requestLine.startsWith("POST ") ? body.toUpperCase(Locale.ROOT)
                         : "POST some text and it comes back in upper case\n";

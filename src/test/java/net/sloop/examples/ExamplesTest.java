@@ -217,6 +217,10 @@ class ExamplesTest {
             server.await("ready:", 60);
             HostNet.Result curl = HostNet.exec(n[0], 30, "curl", "-sS", "--max-time", "20", "--data-binary", "hello, sloop", "http://198.18.0.2:8080/");
             assertEquals("HELLO, SLOOP", curl.output(), curl.output() + server.output());
+            // A client that waits for "100 Continue" before its body (curl does for large bodies).
+            HostNet.Result expect = HostNet.exec(n[0], 30, "curl", "-sS", "--max-time", "20", "--expect100-timeout", "30",
+                    "-H", "Expect: 100-continue", "--data-binary", "wait for it", "http://198.18.0.2:8080/");
+            assertEquals("WAIT FOR IT", expect.output(), expect.output() + server.output());
             // Three requests on one persistent connection, one with a 200 KB body.
             HostNet.Result py = HostNet.exec(n[0], 60, "python3", "-c", """
                     import http.client, random
