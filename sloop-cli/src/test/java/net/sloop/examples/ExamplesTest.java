@@ -109,6 +109,159 @@ class ExamplesTest {
         assertFalse(Files.exists(Path.of("/run/netns", ns)), "the example deleted its namespace");
     }
 
+    static boolean rootWithTun() {
+        return Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name"));
+    }
+
+    /** A namespace and a device name unique to this test process. */
+    static String[] names(String tag) {
+        long pid = ProcessHandle.current().pid();
+        return new String[] {"sloop-" + tag + "-" + pid, "s" + tag + (pid % 1_000_000)};
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    @Test
+    void tunnelTerminatesConnectionsToAnyAddressOfTheRoutedPrefixAndRelaysThem() throws Exception {
+        assumeTrue(rootWithTun(), "needs root and /dev/net/tun");
+        // Two servers of this host, on loopback: HTTP with a 1 MB file, and an echo server that
+        // echoes until its client finishes sending (half-close), then closes.
+        byte[] file = new byte[1 << 20];
+        new java.util.Random(13).nextBytes(file);
+        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/file", x -> {
+            x.sendResponseHeaders(200, file.length);
+            try (var o = x.getResponseBody()) {
+                o.write(file);
+            }
+        });
+        http.start();
+        var echo = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (true) {
+                try {
+                    java.net.Socket c = echo.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (c) {
+                            c.getInputStream().transferTo(c.getOutputStream());
+                            c.shutdownOutput();
+                        } catch (IOException e) {
+                            // the client went
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once it is closed
+        }
+        String[] n = names("tnl");
+        String out;
+        try (ExampleProcess tunnel = new ExampleProcess("Tunnel.java", n[0], n[1])) {
+            tunnel.await("ready:", 60);
+            int httpPort = http.getAddress().getPort();
+            // Linux fetches from an address that exists nowhere but in its route into the TUN.
+            HostNet.Result get = HostNet.exec(n[0], 60, "sh", "-c",
+                    "curl -sS --max-time 50 http://198.19.5.5:" + httpPort + "/file | sha256sum");
+            assertEquals(sha256(file), get.output().strip().split(" ")[0], get.output() + tunnel.output());
+            // Another address and port: 300 KB up, half-close, the echo comes back whole, then EOF.
+            HostNet.Result up = HostNet.exec(n[0], 60, "python3", "-c", """
+                    import socket, hashlib, os
+                    data = os.urandom(300000)
+                    s = socket.create_connection(('198.19.77.7', %d), timeout=20)
+                    s.sendall(data); s.shutdown(socket.SHUT_WR)
+                    got = b''
+                    while True:
+                        b = s.recv(65536)
+                        if not b: break
+                        got += b
+                    s.close()
+                    print(hashlib.sha256(data).hexdigest() == hashlib.sha256(got).hexdigest(), len(got))
+                    """.formatted(echo.getLocalPort()));
+            assertEquals("True 300000", up.output().strip(), up.output() + tunnel.output());
+            // A port nothing serves on this host: the tunnel resets the client, as the destination would.
+            HostNet.Result refused = HostNet.exec(n[0], 30, "python3", "-c", """
+                    import socket
+                    try:
+                        s = socket.create_connection(('198.19.1.1', %d), timeout=10)
+                        print('read', s.recv(10))
+                    except ConnectionResetError: # in connect or in recv, as the reset overtakes the handshake or not
+                        print('reset')
+                    """.formatted(closedPort));
+            assertEquals("reset", refused.output().strip(), refused.output() + tunnel.output());
+            Thread.sleep(500); // Sloop's side takes the last ACKs
+            out = tunnel.stop();
+        } finally {
+            http.stop(0);
+            echo.close();
+        }
+        assertTrue(out.contains("-> /198.19.5.5:") && out.contains("-> /198.19.77.7:") && out.contains("resetting the client"), out);
+        assertTrue(out.contains("client sent 300000 bytes and finished"), out);
+        // Every client closed first, so every connection ended on its own, none in TIME_WAIT on Sloop's side.
+        assertTrue(out.contains("sloop example: 0 TIME_WAIT records discarded at exit"), out);
+        assertTrue(out.contains("sloop example: memory at its baseline"), out);
+        assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
+    }
+
+    @Test
+    void uppercaseServerAnswersCurlAndKeepAliveRequestsFromLinux() throws Exception {
+        assumeTrue(rootWithTun(), "needs root and /dev/net/tun");
+        String[] n = names("up");
+        String out;
+        try (ExampleProcess server = new ExampleProcess("UppercaseServer.java", n[0], n[1])) {
+            server.await("ready:", 60);
+            HostNet.Result curl = HostNet.exec(n[0], 30, "curl", "-sS", "--max-time", "20", "--data-binary", "hello, sloop", "http://198.18.0.2:8080/");
+            assertEquals("HELLO, SLOOP", curl.output(), curl.output() + server.output());
+            // A client that waits for "100 Continue" before its body (curl does for large bodies).
+            HostNet.Result expect = HostNet.exec(n[0], 30, "curl", "-sS", "--max-time", "20", "--expect100-timeout", "30",
+                    "-H", "Expect: 100-continue", "--data-binary", "wait for it", "http://198.18.0.2:8080/");
+            assertEquals("WAIT FOR IT", expect.output(), expect.output() + server.output());
+            // Three requests on one persistent connection, one with a 200 KB body.
+            HostNet.Result py = HostNet.exec(n[0], 60, "python3", "-c", """
+                    import http.client, random
+                    random.seed(5)
+                    text = ''.join(random.choice('abcdefghij klmnop\\n') for _ in range(200000))
+                    c = http.client.HTTPConnection('198.18.0.2', 8080, timeout=20)
+                    c.connect()
+                    first = c.sock
+                    ok = []
+                    for body in ['hello', text, 'bye, sloop']:
+                        c.request('POST', '/', body=body.encode())
+                        r = c.getresponse()
+                        ok.append(r.status == 200 and r.read().decode() == body.upper())
+                    print(all(ok), c.sock is first)
+                    c.close()
+                    """);
+            assertEquals("True True", py.output().strip(), py.output() + server.output());
+            Thread.sleep(500); // Sloop's side takes the last ACKs
+            out = server.stop();
+        }
+        assertTrue(out.contains("sloop example: memory at its baseline"), out);
+        assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
+    }
+
+    @Test
+    void fetchFromLinuxGetsAFileFromPythonsHttpServerIntact() throws Exception {
+        assumeTrue(rootWithTun(), "needs root and /dev/net/tun");
+        String[] n = names("get");
+        try {
+            Run r = java(120, "FetchFromLinux.java", n[0], n[1]);
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("fetched 1,048,576 bytes") && r.output().contains("equal to the source's"), r.output());
+            assertTrue(r.output().contains("198.18.0.1:9 refused") && r.output().contains("ConnectException"), r.output());
+            assertTrue(r.output().contains("198.18.0.77:80 did not answer"), r.output());
+            assertTrue(r.output().contains("sloop example: memory at its baseline"), r.output());
+            assertFalse(Files.exists(Path.of("/run/netns", n[0])), "the example deleted its namespace");
+        } finally {
+            if (Files.exists(Path.of("/run/netns", n[0]))) HostNet.deleteNamespace(n[0]);
+        }
+    }
+
     private static String text(StringBuilder sb) {
         synchronized (sb) {
             return sb.toString();

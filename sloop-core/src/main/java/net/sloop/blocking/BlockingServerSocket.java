@@ -122,6 +122,6 @@ public final class BlockingServerSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BlockingServerSocket[" + Ipv4Address.toString(l.address()) + ":" + l.port() + "]";
+        return "BlockingServerSocket[" + (l.catchesAll() ? "every address and port" : Ipv4Address.toString(l.address()) + ":" + l.port()) + "]";
     }
 }

@@ -86,6 +86,31 @@ public final class BlockingTcp {
     }
 
     /**
+     * Listens on every address and every port no other listener takes: the catch-all listener
+     * ({@link net.sloop.tcp.Tcp#listenAll}). With an interface that intercepts a prefix
+     * ({@link net.sloop.iface.NetIf#intercept}) it accepts connections to other hosts routed
+     * into the stack; an accepted socket's {@link BlockingSocket#getLocalSocketAddress()} is the
+     * destination its peer connected to.
+     *
+     * @throws java.net.BindException a catch-all listener is open
+     * @throws java.net.SocketException out of memory (caused by a {@link net.sloop.tcp.TcpException})
+     */
+    public BlockingServerSocket listenAll(int backlog) throws IOException {
+        runner.lock();
+        try {
+            TcpListener l;
+            try {
+                l = stack.tcp().listenAll(backlog);
+            } catch (TcpException e) {
+                throw NetErrors.toJava(e);
+            }
+            return new BlockingServerSocket(runner, l);
+        } finally {
+            runner.unlock();
+        }
+    }
+
+    /**
      * Listens on {@code port} of {@code address} (0: every address).
      *
      * @throws java.net.BindException the address and port are taken

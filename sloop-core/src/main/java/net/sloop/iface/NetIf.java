@@ -21,6 +21,8 @@ public final class NetIf {
     private int segmentOffload;
     private final int maxFrameIn;
     private boolean frameChecksumTrusted;
+    /** The prefix whose destinations this interface takes as its own ({@link #intercept}); length -1: none. */
+    private int interceptPrefix, interceptLength = -1;
 
     public NetIf(int index, Link link, int mtu, int address, int prefixLength) {
         if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix length " + prefixLength);
@@ -72,6 +74,66 @@ public final class NetIf {
 
     public int prefixLength() {
         return prefixLength;
+    }
+
+    /**
+     * Takes every unicast destination in {@code prefix}/{@code prefixLength} as an address of the
+     * stack's own, for packets whatever interface they arrive on: what a VPN or tunnel needs to
+     * terminate connections addressed to other hosts that the operating system routes into a TUN
+     * device (as Linux's AnyIP, {@code ip route add local PREFIX dev lo}, does for a host). IP then
+     * delivers such packets instead of dropping them ({@code IP_NOT_FOR_US}); TCP answers them as it
+     * answers its own address (a listener for the port, or {@code Tcp.listenAll}, takes the
+     * connection, its local address being the original destination; otherwise a reset), UDP
+     * likewise (a socket bound to the wildcard address, otherwise ICMP port unreachable from the
+     * destination), and ICMP echo requests are answered from it. Broadcast and multicast destinations are
+     * never taken. One prefix per interface; calling again replaces it. Costs no memory. On the
+     * stack's thread (or under its runner's lock).
+     *
+     * @throws IllegalArgumentException if the prefix length is not 0..32 or the prefix has host bits set
+     */
+    public void intercept(int prefix, int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) throw new IllegalArgumentException("prefix length " + prefixLength + " is not 0..32");
+        if ((prefix & ~Ipv4Address.prefixMask(prefixLength)) != 0) {
+            throw new IllegalArgumentException(Ipv4Address.toString(prefix) + "/" + prefixLength + " has host bits set");
+        }
+        interceptPrefix = prefix;
+        interceptLength = prefixLength;
+    }
+
+    /** {@link #intercept(int, int)} for an IPv4 {@code prefix} given as a {@link java.net.InetAddress}. */
+    public void intercept(java.net.InetAddress prefix, int prefixLength) {
+        intercept(Ipv4Address.of(prefix), prefixLength);
+    }
+
+    /** {@link #intercept(int, int)} from text such as {@code "198.19.0.0/16"}. */
+    public void intercept(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) throw new IllegalArgumentException("expected prefix/length, got " + cidr);
+        intercept(Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(cidr.substring(slash + 1)));
+    }
+
+    /** Stops taking the intercepted prefix as the stack's own (connections already made go on). */
+    public void stopIntercepting() {
+        interceptLength = -1;
+    }
+
+    /** The intercepted prefix's length, or -1 if this interface intercepts nothing. */
+    public int interceptLength() {
+        return interceptLength;
+    }
+
+    /** The intercepted prefix (meaningful when {@link #interceptLength} is not -1). */
+    public int interceptPrefix() {
+        return interceptPrefix;
+    }
+
+    /**
+     * True if {@code a} is a unicast address in this interface's intercepted prefix: not the
+     * limited or this subnet's directed broadcast, not multicast, not 0.
+     */
+    public boolean intercepts(int a) {
+        return interceptLength >= 0 && Ipv4Address.inSubnet(a, interceptPrefix, interceptLength)
+                && a != 0 && !isBroadcast(a) && !Ipv4Address.isMulticast(a);
     }
 
     /** True if {@code a} is on this interface's subnet. */
@@ -150,6 +212,7 @@ public final class NetIf {
 
     @Override
     public String toString() {
-        return link.name() + " " + Ipv4Address.toString(address) + "/" + prefixLength;
+        return link.name() + " " + Ipv4Address.toString(address) + "/" + prefixLength
+                + (interceptLength >= 0 ? " intercepting " + Ipv4Address.toString(interceptPrefix) + "/" + interceptLength : "");
     }
 }

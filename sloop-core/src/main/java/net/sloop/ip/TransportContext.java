@@ -41,7 +41,10 @@ public interface TransportContext {
     /** The source address the stack would use to reach {@code dst} (0 if it has no interface). */
     int sourceFor(int dst);
 
-    /** True if {@code address} is the address of one of the stack's interfaces. */
+    /**
+     * True if {@code address} is the stack's own: the address of one of its interfaces, or in a
+     * prefix one of them intercepts ({@link NetIf#intercept}).
+     */
     boolean isLocalAddress(int address);
 
     /** IPv4 output ({@link Ipv4#send}) and the registered transports. */

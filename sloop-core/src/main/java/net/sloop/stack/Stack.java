@@ -285,9 +285,15 @@ public final class Stack implements TransportContext, LinkOutput, Pollable, Auto
         return true;
     }
 
-    /** True if {@code a} is the address of one of the stack's interfaces. */
+    /**
+     * True if {@code a} is the stack's own: the address of one of its interfaces, or in a prefix
+     * one of them intercepts ({@link NetIf#intercept}).
+     */
     public boolean isLocalAddress(int a) {
-        for (int i = 0; i < interfaces.size(); i++) if (interfaces.get(i).address() == a) return true;
+        for (int i = 0; i < interfaces.size(); i++) {
+            NetIf nif = interfaces.get(i);
+            if (nif.address() == a || nif.intercepts(a)) return true;
+        }
         return false;
     }
 

@@ -402,10 +402,32 @@ public final class Tcp implements Transport {
 
     public TcpListener listen(int address, int port, int backlog) throws TcpException {
         if (port <= 0 || port > 65535) throw new IllegalArgumentException("port " + port);
+        return open(address, port, backlog);
+    }
+
+    /**
+     * A catch-all listener: it takes every connection to any of the stack's addresses and any
+     * port that no listener for that port takes (a listener for the address and port comes
+     * first, then one for the port on every address, then this). With {@code
+     * NetIf.intercept} it terminates connections to other hosts routed into the stack (a VPN or
+     * tunnel: Linux's TPROXY does the same for a host): an accepted socket's local address and
+     * port ({@link TcpSocket#localAddress}, {@link TcpSocket#localPort}) are the destination the
+     * peer connected to. Its {@link TcpListener#port()} is 0. It is a listener like any other:
+     * charged {@link TcpListener#CHARGE}, its backlog bounds its accept queue, admission and
+     * guarantees apply to it. {@link #connect} chooses ephemeral ports as if it were not there.
+     * At most one at a time.
+     *
+     * @throws TcpException ADDRESS_IN_USE if a catch-all listener is open, or OUT_OF_MEMORY
+     */
+    public TcpListener listenAll(int backlog) throws TcpException {
+        return open(0, 0, backlog);
+    }
+
+    private TcpListener open(int address, int port, int backlog) throws TcpException {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be at least 1");
         for (TcpListener l = listeners; l != null; l = l.next) {
             if (l.port == port && (l.address == address || l.address == 0 || address == 0)) {
-                throw new TcpException(TcpError.ADDRESS_IN_USE, "port " + port);
+                throw new TcpException(TcpError.ADDRESS_IN_USE, port == 0 ? "a catch-all listener is open" : "port " + port);
             }
         }
         TcpListener l = new TcpListener(this, address, port, backlog);
@@ -434,14 +456,30 @@ public final class Tcp implements Transport {
         m.uncharge(Category.CONTROL, l.owner, TcpListener.CHARGE);
     }
 
+    /** The listener that takes a SYN to {@code address}:{@code port}: its own, the port's on every address, else the catch-all. */
     TcpListener findListener(int address, int port) {
-        TcpListener any = null;
+        TcpListener any = null, all = null;
         for (TcpListener l = listeners; l != null; l = l.next) {
-            if (l.port != port) continue;
+            if (l.port != port) {
+                if (l.port == 0) all = l;
+                continue;
+            }
             if (l.address == address) return l;
             if (l.address == 0) any = l;
         }
-        return any;
+        return any != null ? any : all;
+    }
+
+    /** The catch-all listener ({@link #listenAll}), or null. */
+    TcpListener catchAll() {
+        for (TcpListener l = listeners; l != null; l = l.next) if (l.port == 0) return l;
+        return null;
+    }
+
+    /** A listener for exactly this port (on {@code address} or every address), never the catch-all. */
+    TcpListener portListener(int address, int port) {
+        TcpListener l = findListener(address, port);
+        return l != null && l.port == port ? l : null;
     }
 
     /**
@@ -484,7 +522,7 @@ public final class Tcp implements Transport {
     private int ephemeral(int laddr, int raddr, int rport) {
         for (int i = 0; i < EPHEMERAL_COUNT; i++) {
             int p = EPHEMERAL_FIRST + Math.floorMod(nextEphemeral++, EPHEMERAL_COUNT);
-            if (find(laddr, p, raddr, rport) == null && timeWait.find(laddr, p, raddr, rport) < 0 && findListener(laddr, p) == null) return p;
+            if (find(laddr, p, raddr, rport) == null && timeWait.find(laddr, p, raddr, rport) < 0 && portListener(laddr, p) == null) return p;
         }
         return 0;
     }
@@ -801,7 +839,7 @@ public final class Tcp implements Transport {
             }
         }
         for (TcpListener l = listeners; l != null; l = l.next) {
-            sb.append("  tcp listener on port ").append(l.port).append(": open until closed (TcpListener.close)\n");
+            sb.append("  tcp ").append(l.port == 0 ? "catch-all listener" : "listener on port " + l.port).append(": open until closed (TcpListener.close)\n");
         }
         if (timeWait.size() > 0) {
             sb.append("  tcp ").append(timeWait.size()).append(" TIME_WAIT records in ").append(timeWait.blocksHeld())

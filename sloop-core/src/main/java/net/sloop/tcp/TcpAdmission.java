@@ -75,7 +75,7 @@ final class TcpAdmission {
                 c.set(TcpConnection.F_ADMITTED);
                 tcp.admitted++;
                 if (l != null) {
-                    c.set(TcpConnection.F_HELD);
+                    c.set(l.catchesAll() ? TcpConnection.F_HELD | TcpConnection.F_HELD_BY_ALL : TcpConnection.F_HELD);
                     l.held(1);
                 }
                 return true;
@@ -89,8 +89,8 @@ final class TcpAdmission {
     /** {@code c} no longer counts against its listener's guarantee (it ended, or its application let it go). */
     void letGo(TcpConnection c) {
         if (!c.has(TcpConnection.F_HELD)) return;
-        c.clear(TcpConnection.F_HELD);
-        TcpListener l = tcp.findListener(c.laddr, c.lport);
+        TcpListener l = c.has(TcpConnection.F_HELD_BY_ALL) ? tcp.catchAll() : tcp.portListener(c.laddr, c.lport);
+        c.clear(TcpConnection.F_HELD | TcpConnection.F_HELD_BY_ALL);
         if (l != null) l.held(-1);
     }
 

@@ -87,6 +87,8 @@ public final class TcpConnection extends Timer {
     static final int F_ACK_BATCHED = 1 << 23;
     /** Reached ESTABLISHED: its end is reported to a {@link TcpObserver}. */
     static final int F_OPENED = 1 << 24;
+    /** Held for the catch-all listener (Tcp.listenAll), whatever listener its port has by the time it is let go. */
+    static final int F_HELD_BY_ALL = 1 << 25;
 
     static final long OFF = TimerQueue.NONE;
 

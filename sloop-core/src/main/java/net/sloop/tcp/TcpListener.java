@@ -53,8 +53,14 @@ public final class TcpListener implements AutoCloseable {
         this.sendMax = tcp.cfg.sendBufferMax();
     }
 
+    /** The port listened on; 0 for the catch-all listener ({@link Tcp#listenAll}). */
     public int port() {
         return port;
+    }
+
+    /** True for the catch-all listener ({@link Tcp#listenAll}): any address, any port. */
+    public boolean catchesAll() {
+        return port == 0;
     }
 
     public int address() {
@@ -208,11 +214,11 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private void open() {
-        if (closed) throw new IllegalStateException("listener on port " + port + " is closed");
+        if (closed) throw new IllegalStateException((port == 0 ? "catch-all listener" : "listener on port " + port) + " is closed");
     }
 
     @Override
     public String toString() {
-        return "listen " + net.sloop.wire.Ipv4Address.toString(address) + ":" + port;
+        return port == 0 ? "listen on every address and port" : "listen " + net.sloop.wire.Ipv4Address.toString(address) + ":" + port;
     }
 }
