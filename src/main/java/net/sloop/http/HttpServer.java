@@ -233,20 +233,30 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         long now = stack.time();
         for (TcpSocket s; !closed && (s = l.accept()) != null; ) {
             int addr = s.remoteAddress();
-            HttpConnection free = null, oldest = null;
+            HttpConnection free = null, oldest = null, ownIdle = null;
             int fromAddr = 0;
             for (HttpConnection c : connections) {
                 if (c.socket == null) {
                     if (free == null) free = c;
                     continue;
                 }
-                if (c.peer == addr) fromAddr++;
+                if (c.peer == addr) {
+                    fromAddr++;
+                    if (c.idleKeepAlive() && (ownIdle == null || c.waitingSince() < ownIdle.waitingSince())) ownIdle = c;
+                }
                 if (c.evictable() && (oldest == null || c.waitingSince() < oldest.waitingSince())) oldest = c;
             }
-            if (fromAddr >= cfg.maxConnectionsPerAddress()) { // an address past its share: reset at once, its memory back now
-                stats.refusedPerAddress++;
-                s.abort();
-                continue;
+            if (fromAddr >= cfg.maxConnectionsPerAddress()) {
+                if (ownIdle == null) { // an address past its share: reset at once, its memory back now
+                    stats.refusedPerAddress++;
+                    s.abort();
+                    continue;
+                }
+                // A browser opening another connection while its others sit idle between requests: the
+                // address's own longest-idle keep-alive connection makes room (closed gracefully), so its
+                // share stays what it was. Connections that never finished a request are never taken.
+                ownIdle.evict();
+                free = ownIdle;
             }
             if (free == null && oldest != null) { // every slot taken: the one waiting longest for a request makes room
                 oldest.evict();

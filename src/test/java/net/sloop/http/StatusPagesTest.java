@@ -42,8 +42,12 @@ class StatusPagesTest {
         final long pagesCharge;
 
         Rig(long seed) {
+            this(seed, 4);
+        }
+
+        Rig(long seed, int perAddress) {
             n = new HttpNet(seed, StackConfig.builder().budget(BUDGET).applicationTimers(2).tcp(TcpConfig.builder().secret(42).build()).build());
-            http = n.start(HttpNet.config(null).maxConnections(4).maxConnectionsPerAddress(4).maxRequestLineBytes(1024).maxHeaderBytes(2048)
+            http = n.start(HttpNet.config(null).maxConnections(4).maxConnectionsPerAddress(perAddress).maxRequestLineBytes(1024).maxHeaderBytes(2048)
                     .bufferBytes(1024).build());
             view = StatusView.open(n.server, StatusView.Config.defaults(), Sources.of(null, null, http));
             pages = StatusPages.mount(n.server, http, view, "/status");
@@ -254,6 +258,29 @@ class StatusPagesTest {
             assertNotNull(in, name);
             return in.readAllBytes();
         }
+    }
+
+    @Test
+    void aBrowsersNextConnectionTakesTheSlotOfItsOwnIdleOne() {
+        Rig r = new Rig(10, 2); // serve at 128k: 4 connections, 2 per address
+        HttpTestClient page = r.n.connect();
+        assertEquals(200, page.get("/status").status()); // then idle, kept alive
+        HttpTestClient events = r.n.connect();
+        events.send("GET /status/events HTTP/1.1\r\nHost: sloop\r\n\r\n");
+        assertTrue(r.n.runUntil(() -> r.pages.subscribers() == 1, Time.seconds(5)));
+        HttpTestClient poll = r.n.connect(); // a third from the same address: the idle one makes room
+        assertEquals(200, poll.get("/status.json").status());
+        assertTrue(page.closedByServer(Time.seconds(2)));
+        assertFalse(page.reset, "closed gracefully");
+        assertEquals(1, r.http.stats().evicted());
+        assertEquals(0, r.http.stats().refusedPerAddress());
+        assertEquals(1, r.pages.subscribers(), "the busy event stream was not taken");
+        HttpTestClient fourth = r.n.connect(); // both held busy or idle-but-newest: the idle poller goes next
+        assertEquals(200, fourth.get("/status.csv").status());
+        assertTrue(poll.closedByServer(Time.seconds(2)));
+        for (HttpTestClient c : new HttpTestClient[] {page, events, poll, fourth}) c.close();
+        assertTrue(r.n.runUntil(() -> r.pages.subscribers() == 0, Time.seconds(5)));
+        r.finish();
     }
 
     @Test
