@@ -1703,11 +1703,6 @@ final class HttpConnection implements TcpSocket.Listener {
         return socket != null && phase == HEAD && !lingering && outLen == 0;
     }
 
-    /** True if it answered a request and waits, idle, for the next (keep-alive). */
-    boolean idleKeepAlive() {
-        return evictable() && idle;
-    }
-
     /** Since when it has waited for its request. */
     long waitingSince() {
         return idle ? idleSince : headStart;

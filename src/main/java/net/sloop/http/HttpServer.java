@@ -242,7 +242,7 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
                 }
                 if (c.peer == addr) {
                     fromAddr++;
-                    if (c.idleKeepAlive() && (ownIdle == null || c.waitingSince() < ownIdle.waitingSince())) ownIdle = c;
+                    if (c.evictable() && (ownIdle == null || c.waitingSince() < ownIdle.waitingSince())) ownIdle = c;
                 }
                 if (c.evictable() && (oldest == null || c.waitingSince() < oldest.waitingSince())) oldest = c;
             }
@@ -252,9 +252,10 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
                     s.abort();
                     continue;
                 }
-                // A browser opening another connection while its others sit idle between requests: the
-                // address's own longest-idle keep-alive connection makes room (closed gracefully), so its
-                // share stays what it was. Connections that never finished a request are never taken.
+                // A browser opening another connection while its others wait for a request (idle between
+                // requests, or opened ahead and still unused): the address's own connection waiting longest
+                // makes room (an idle one closed gracefully, else reset), so the address competes only
+                // with itself and its share stays what it was. Connections busy answering are never taken.
                 ownIdle.evict();
                 free = ownIdle;
             }
