@@ -33,6 +33,8 @@ final class ServeLive {
     private volatile StatusChannel channel;
     private LiveLog log;
     private StatusPages pages;
+    private FtpServer ftp;
+    private HttpServer http;
     private Object previousUsr1;
     private PrintWriter out;
     private String note = "";
@@ -77,6 +79,8 @@ final class ServeLive {
      */
     void start(Stack stack, Services services, FtpServer ftp, HttpServer http, StackRunner runner, PrintWriter out) throws IOException {
         this.stack = stack;
+        this.ftp = ftp;
+        this.http = http;
         this.runner = runner;
         System.Logger logger = LiveLog.install(level, System.err);
         List<ServiceStats> stats = services == null ? List.of() : services.stats();
@@ -84,6 +88,8 @@ final class ServeLive {
         runner.lock();
         try {
             if (!stack.tcp().observe(log)) note += "; no log of TCP events (no memory for it)";
+            if (ftp != null) ftp.events(log);
+            if (http != null && log.enabled(System.Logger.Level.INFO)) http.accessLog(log); // a string per response: only when it is written
             try {
                 view = StatusView.open(stack, viewConfig, Sources.of(services, ftp, http));
             } catch (IllegalStateException e) {
@@ -196,7 +202,11 @@ final class ServeLive {
         view = null;
         StatusPages p = pages;
         pages = null;
+        FtpServer f = ftp;
+        HttpServer h = http;
         Runnable undo = () -> {
+            if (f != null) f.events(null);
+            if (h != null) h.accessLog(null);
             if (p != null) p.close();
             if (v != null) v.close();
             stack.tcp().observe(null);

@@ -133,6 +133,8 @@ final class HttpConnection implements TcpSocket.Listener {
     private boolean idle;
     private long rateCheckAt = TimerQueue.NONE;
     private long written, ackedAtCheck;
+    /** For the access log: bytes written and the time when the request was dispatched. */
+    private long writtenAtDispatch, dispatchedAt;
 
     HttpConnection(HttpServer server, int index) {
         this.server = server;
@@ -170,6 +172,7 @@ final class HttpConnection implements TcpSocket.Listener {
 
     private void startRequest(long now) {
         phase = HEAD;
+        requestLineEnd = -1;
         head = false;
         http11 = true;
         closeAfter = false;
@@ -833,6 +836,8 @@ final class HttpConnection implements TcpSocket.Listener {
     /** Answers the parsed request (its body, if any, is gone): a route's handler, a file, a directory, or an error. */
     private void dispatch() {
         phase = RESPOND;
+        writtenAtDispatch = written;
+        dispatchedAt = now();
         response.reset();
         if (deferred != 0) {
             if (deferred == 405) notAllowed();
@@ -1547,6 +1552,12 @@ final class HttpConnection implements TcpSocket.Listener {
     private void finishResponse() {
         if (socket == null) return;
         stats.status(status);
+        HttpAccessLog log = server.access;
+        if (log != null) {
+            boolean line = requestLineEnd > inStart && requestLineEnd <= in.length;
+            log.response(peer, line ? new String(in, inStart, requestLineEnd - inStart, StandardCharsets.ISO_8859_1).strip() : "-", status,
+                    written - writtenAtDispatch, now() - dispatchedAt);
+        }
         if (closeAfter) {
             if (lingerOnClose) linger();
             else end(false);
@@ -1614,6 +1625,10 @@ final class HttpConnection implements TcpSocket.Listener {
 
     /** An error response with a short text body; {@code close} ends the connection after it (every 400 and limit does). */
     private void error(int code, boolean close) {
+        if (phase != RESPOND) { // refused before dispatch (a malformed request): the log counts from here
+            writtenAtDispatch = written;
+            dispatchedAt = now();
+        }
         phase = RESPOND;
         releaseBody();
         outOff = outLen = 0; // nothing is pending when an error is answered: answers begin only once the one before is in the socket

@@ -75,6 +75,8 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     private final byte[] dateCache = new byte[HttpDate.LENGTH];
     private long dateSecond = Long.MIN_VALUE;
     private boolean closed;
+    /** The access log, or null. */
+    HttpAccessLog access;
 
     private HttpServer(Stack stack, HttpConfig cfg, TcpListener listener) {
         this.stack = stack;
@@ -190,6 +192,11 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
             }
         }
         return best;
+    }
+
+    /** Sets the access log (null: none). On the stack's thread. */
+    public void accessLog(HttpAccessLog log) {
+        access = log;
     }
 
     public HttpConfig config() {

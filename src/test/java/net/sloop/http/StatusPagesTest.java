@@ -284,6 +284,22 @@ class StatusPagesTest {
     }
 
     @Test
+    void theAccessLogHasALinePerResponse() {
+        Rig r = new Rig(11);
+        List<String> lines = new ArrayList<>();
+        r.http.accessLog((addr, line, status, bytes, nanos) -> lines.add(line + " " + status + " " + (bytes > 0) + " " + (nanos >= 0)));
+        HttpTestClient c = r.n.connect();
+        assertEquals(200, c.get("/status.json").status());
+        assertEquals(404, c.get("/status/none").status());
+        c.send("GET /a b HTTP/1.1\r\nHost: sloop\r\n\r\n");
+        assertEquals(400, c.next().status());
+        assertEquals(List.of("GET /status.json HTTP/1.1 200 true true", "GET /status/none HTTP/1.1 404 true true", "GET /a b HTTP/1.1 400 true true"), lines);
+        r.http.accessLog(null);
+        c.close();
+        r.finish();
+    }
+
+    @Test
     void pathsAreChecked() {
         assertNull(StatusPages.checkPath("/status"));
         assertNull(StatusPages.checkPath("/a/b-c_d.e~f"));
