@@ -25,8 +25,8 @@ final class Assets {
     static final String UPLOT_VERSION = "1.6.30";
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/";
 
-    /** The page, with {@code {{css}}} and {@code {{js}}} replaced by the files' names (still holding {@code {{base}}}). */
-    final String page;
+    /** The page, with {@code {{css}}} and {@code {{js}}} replaced by the files' names, cut where the base path goes ({@code {{base}}}). */
+    final byte[][] pageParts;
     final byte[] css, js;
     /** "dashboard-HASH.css" and "dashboard-HASH.js". */
     final String cssName, jsName;
@@ -40,8 +40,11 @@ final class Assets {
         js = concat(uplotJs, read("net/sloop/dashboard/dashboard.js"));
         cssName = "dashboard-" + hash(css) + ".css";
         jsName = "dashboard-" + hash(js) + ".js";
-        page = new String(read("net/sloop/dashboard/status.html"), StandardCharsets.UTF_8).replace("{{css}}", cssName).replace("{{js}}", jsName)
+        String page = new String(read("net/sloop/dashboard/status.html"), StandardCharsets.UTF_8).replace("{{css}}", cssName).replace("{{js}}", jsName)
                 .replace("{{uplot}}", UPLOT_VERSION);
+        String[] parts = page.split("\\{\\{base\\}\\}", -1);
+        pageParts = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i++) pageParts[i] = parts[i].getBytes(StandardCharsets.UTF_8);
     }
 
     /** The files, read on first use. */
@@ -56,9 +59,14 @@ final class Assets {
         return a;
     }
 
-    /** The page for a dashboard mounted at {@code base} ("/status"), in UTF-8. */
-    byte[] page(String base) {
-        return page.replace("{{base}}", base).getBytes(StandardCharsets.UTF_8);
+    /** The page for a dashboard mounted at {@code base} ("/status"), in UTF-8 (for tests: responses stream it from the parts). */
+    String page(String base) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < pageParts.length; i++) {
+            if (i > 0) b.append(base);
+            b.append(new String(pageParts[i], StandardCharsets.UTF_8));
+        }
+        return b.toString();
     }
 
     private static byte[] read(String name) {

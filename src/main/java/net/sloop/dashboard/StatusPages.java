@@ -41,7 +41,7 @@ import net.sloop.time.Timer;
  * thread (or under its runner's lock), like the server.
  */
 public final class StatusPages implements AutoCloseable {
-    /** CONTROL bytes of the pages' own objects (this, the owner, the handlers, the timer, the arrays' headers). */
+    /** CONTROL bytes of the pages' own objects (this, the owner, the handlers, the timer, the arrays' headers, the base path). */
     static final int BASE_BYTES = 512;
     /** Per pooled source, and per subscriber (its record and close callback besides its source). */
     static final int SOURCE_BYTES = 128, SUBSCRIBER_BYTES = 96;
@@ -59,7 +59,7 @@ public final class StatusPages implements AutoCloseable {
     private final String base;
     private final Owner owner = new Owner("status pages");
     private final Assets assets;
-    private final byte[] page;
+    private final byte[] baseBytes;
     private final DocumentSource[] pool;
     private final Subscriber[] subscribers;
     private final Tick timer = new Tick();
@@ -73,7 +73,7 @@ public final class StatusPages implements AutoCloseable {
         this.view = view;
         this.base = base;
         this.assets = Assets.get();
-        this.page = assets.page(base);
+        this.baseBytes = base.getBytes(StandardCharsets.US_ASCII);
         this.pool = new DocumentSource[sources];
         for (int i = 0; i < sources; i++) pool[i] = new DocumentSource();
         this.subscribers = new Subscriber[subs];
@@ -199,7 +199,13 @@ public final class StatusPages implements AutoCloseable {
         String path = req.path();
         String rest = path.substring(base.length());
         switch (rest) {
-            case "" -> asset(resp, "text/html; charset=utf-8", page, "no-cache");
+            case "" -> {
+                DocumentSource s = take(resp);
+                if (s == null) return;
+                resp.header("Cache-Control", "no-cache").header("X-Content-Type-Options", "nosniff")
+                        .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:")
+                        .stream("text/html; charset=utf-8", s.page(assets.pageParts, baseBytes));
+            }
             case "/events" -> events(req, resp);
             default -> {
                 if (rest.equals("/" + assets.cssName)) asset(resp, "text/css; charset=utf-8", assets.css, "max-age=86400");
@@ -212,9 +218,7 @@ public final class StatusPages implements AutoCloseable {
     private void asset(HttpResponse resp, String type, byte[] bytes, String cache) {
         DocumentSource s = take(resp);
         if (s == null) return;
-        resp.header("Cache-Control", cache).header("X-Content-Type-Options", "nosniff");
-        if (type.startsWith("text/html")) resp.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
-        resp.stream(type, s.asset(bytes));
+        resp.header("Cache-Control", cache).header("X-Content-Type-Options", "nosniff").stream(type, s.asset(bytes));
     }
 
     private void json(HttpRequest req, HttpResponse resp) {

@@ -59,6 +59,13 @@ class DocumentSourceTest {
             s.close();
             assertFalse(s.inUse);
         }
+        for (int window : new int[] {1, 100, 1 << 16}) {
+            String page = new String(drain(new DocumentSource().page(Assets.get().pageParts, "/sloop/live".getBytes(StandardCharsets.US_ASCII)), window),
+                    StandardCharsets.UTF_8);
+            assertEquals(Assets.get().page("/sloop/live"), page);
+            assertTrue(page.contains("data-base=\"/sloop/live\"") && page.contains("href=\"/sloop/live/" + Assets.get().cssName + "\""), page);
+            assertFalse(page.contains("{{"), "every placeholder filled");
+        }
         byte[] asset = "0123456789".repeat(100).getBytes(StandardCharsets.US_ASCII);
         assertArrayEquals(asset, drain(new DocumentSource().asset(asset), 33));
         view.close();
