@@ -28,12 +28,18 @@
     var series = [{ label: "time" },
       { label: "used", stroke: "#222", width: 2, value: function (u, v) { return v == null ? "-" : num(v); } },
       { label: "committed", stroke: "#f0ad4e", width: 2, dash: [6, 4], value: function (u, v) { return v == null ? "-" : num(v); } }];
-    CATS.forEach(function (c, i) { series.push({ label: c, stroke: COLORS[i], width: 1.5, value: function (u, v) { return v == null ? "-" : num(v); } }); });
+    // Control structures dwarf the rest on a small device: they share the left axis with used and
+    // committed; the other categories have the right axis to themselves.
+    CATS.forEach(function (c, i) {
+      series.push({ label: c, stroke: COLORS[i], width: 1.5, scale: c === "control" ? "y" : "cats", value: function (u, v) { return v == null ? "-" : num(v); } });
+    });
+    function kib(u, vals) { return vals.map(function (v) { return v >= 1024 ? (v / 1024).toFixed(v >= 10240 ? 0 : 1) + "K" : String(v); }); }
     var box = $("chart");
     chart = new uPlot({
       width: Math.max(320, box.clientWidth || 900), height: 260, series: series,
-      scales: { x: { time: true } },
-      axes: [{}, { size: 70, values: function (u, vals) { return vals.map(function (v) { return v >= 1024 ? (v / 1024).toFixed(0) + "K" : String(v); }); } }],
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1024, max * 1.05)]; } },
+        cats: { range: function (u, min, max) { return [0, Math.max(2048, max * 1.1)]; } } },
+      axes: [{}, { size: 60, values: kib, label: "used, committed, control" }, { scale: "cats", side: 1, size: 60, values: kib, grid: { show: false }, label: "other categories" }],
       legend: { live: true }
     }, data, box);
     window.addEventListener("resize", function () { chart.setSize({ width: Math.max(320, box.clientWidth), height: 260 }); });
