@@ -208,11 +208,16 @@ public final class StatusPages implements AutoCloseable {
             }
             case "/events" -> events(req, resp);
             default -> {
-                if (rest.equals("/" + assets.cssName)) asset(resp, "text/css; charset=utf-8", assets.css, "max-age=86400");
-                else if (rest.equals("/" + assets.jsName)) asset(resp, "text/javascript; charset=utf-8", assets.js, "max-age=86400");
+                if (file(rest, assets.cssName)) asset(resp, "text/css; charset=utf-8", assets.css, "max-age=86400");
+                else if (file(rest, assets.jsName)) asset(resp, "text/javascript; charset=utf-8", assets.js, "max-age=86400");
                 else resp.status(404).send("text/plain; charset=utf-8", "404 Not found.\n");
             }
         }
+    }
+
+    /** True if {@code rest} is "/" and {@code name}. */
+    private static boolean file(String rest, String name) {
+        return rest.length() == name.length() + 1 && rest.charAt(0) == '/' && rest.startsWith(name, 1);
     }
 
     private void asset(HttpResponse resp, String type, byte[] bytes, String cache) {
