@@ -150,11 +150,14 @@ class DashboardBrowserTest {
                     if (driver != null) driver.quit();
                 } catch (RuntimeException e) {
                     System.err.println("quitting the browser: " + e);
+                } finally {
+                    // chromedriver and whatever browser it left: by their process ids, children first
+                    driverProcess.descendants().forEach(ProcessHandle::destroyForcibly);
+                    driverProcess.destroy();
+                    driverProcess.waitFor(10, TimeUnit.SECONDS);
+                    if (nc != null) nc.destroy();
+                    bridge.close();
                 }
-                bridge.close();
-                if (nc != null) nc.destroy();
-                driverProcess.destroy();
-                driverProcess.waitFor(10, TimeUnit.SECONDS);
             }
             String open = rig.awaitConnectionsEnded(30_000);
             assertTrue(open.isEmpty(), () -> "connections still open after the browser quit: " + open);
