@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
+import net.sloop.ftp.FtpEvents;
+import net.sloop.http.HttpAccessLog;
 import net.sloop.stats.DropReason;
 import net.sloop.tcp.TcpError;
 import net.sloop.tcp.TcpInfo;
@@ -27,13 +29,14 @@ import net.sloop.wire.Ipv4Address;
  * <p>Levels: WARNING (the default: memory pressure entered and left, admissions refused, accept
  * queues full, allocation failures, services refusing connections); INFO adds every connection
  * opened and closed (named by its service when its local port is a service's: "echo session"),
- * SYNs to closed ports, and the ready and stop of the live view; DEBUG adds each connection's
- * figures at its close.
+ * SYNs to closed ports, the ready and stop of the live view, FTP logins, session ends and
+ * transfers (a failed login or transfer is a WARNING) and one line per HTTP response (an access
+ * log); DEBUG adds each connection's figures at its close.
  *
  * <p>Events come on the stack's thread under the runner's lock: a level not enabled costs a
  * comparison and nothing is allocated; an enabled one formats and writes its line there.
  */
-final class LiveLog implements TcpObserver {
+final class LiveLog implements TcpObserver, FtpEvents, HttpAccessLog {
     static final String LOGGER = "net.sloop";
 
     private final System.Logger log;
@@ -175,6 +178,64 @@ final class LiveLog implements TcpObserver {
                 "memory pressure " + (entered ? "entered" : "left") + ": " + takenBytes + " B used or committed, threshold " + thresholdBytes
                         + " B" + (entered ? " (connections now grow only within a fair share)" : "") + extra,
                 Map.of("taken", takenBytes, "threshold", thresholdBytes));
+    }
+
+    // ------------------------------------------------------------------ FTP's sessions and transfers, HTTP's requests
+
+    @Override
+    public void login(int address, String user, boolean ok) {
+        Level l = ok ? Level.INFO : Level.WARNING;
+        if (!log.isLoggable(l)) return;
+        String who = user == null ? "?" : user;
+        emit(l, ok ? "ftp_login" : "ftp_login_failed", "ftp login " + (ok ? "ok" : "failed") + ": " + clean(who) + " from " + Ipv4Address.toString(address),
+                Map.of("remote", Ipv4Address.toString(address), "user", who, "result", ok ? "ok" : "failed"));
+    }
+
+    @Override
+    public void sessionEnded(int address, String user, long durationNanos, long commands, String how) {
+        if (!log.isLoggable(Level.INFO)) return;
+        String who = user == null ? "(not logged in)" : user;
+        emit(Level.INFO, "ftp_session_ended", "ftp session of " + clean(who) + " from " + Ipv4Address.toString(address) + " ended (" + how + ") after "
+                + millis(durationNanos) + " ms, " + commands + " commands", Map.of("remote", Ipv4Address.toString(address), "user", who, "how", how,
+                "duration_ms", durationNanos / 1_000_000, "commands", commands));
+    }
+
+    @Override
+    public void transfer(int address, String user, String command, String path, long bytes, long durationNanos, String result) {
+        boolean ok = result.startsWith("2");
+        Level l = ok ? Level.INFO : Level.WARNING;
+        if (!log.isLoggable(l)) return;
+        String who = user == null ? "?" : user;
+        emit(l, "ftp_transfer", "ftp " + command + " " + clean(path) + ": " + bytes + " B in " + millis(durationNanos) + " ms by " + clean(who) + " from "
+                + Ipv4Address.toString(address) + ": " + (ok ? "ok" : clean(result)), Map.of("remote", Ipv4Address.toString(address), "user", who,
+                "command", command, "path", path, "bytes", bytes, "duration_ms", durationNanos / 1_000_000, "result", result));
+    }
+
+    @Override
+    public void response(int address, String requestLine, int status, long bytes, long durationNanos) {
+        if (!log.isLoggable(Level.INFO)) return;
+        emit(Level.INFO, "http_request", "http " + Ipv4Address.toString(address) + " \"" + clean(requestLine) + "\" " + status + " " + bytes + " B "
+                + millis(durationNanos) + " ms", Map.of("remote", Ipv4Address.toString(address), "request", requestLine, "status", status,
+                "bytes", bytes, "duration_ms", durationNanos / 1_000_000));
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    /** A client's text in a text line: controls and non-ASCII shown as '?', so a name cannot forge a line. */
+    private static String clean(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                if (b == null) b = new StringBuilder(s.substring(0, i));
+                b.append('?');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     // ------------------------------------------------------------------ the status thread's checks

@@ -157,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
                     httpMinSendRate, httpMaxPerAddress);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
                     durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp, http);
-            liveView = live.validate(netns);
+            liveView = live.validate(netns, http != null);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());
             err.flush();

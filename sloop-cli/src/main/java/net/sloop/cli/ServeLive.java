@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import net.sloop.blocking.StackRunner;
+import net.sloop.dashboard.StatusPages;
 import net.sloop.ftp.FtpServer;
+import net.sloop.http.HttpServer;
 import net.sloop.service.ServiceStats;
 import net.sloop.service.Services;
 import net.sloop.stack.Stack;
@@ -21,6 +23,7 @@ import net.sloop.status.StatusView;
  */
 final class ServeLive {
     private final Path socket;
+    private final String statusPath; // where the HTTP server mounts the status pages; null: not mounted
     private final StatusView.Config viewConfig;
     private final System.Logger.Level level;
     private final boolean json;
@@ -29,12 +32,23 @@ final class ServeLive {
     private volatile StatusView view; // read by the SIGUSR1 handler's thread
     private volatile StatusChannel channel;
     private LiveLog log;
+    private StatusPages pages;
+    private FtpServer ftp;
+    private HttpServer http;
     private Object previousUsr1;
     private PrintWriter out;
     private String note = "";
 
     ServeLive(Path socket, StatusView.Config viewConfig, System.Logger.Level level, boolean json) {
+        this(socket, DEFAULT_STATUS_PATH, viewConfig, level, json);
+    }
+
+    /** Where the status pages are by default. */
+    static final String DEFAULT_STATUS_PATH = "/status";
+
+    ServeLive(Path socket, String statusPath, StatusView.Config viewConfig, System.Logger.Level level, boolean json) {
         this.socket = socket;
+        this.statusPath = statusPath;
         this.viewConfig = viewConfig;
         this.level = level;
         this.json = json;
@@ -55,7 +69,18 @@ final class ServeLive {
      * a SIGUSR1 the JVM cannot catch; a socket that cannot be made is an error (IOException).
      */
     void start(Stack stack, Services services, FtpServer ftp, StackRunner runner, PrintWriter out) throws IOException {
+        start(stack, services, ftp, null, runner, out);
+    }
+
+    /**
+     * As above, with the HTTP server ({@code http}, or null): its figures join the view's, and
+     * the status pages are mounted on it at the status path (unless off), under the runner's lock.
+     * Pages the budget cannot hold are left out (said in the ready line).
+     */
+    void start(Stack stack, Services services, FtpServer ftp, HttpServer http, StackRunner runner, PrintWriter out) throws IOException {
         this.stack = stack;
+        this.ftp = ftp;
+        this.http = http;
         this.runner = runner;
         System.Logger logger = LiveLog.install(level, System.err);
         List<ServiceStats> stats = services == null ? List.of() : services.stats();
@@ -63,10 +88,23 @@ final class ServeLive {
         runner.lock();
         try {
             if (!stack.tcp().observe(log)) note += "; no log of TCP events (no memory for it)";
+            if (ftp != null) ftp.events(log);
+            if (http != null && log.enabled(System.Logger.Level.INFO)) http.accessLog(log); // a string per response: only when it is written
             try {
-                view = StatusView.open(stack, viewConfig, Sources.of(services, ftp));
+                view = StatusView.open(stack, viewConfig, Sources.of(services, ftp, http));
             } catch (IllegalStateException e) {
                 note += "; no live view (" + e.getMessage() + ")";
+            }
+            if (http != null && statusPath != null) {
+                if (view == null) {
+                    note += "; no status pages (no live view)";
+                } else {
+                    try {
+                        pages = StatusPages.mount(stack, http, view, statusPath);
+                    } catch (IllegalStateException e) {
+                        note += "; no status pages (" + e.getMessage() + ")";
+                    }
+                }
             }
         } finally {
             runner.unlock();
@@ -131,9 +169,14 @@ final class ServeLive {
         return log;
     }
 
-    /** What the ready line adds: the socket, or why there is none. */
+    /** The status pages on the HTTP server (null if none). */
+    StatusPages pages() {
+        return pages;
+    }
+
+    /** What the ready line adds: the socket, or why there is none; the status pages. */
     String readyText() {
-        return (channel != null ? "; status socket " + socket + " (./sloop status, ./sloop top; kill -USR1 for a summary)"
+        return (pages != null ? "; status pages at " + pages.base() + " on HTTP port " + pages.port() + " (" + pages.base() + ".json, " + pages.base() + ".csv)" : "") + (channel != null ? "; status socket " + socket + " (./sloop status, ./sloop top; kill -USR1 for a summary)"
                 : previousUsr1 != null ? "; no status socket (kill -USR1 for a summary)" : "") + note;
     }
 
@@ -157,7 +200,14 @@ final class ServeLive {
         if (stack == null) return;
         StatusView v = view;
         view = null;
+        StatusPages p = pages;
+        pages = null;
+        FtpServer f = ftp;
+        HttpServer h = http;
         Runnable undo = () -> {
+            if (f != null) f.events(null);
+            if (h != null) h.accessLog(null);
+            if (p != null) p.close();
             if (v != null) v.close();
             stack.tcp().observe(null);
         };

@@ -15,6 +15,11 @@ final class ServeLiveOptions {
     @Option(names = "--status-history", paramLabel = "N", description = "Seconds of memory history the live view keeps. Default: ${DEFAULT-VALUE}")
     int statusHistory = net.sloop.status.StatusView.Config.defaults().historySamples();
 
+    @Option(names = "--status-path", paramLabel = "PATH",
+            description = "Where the HTTP server (--http-root) serves the live view: PATH (the dashboard), PATH.json, PATH.csv, PATH/events;"
+                    + " 'off' for none. Default: ${DEFAULT-VALUE}")
+    String statusPath = ServeLive.DEFAULT_STATUS_PATH;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "off, error, warning (memory pressure, refusals, allocation failures), info (also every connection and session),"
                     + " debug. Default: ${DEFAULT-VALUE}")
@@ -25,7 +30,19 @@ final class ServeLiveOptions {
 
     /** Checks the values; one-line IllegalArgumentExceptions naming the option. */
     ServeLive validate(String netns) {
+        return validate(netns, true);
+    }
+
+    /** As above; {@code http}: whether serve runs HTTP (--status-path needs it unless it is the default or off). */
+    ServeLive validate(String netns, boolean http) {
         System.Logger.Level level = LiveLog.level(logLevel);
+        String path = statusPath == null || statusPath.equals("off") ? null : statusPath;
+        if (path != null) {
+            String why = net.sloop.dashboard.StatusPages.checkPath(path);
+            if (why != null) throw new IllegalArgumentException("--status-path " + statusPath + ": " + why + " (or 'off')");
+            if (!http && !path.equals(ServeLive.DEFAULT_STATUS_PATH))
+                throw new IllegalArgumentException("--status-path " + statusPath + ": the status pages are served over HTTP: give --http-root DIR");
+        }
         if (statusRows < 0 || statusRows > 65_536) throw new IllegalArgumentException("--status-rows " + statusRows + ": must be 0..65536");
         if (statusHistory < 0 || statusHistory > 86_400) throw new IllegalArgumentException("--status-history " + statusHistory + ": must be 0..86400");
         Path socket;
@@ -44,6 +61,6 @@ final class ServeLiveOptions {
             if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107)
                 throw new IllegalArgumentException("--status-socket " + statusSocket + ": longer than a Unix socket path may be (107 bytes)");
         }
-        return new ServeLive(socket, new net.sloop.status.StatusView.Config(statusRows, statusHistory, 0), level, logJson);
+        return new ServeLive(socket, path, new net.sloop.status.StatusView.Config(statusRows, statusHistory, 0), level, logJson);
     }
 }

@@ -164,7 +164,7 @@ final class ServeSession {
         if (o.ftp() != null) ftp = net.sloop.ftp.FtpServer.start(stack, o.ftpConfig());
         if (o.http() != null) http = net.sloop.http.HttpServer.start(stack, o.httpConfig());
         runner = new StackRunner(Clock.system(), Thread.ofPlatform().daemon().name("sloop-runner"), stack);
-        live.start(stack, services, ftp, runner, out);
+        live.start(stack, services, ftp, http, runner, out);
     }
 
     private static boolean ipCommandFound() {

@@ -61,6 +61,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void statusPathErrorsNameTheOption() {
+        Run r = run("serve", "--status-path", "/a b", "--http-root", "/tmp");
+        assertTrue(r.err().startsWith("sloop serve: --status-path /a b: may hold only letters, digits and - . _ ~ / (or 'off')"), r.err());
+        r = run("serve", "--status-path", "/elsewhere");
+        assertTrue(r.err().startsWith("sloop serve: --status-path /elsewhere: the status pages are served over HTTP: give --http-root DIR"), r.err());
+    }
+
+    @Test
     void unknownOptionsAndCommandsAndCheckedValuesAreOneLine() {
         for (String[] args : new String[][] {
                 {"bogus"}, {"demo", "--bogus"}, {"serve", "--bogus"},
@@ -70,6 +78,9 @@ class CliErrorsTest {
                 {"serve", "--budget", "abc"}, {"serve", "--budget", "28k"}, {"serve", "--mtu", "10"}, {"serve", "--services", "nope"},
                 {"serve", "--log-level", "loud"}, {"serve", "--log-level", ""}, {"serve", "--status-rows", "-1"}, {"serve", "--status-history", "100000"},
                 {"serve", "--status-socket", ""}, {"serve", "--status-socket", "/tmp"}, {"serve", "--status-socket", "/" + "x".repeat(120)},
+                {"serve", "--status-path", "status"}, {"serve", "--status-path", "/"}, {"serve", "--status-path", "/a/"}, {"serve", "--status-path", "/a b"},
+                {"serve", "--status-path", "/a/../b"}, {"serve", "--status-path", ""}, {"serve", "--status-path", "/x", "--http-root", "/nonexistent"},
+                {"serve", "--status-path", "/elsewhere"}, {"serve", "--status-path", "/%41", "--http-root", "/tmp"},
                 {"status", "--bogus"}, {"status", "--json", "--csv"}, {"status", "--socket", "/a", "--netns", "b"},
                 {"top", "--iterations", "-1"}, {"top", "--interval", "0"}, {"top", "--interval", "NaN"}, {"top", "--socket", "/a", "--netns", "b"},
         }) {

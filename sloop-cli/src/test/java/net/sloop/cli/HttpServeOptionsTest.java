@@ -31,7 +31,7 @@ class HttpServeOptionsTest {
             assertTrue(o.servicesText().endsWith("http 80 (" + tmp + ", 4 connections, 2 per address)"), o.servicesText());
             assertTrue(o.plan().guaranteedPerService() >= 1 && 4 * o.plan().guaranteedPerService() + 3 + 1 <= o.plan().fit(), o.planText());
             assertTrue(o.planText().endsWith("HTTP 4 connections (3 guaranteed)"), o.planText());
-            assertEquals(1, o.stackConfig().applicationTimers());
+            assertEquals(2, o.stackConfig().applicationTimers()); // HTTP's and its status pages'
             System.out.println("serve --budget " + budget + " with HTTP: " + o.planText());
         }
         // FTP (4 sessions) and HTTP (4 connections) together do not fit 128k: the message names the smallest budget that does
@@ -39,7 +39,7 @@ class HttpServeOptionsTest {
         String tooSmall = msg(() -> serve("128k", ftp, h));
         assertTrue(tooSmall.contains("2 to FTP (a session and its data connection), 3 to HTTP and one more"), tooSmall);
         ServeOptions both = serve("192k", ftp, h);
-        assertEquals(2, both.stackConfig().applicationTimers());
+        assertEquals(3, both.stackConfig().applicationTimers()); // FTP, HTTP, the status pages
         System.out.println("serve --budget 192k with FTP and HTTP: " + both.planText() + "; at 128k: " + tooSmall);
         assertNull(HttpServeOptions.of(null, 80, 4, 10, 15, 1024));
     }

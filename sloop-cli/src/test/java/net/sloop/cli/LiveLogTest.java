@@ -113,6 +113,50 @@ class LiveLogTest {
     }
 
     @Test
+    void ftpSessionsAndTransfersAndHttpRequests() {
+        int peer = Ipv4Address.parse("198.18.0.1");
+        Captured warn = new Captured(System.Logger.Level.WARNING);
+        LiveLog w = new LiveLog(warn, false, null);
+        w.login(peer, "alice", true);
+        w.login(peer, "mallory\r\n2026 INFO forged", false);
+        w.transfer(peer, "alice", "RETR", "/f.bin", 100_000, 12_300_000, "226");
+        w.transfer(peer, "alice", "STOR", "/up", 10, 1_000_000, "426 Connection closed; transfer aborted.");
+        w.sessionEnded(peer, "alice", 2_000_000_000L, 9, "quit");
+        w.response(peer, "GET /status HTTP/1.1", 200, 5000, 1_000_000);
+        assertEquals(2, warn.lines.size(), "failed logins and transfers are warnings: " + warn.lines);
+        assertTrue(warn.lines.get(0).endsWith("WARNING ftp login failed: mallory??2026 INFO forged from 198.18.0.1"), warn.lines.get(0));
+        assertTrue(warn.lines.get(1).endsWith("WARNING ftp STOR /up: 10 B in 1.0 ms by alice from 198.18.0.1: 426 Connection closed; transfer aborted."),
+                warn.lines.get(1));
+
+        Captured info = new Captured(System.Logger.Level.INFO);
+        LiveLog l = new LiveLog(info, false, null);
+        l.login(peer, "alice", true);
+        l.transfer(peer, "alice", "RETR", "/f.bin", 100_000, 12_300_000, "226");
+        l.sessionEnded(peer, null, 2_000_000_000L, 3, "closed");
+        l.response(peer, "GET /status.json HTTP/1.1", 200, 9000, 1_500_000);
+        assertEquals(4, info.lines.size());
+        assertTrue(info.lines.get(0).endsWith("INFO ftp login ok: alice from 198.18.0.1"), info.lines.get(0));
+        assertTrue(info.lines.get(1).endsWith("INFO ftp RETR /f.bin: 100000 B in 12.3 ms by alice from 198.18.0.1: ok"), info.lines.get(1));
+        assertTrue(info.lines.get(2).endsWith("INFO ftp session of (not logged in) from 198.18.0.1 ended (closed) after 2000.0 ms, 3 commands"),
+                info.lines.get(2));
+        assertTrue(info.lines.get(3).endsWith("INFO http 198.18.0.1 \"GET /status.json HTTP/1.1\" 200 9000 B 1.5 ms"), info.lines.get(3));
+        for (String line : info.lines) assertTrue(ServeProcess.LOG_LINE.matcher(line).matches(), line);
+
+        Captured json = new Captured(System.Logger.Level.INFO);
+        LiveLog j = new LiveLog(json, true, null);
+        j.transfer(peer, "alice", "RETR", "/f.bin", 100_000, 12_300_000, "226");
+        j.response(peer, "GET / HTTP/1.1", 404, 120, 500_000);
+        Map<String, Object> t = JsonReader.object(json.lines.get(0));
+        assertEquals("ftp_transfer", t.get("event"));
+        assertEquals("/f.bin", t.get("path"));
+        assertEquals(100_000L, t.get("bytes"));
+        assertEquals(12L, t.get("duration_ms"));
+        Map<String, Object> h = JsonReader.object(json.lines.get(1));
+        assertEquals("http_request", h.get("event"));
+        assertEquals(404L, h.get("status"));
+    }
+
+    @Test
     void levelsParse() {
         assertEquals(System.Logger.Level.WARNING, LiveLog.level("warn"));
         assertEquals(System.Logger.Level.INFO, LiveLog.level("INFO"));

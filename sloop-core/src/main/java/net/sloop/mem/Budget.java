@@ -128,6 +128,26 @@ public final class Budget implements AutoCloseable {
             fail(c, o);
             return -1;
         }
+        return take(c, o);
+    }
+
+    /**
+     * Takes one block for data copied out of a received frame whose {@code frameBlocks} blocks
+     * are freed right after the copy: it may use the receive reserve, as long as freeing the frame
+     * makes the reserve whole again. A frame that arrived on the reserve can so be copied into
+     * storage, which {@link #alloc} (the reserve is never for storage) and {@link #transfer}
+     * (keeping the frame's own blocks) would both refuse. Returns -1 (a failure) otherwise.
+     */
+    public int allocCopyingFrame(Category c, Owner o, int frameBlocks) {
+        int open = open();
+        if (open < 1 || open - 1 + frameBlocks < reserveBlocks) {
+            fail(c, o);
+            return -1;
+        }
+        return take(c, o);
+    }
+
+    private int take(Category c, Owner o) {
         int b = pop();
         if (open() < reserveBlocks) reserveUses++;
         cat[b] = (byte) c.ordinal();

@@ -301,10 +301,18 @@ public final class TcpConnection extends Timer {
     }
 
     /** A block for in-order received data, from the commitment that backs the advertised window. */
-    int takeReceiveBlock(Budget m) {
+    int takeReceiveBlock(Budget m, int frameBlocks) {
         if (rcvCommit > 0) {
             rcvCommit--;
             return m.allocCommitted(Category.SOCKET_RECEIVE, owner);
+        }
+        // The frame being copied came on loan (ReceiveLoan): it holds the blocks this commitment
+        // stood for, so the copy takes them back one for one (from the receive reserve if the frame
+        // took it, which freeing the frame right after makes whole again).
+        if (tcp.loan.repay(this, 1) == 1) {
+            int b = m.allocCopyingFrame(Category.SOCKET_RECEIVE, owner, frameBlocks);
+            if (b < 0) tcp.loan.unrepay(this, 1);
+            return b;
         }
         // Data beyond what we advertised is never accepted, so this is data we promised to hold
         // only if the commitment is exact; fall back on the pool (it may refuse).

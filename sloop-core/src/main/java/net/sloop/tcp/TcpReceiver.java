@@ -272,10 +272,12 @@ final class TcpReceiver {
 
     /** Copies {@code n} bytes of a chain into the receive queue; returns how many fit. */
     private int store(TcpConnection c, int chain, int from, int n) {
+        int frameBlocks = 0;
+        for (int b = chain; b >= 0; b = m.next(b)) frameBlocks++;
         int done = 0;
         while (done < n) {
             if (c.recvBuf.tailRoom(m) == 0) {
-                int b = c.takeReceiveBlock(m);
+                int b = c.takeReceiveBlock(m, frameBlocks);
                 if (b < 0) break;
                 c.recvBuf.link(m, b);
             }

@@ -65,6 +65,9 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
     private int bufOff, bufLen;
     private long deadline = TimerQueue.NONE;
     private long moved;
+    /** For the events: the transfer's path and command, when it began. */
+    private String eventPath, eventCommand;
+    private long eventStart;
 
     DataChannel(FtpSession session, int bufferBytes) {
         this.session = session;
@@ -183,6 +186,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         this.cdir = cdir;
         format = f;
         stats.listings++;
+        named(f == Listing.Format.MLSD ? "MLSD" : f == Listing.Format.LIST ? "LIST" : "NLST", dir);
         start(Kind.LISTING, "150 Opening ASCII mode data connection for the listing.");
     }
 
@@ -191,6 +195,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         if (offset > size) throw new FtpSession.Denied("554 REST " + offset + " is past the end of the file (" + size + " bytes).");
         reader = session.fs.openRead(path, offset);
         ascii = session.ascii;
+        named("RETR", path);
         start(Kind.RETRIEVE, "150 Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + net.sloop.fs.FsPath.name(path) + " (" + size + " bytes).");
     }
 
@@ -198,6 +203,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         ready();
         writer = session.fs.openWrite(path, mode, offset);
         ascii = session.ascii;
+        named(uniqueName != null ? "STOU" : mode == WriteMode.APPEND ? "APPE" : "STOR", path);
         start(Kind.STORE, uniqueName != null ? "150 FILE: " + uniqueName
                 : "150 Opening " + (ascii ? "ASCII" : "BINARY") + " mode data connection for " + net.sloop.fs.FsPath.name(path) + ".");
     }
@@ -214,6 +220,22 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         moved = 0;
         progress();
         server.want(deadline);
+    }
+
+    /** Remembers what the events will say of this transfer (only with a listener). */
+    private void named(String command, String path) {
+        if (server.events == null) return;
+        eventCommand = command;
+        eventPath = path;
+        eventStart = session.now();
+    }
+
+    /** Tells the listener the transfer ended with {@code result}. */
+    private void ended(String result) {
+        FtpEvents ev = server.events;
+        if (ev == null || eventCommand == null) return;
+        ev.transfer(session.peer, session.loggedInUser(), eventCommand, eventPath, moved, session.now() - eventStart, result);
+        eventCommand = eventPath = null;
     }
 
     private void start(Kind k, String preliminary) throws FtpSession.Denied {
@@ -438,6 +460,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
             return;
         }
         stats.transfersOk++;
+        ended("226");
         dropSocket(false); // the FIN follows the data; the stack finishes the connection on its own
         session.reply("226 Transfer complete.");
     }
@@ -452,6 +475,7 @@ final class DataChannel implements TcpListener.Listener, TcpSocket.Listener {
         deadline = TimerQueue.NONE;
         if (!status) {
             stats.transfersFailed++;
+            ended(reply);
             dropSocket(true);
             closePassive();
         }

@@ -59,6 +59,8 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
     private final int charge;
     private int spareDataPromises;
     private boolean closed;
+    /** The listener of sessions and transfers, or null. */
+    FtpEvents events;
 
     private FtpServer(Stack stack, FtpConfig cfg, TcpListener listener) {
         this.stack = stack;
@@ -131,6 +133,11 @@ public final class FtpServer implements TcpListener.Listener, AutoCloseable {
 
     public FtpConfig config() {
         return cfg;
+    }
+
+    /** Sets the listener of logins, session ends and transfers (null: none). On the stack's thread. */
+    public void events(FtpEvents listener) {
+        events = listener;
     }
 
     public FtpStats stats() {

@@ -68,6 +68,9 @@ final class FtpSession implements TcpSocket.Listener {
     private boolean closing, inPump;
 
     private String user;
+    /** For the events: when the session began, whether it ended by QUIT, commands it sent. */
+    private long openedAt, commandsSeen;
+    private boolean quitting;
     boolean loggedIn;
     private boolean anonymous, userReadOnly;
     private int failures, beforeLogin;
@@ -98,6 +101,9 @@ final class FtpSession implements TcpSocket.Listener {
     void open(TcpSocket s, long now) {
         socket = s;
         peer = s.remoteAddress();
+        openedAt = now;
+        quitting = false;
+        commandsSeen = 0;
         inOff = inLen = lineLen = outOff = outLen = 0;
         overlong = lineReady = closing = inPump = closeAfterDelay = idleWarned = false;
         telnet = 0;
@@ -129,6 +135,11 @@ final class FtpSession implements TcpSocket.Listener {
         idleWarned = false;
     }
 
+    /** The user logged in, or null. */
+    String loggedInUser() {
+        return loggedIn ? user : null;
+    }
+
     boolean readOnly() {
         return cfg.readOnly() || fs.readOnly() || anonymous || userReadOnly;
     }
@@ -139,6 +150,11 @@ final class FtpSession implements TcpSocket.Listener {
         if (s == null) return;
         data.reset();
         socket = null;
+        FtpEvents ev = server.events;
+        if (ev != null) {
+            String how = quitting ? "quit" : abort ? (s.error() != TcpError.NONE ? "reset: " + s.error().message() : "reset") : "closed";
+            ev.sessionEnded(peer, loggedIn ? user : null, now() - openedAt, commandsSeen, how);
+        }
         if (abort) s.abort();
         else s.close();
         server.released();
@@ -385,6 +401,7 @@ final class FtpSession implements TcpSocket.Listener {
 
     private void execute(String cmd) {
         stats.commands++;
+        commandsSeen++;
         int sp = cmd.indexOf(' ');
         String verb = (sp < 0 ? cmd : cmd.substring(0, sp)).toUpperCase(Locale.ROOT);
         String arg = sp < 0 ? "" : cmd.substring(sp + 1);
@@ -540,6 +557,7 @@ final class FtpSession implements TcpSocket.Listener {
         if (isAnonymous(user) && cfg.anonymous()) {
             loggedIn = anonymous = true;
             stats.loginsOk++;
+            if (server.events != null) server.events.login(peer, user, true);
             reply("230 Anonymous access granted, read-only.");
             return;
         }
@@ -548,10 +566,12 @@ final class FtpSession implements TcpSocket.Listener {
             loggedIn = true;
             userReadOnly = u.readOnly();
             stats.loginsOk++;
+            if (server.events != null) server.events.login(peer, user, true);
             reply("230 User " + user + " logged in.");
             return;
         }
         stats.loginsFailed++;
+        if (server.events != null) server.events.login(peer, user, false);
         failures++;
         boolean locked = server.limiter.failed(peer, now);
         closeAfterDelay = locked || failures >= cfg.maxLoginFailures();
@@ -576,6 +596,7 @@ final class FtpSession implements TcpSocket.Listener {
     }
 
     private void quit() {
+        quitting = true;
         if (data.busy()) data.abort();
         else data.reset();
         reply("221 Goodbye.");

@@ -117,8 +117,9 @@ final class HttpConnection implements TcpSocket.Listener {
     private byte[] bytes;
     private int bytesOff, bytesCharge;
     private HttpResponse.BodySource source;
-    private final byte[][] events = new byte[EVENT_SLOTS][];
-    private int evHead, evCount, evOff;
+    /** Events held: a byte[] each, or a {@link HttpResponse.BodySource} producing one (at most one such pending). */
+    private final Object[] events = new Object[EVENT_SLOTS];
+    private int evHead, evCount, evOff, evSources;
     int eventBytes;
     private int eventCharge;
     long eventGeneration;
@@ -132,6 +133,8 @@ final class HttpConnection implements TcpSocket.Listener {
     private boolean idle;
     private long rateCheckAt = TimerQueue.NONE;
     private long written, ackedAtCheck;
+    /** For the access log: bytes written and the time when the request was dispatched. */
+    private long writtenAtDispatch, dispatchedAt;
 
     HttpConnection(HttpServer server, int index) {
         this.server = server;
@@ -169,6 +172,7 @@ final class HttpConnection implements TcpSocket.Listener {
 
     private void startRequest(long now) {
         phase = HEAD;
+        requestLineEnd = -1;
         head = false;
         http11 = true;
         closeAfter = false;
@@ -832,6 +836,8 @@ final class HttpConnection implements TcpSocket.Listener {
     /** Answers the parsed request (its body, if any, is gone): a route's handler, a file, a directory, or an error. */
     private void dispatch() {
         phase = RESPOND;
+        writtenAtDispatch = written;
+        dispatchedAt = now();
         response.reset();
         if (deferred != 0) {
             if (deferred == 405) notAllowed();
@@ -1202,7 +1208,7 @@ final class HttpConnection implements TcpSocket.Listener {
         }
         stream = es;
         eventsEnding = false;
-        evHead = evCount = evOff = eventBytes = 0;
+        evHead = evCount = evOff = eventBytes = evSources = 0;
         streamBody(B_EVENTS);
         return es;
     }
@@ -1226,6 +1232,25 @@ final class HttpConnection implements TcpSocket.Listener {
         stats.events++;
         pump();
         server.want(deadline());
+        return true;
+    }
+
+    /**
+     * Queues an event produced by {@code src} as the connection drains, through the output buffer
+     * (nothing copied, nothing charged); false (counted as dropped) if one is still pending, the
+     * slots are full or the stream is closed: then the source is not used.
+     */
+    boolean queueEventSource(HttpResponse.BodySource src) {
+        if (body != B_EVENTS || eventsEnding || socket == null) return false;
+        if (evCount == EVENT_SLOTS || evSources > 0) {
+            stats.eventsDropped++;
+            return false;
+        }
+        events[(evHead + evCount++) % EVENT_SLOTS] = src;
+        evSources++;
+        stats.events++;
+        pump();
+        if (socket != null) server.want(deadline());
         return true;
     }
 
@@ -1303,7 +1328,29 @@ final class HttpConnection implements TcpSocket.Listener {
                 }
                 int s = chunkDataStart();
                 int room = chunkRoom(s);
-                byte[] ev = events[evHead];
+                if (events[evHead] instanceof HttpResponse.BodySource src) {
+                    int n;
+                    try {
+                        n = src.fill(out, s, room);
+                    } catch (Exception e) {
+                        n = 0;
+                    }
+                    if (n < 0) { // the event is whole
+                        events[evHead] = null;
+                        evHead = (evHead + 1) % EVENT_SLOTS;
+                        evCount--;
+                        evSources--;
+                        src.close();
+                        return true;
+                    }
+                    if (n == 0 || n > room) { // a source must give at least a byte, and no more than asked
+                        stats.handlerErrors++;
+                        end(true);
+                        return false;
+                    }
+                    return frame(s, n);
+                }
+                byte[] ev = (byte[]) events[evHead];
                 int n = Math.min(room, ev.length - evOff);
                 System.arraycopy(ev, evOff, out, s, n);
                 evOff += n;
@@ -1485,8 +1532,12 @@ final class HttpConnection implements TcpSocket.Listener {
             s.close();
         }
         if (body == B_EVENTS || stream != null) {
-            for (int k = 0; k < evCount; k++) events[(evHead + k) % EVENT_SLOTS] = null;
-            evCount = evOff = eventBytes = 0;
+            for (int k = 0; k < evCount; k++) {
+                int at = (evHead + k) % EVENT_SLOTS;
+                if (events[at] instanceof HttpResponse.BodySource src) src.close();
+                events[at] = null;
+            }
+            evCount = evOff = eventBytes = evSources = 0;
             if (eventCharge > 0) server.m.uncharge(Category.CONTROL, server.owner, eventCharge);
             eventCharge = 0;
             eventGeneration++;
@@ -1501,6 +1552,12 @@ final class HttpConnection implements TcpSocket.Listener {
     private void finishResponse() {
         if (socket == null) return;
         stats.status(status);
+        HttpAccessLog log = server.access;
+        if (log != null) {
+            boolean line = requestLineEnd > inStart && requestLineEnd <= in.length;
+            log.response(peer, line ? new String(in, inStart, requestLineEnd - inStart, StandardCharsets.ISO_8859_1).strip() : "-", status,
+                    written - writtenAtDispatch, now() - dispatchedAt);
+        }
         if (closeAfter) {
             if (lingerOnClose) linger();
             else end(false);
@@ -1568,6 +1625,10 @@ final class HttpConnection implements TcpSocket.Listener {
 
     /** An error response with a short text body; {@code close} ends the connection after it (every 400 and limit does). */
     private void error(int code, boolean close) {
+        if (phase != RESPOND) { // refused before dispatch (a malformed request): the log counts from here
+            writtenAtDispatch = written;
+            dispatchedAt = now();
+        }
         phase = RESPOND;
         releaseBody();
         outOff = outLen = 0; // nothing is pending when an error is answered: answers begin only once the one before is in the socket
@@ -1686,7 +1747,7 @@ final class HttpConnection implements TcpSocket.Listener {
         }
         if (rateCheckAt != TimerQueue.NONE && now >= rateCheckAt) {
             long acked = written - socket.unacknowledged();
-            long pending = outLen + socket.unacknowledged() + (body != B_NONE && body != B_EVENTS ? 1 : 0) + eventBytes;
+            long pending = outLen + socket.unacknowledged() + (body != B_NONE && body != B_EVENTS ? 1 : 0) + eventBytes + evSources;
             rateCheckAt = TimerQueue.NONE;
             if (pending > 0) {
                 long need = cfg.minSendRate() * cfg.sendRateWindowNanos() / 1_000_000_000L;

@@ -46,6 +46,20 @@ public final class HttpEventStream {
         return c.queueEvent(b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Sends an event whose bytes {@code event} produces as the connection drains, through the
+     * connection's own output buffer: nothing is copied or charged, so an event of any size costs
+     * no memory (the live view streams its JSON document this way). The source writes the event
+     * itself, field lines and the blank line that ends it, returns -1 when it is whole, and is
+     * closed then (or when the stream ends first). At most one such event is pending: while it is,
+     * another is dropped and false returned (counted as {@link HttpStats#eventsDropped()}), so a
+     * client slower than the events gets fewer of them. On false the source is not used.
+     */
+    public boolean send(HttpResponse.BodySource event) {
+        if (!isOpen()) return false;
+        return c.queueEventSource(event);
+    }
+
     /** Sends a comment line (": text"), which clients ignore: a keep-alive. */
     public boolean comment(String text) {
         if (!isOpen()) return false;

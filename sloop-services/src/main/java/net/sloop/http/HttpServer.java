@@ -75,6 +75,8 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
     private final byte[] dateCache = new byte[HttpDate.LENGTH];
     private long dateSecond = Long.MIN_VALUE;
     private boolean closed;
+    /** The access log, or null. */
+    HttpAccessLog access;
 
     private HttpServer(Stack stack, HttpConfig cfg, TcpListener listener) {
         this.stack = stack;
@@ -192,6 +194,11 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         return best;
     }
 
+    /** Sets the access log (null: none). On the stack's thread. */
+    public void accessLog(HttpAccessLog log) {
+        access = log;
+    }
+
     public HttpConfig config() {
         return cfg;
     }
@@ -233,20 +240,31 @@ public final class HttpServer implements TcpListener.Listener, AutoCloseable {
         long now = stack.time();
         for (TcpSocket s; !closed && (s = l.accept()) != null; ) {
             int addr = s.remoteAddress();
-            HttpConnection free = null, oldest = null;
+            HttpConnection free = null, oldest = null, ownIdle = null;
             int fromAddr = 0;
             for (HttpConnection c : connections) {
                 if (c.socket == null) {
                     if (free == null) free = c;
                     continue;
                 }
-                if (c.peer == addr) fromAddr++;
+                if (c.peer == addr) {
+                    fromAddr++;
+                    if (c.evictable() && (ownIdle == null || c.waitingSince() < ownIdle.waitingSince())) ownIdle = c;
+                }
                 if (c.evictable() && (oldest == null || c.waitingSince() < oldest.waitingSince())) oldest = c;
             }
-            if (fromAddr >= cfg.maxConnectionsPerAddress()) { // an address past its share: reset at once, its memory back now
-                stats.refusedPerAddress++;
-                s.abort();
-                continue;
+            if (fromAddr >= cfg.maxConnectionsPerAddress()) {
+                if (ownIdle == null) { // an address past its share: reset at once, its memory back now
+                    stats.refusedPerAddress++;
+                    s.abort();
+                    continue;
+                }
+                // A browser opening another connection while its others wait for a request (idle between
+                // requests, or opened ahead and still unused): the address's own connection waiting longest
+                // makes room (an idle one closed gracefully, else reset), so the address competes only
+                // with itself and its share stays what it was. Connections busy answering are never taken.
+                ownIdle.evict();
+                free = ownIdle;
             }
             if (free == null && oldest != null) { // every slot taken: the one waiting longest for a request makes room
                 oldest.evict();

@@ -4,7 +4,7 @@ package net.sloop.http;
  * The figures of one HTTP server: plain counters updated on the stack's thread, each limit with
  * its own, and a one-line report like the small services' ({@link #line}).
  */
-public final class HttpStats {
+public final class HttpStats implements net.sloop.stats.Figures {
     final int port;
     long connections, active, peakActive, refusedFull, refusedPerAddress, evicted;
     long requests, responses2xx, responses3xx, responses4xx, responses5xx, notModified, partial, rangeNotSatisfiable;
@@ -94,6 +94,36 @@ public final class HttpStats {
         else if (code < 400) responses3xx++;
         else if (code < 500) responses4xx++;
         else responses5xx++;
+    }
+
+    /** The figures for the live view (docs/STATUS.md, {@code services[]}), in a fixed order. */
+    @Override
+    public void figures(Sink s) {
+        s.figure("connections", connections);
+        s.figure("active", active);
+        s.figure("peak_active", peakActive);
+        s.figure("refused_full", refusedFull);
+        s.figure("refused_per_address", refusedPerAddress);
+        s.figure("evicted", evicted);
+        s.figure("requests", requests);
+        s.figure("responses_2xx", responses2xx);
+        s.figure("responses_3xx", responses3xx);
+        s.figure("responses_4xx", responses4xx);
+        s.figure("responses_5xx", responses5xx);
+        s.figure("not_modified", notModified);
+        s.figure("bad_request", badRequest);
+        s.figure("smuggling", smuggling);
+        s.figure("header_timeouts", headerTimeouts);
+        s.figure("idle_closed", idleClosed);
+        s.figure("slow_readers", slowReaders);
+        s.figure("not_found", notFound);
+        s.figure("handled", handled);
+        s.figure("handler_errors", handlerErrors);
+        s.figure("events", events);
+        s.figure("events_dropped", eventsDropped);
+        s.figure("no_memory", noMemory);
+        s.figure("bytes_out", bytesOut);
+        s.figure("errors", errors);
     }
 
     /** One line for people. */

@@ -19,4 +19,11 @@ public final class Sources {
         if (ftp != null) out.add(new StatusView.Source("ftp", "tcp", ftp.port(), ftp.stats()));
         return out;
     }
+
+    /** As {@link #of(Services, FtpServer)}, then HTTP's (null: none). */
+    public static List<StatusView.Source> of(Services services, FtpServer ftp, net.sloop.http.HttpServer http) {
+        List<StatusView.Source> out = of(services, ftp);
+        if (http != null) out.add(new StatusView.Source("http", "tcp", http.port(), http.stats()));
+        return out;
+    }
 }

@@ -70,6 +70,11 @@ public final class StatusView implements AutoCloseable {
     private long reclaimedAt = Long.MIN_VALUE;
     private long reclaims;
     private boolean closed;
+    private int holds; // readers rendering the last snapshot piece by piece (hold)
+    private long heldSince, holdGeneration, holdsBroken;
+
+    /** A hold ({@link #hold}) older than this (stack time) is broken by the next snapshot or sample. */
+    public static final long HOLD_LIMIT_NANOS = 2_000_000_000L;
 
     /** A view given back for admissions may take memory again this long after (stack time). */
     static final long REGROW_AFTER_NANOS = 10_000_000_000L;
@@ -182,6 +187,7 @@ public final class StatusView implements AutoCloseable {
         } else {
             return false;
         }
+        breakHolds();
         reclaims++;
         reclaimedAt = stack.time();
         if (snapshot != null) {
@@ -248,6 +254,7 @@ public final class StatusView implements AutoCloseable {
     public StatusSnapshot snapshot(long unixMs) {
         open();
         if (snapshot == null) throw new IllegalStateException(UNAVAILABLE);
+        if (heldNow()) return snapshot; // a reader is still rendering it: the same snapshot again
         snapshot.take(stack, unixMs);
         snapshot.historySize = history.size();
         return snapshot;
@@ -263,6 +270,7 @@ public final class StatusView implements AutoCloseable {
      */
     public boolean sampleIfDue(long unixMs) {
         open();
+        if (heldNow()) return false; // due still: sampled at the next call after the readers are done
         long now = stack.time();
         if (reclaims > 0 && (snapshot == null || elasticCharge == 0) && now - reclaimedAt >= REGROW_AFTER_NANOS) {
             reclaimedAt = now; // at most one try per period
@@ -299,10 +307,60 @@ public final class StatusView implements AutoCloseable {
         if (closed) throw new IllegalStateException("the live view is closed");
     }
 
+    /**
+     * Keeps the last snapshot and the history as they are for a reader that renders them piece by
+     * piece (an HTTP response streamed through a small buffer, rendered again for each window of
+     * it, so that a document of any size costs no memory): while held, {@link #snapshot} answers
+     * with the same snapshot without taking a new one, and {@link #sampleIfDue} waits. Holds end
+     * with {@link #release}; they are broken (the token no longer {@link #holdValid valid}) when
+     * the view gives memory back ({@link #reclaim}), closes, or when a hold has lasted
+     * {@link #HOLD_LIMIT_NANOS} and a snapshot or a sample is wanted: the reader must then give up
+     * its document. Returns the token to check and release with.
+     *
+     * @throws IllegalStateException if the view is unavailable
+     */
+    public long hold() {
+        open();
+        if (snapshot == null) throw new IllegalStateException(UNAVAILABLE);
+        if (holds == 0) heldSince = stack.time();
+        holds++;
+        return holdGeneration;
+    }
+
+    /** True while the hold {@code token} stands: the snapshot and the history are those it was given. */
+    public boolean holdValid(long token) {
+        return !closed && token == holdGeneration && holds > 0;
+    }
+
+    /** Ends the hold {@code token} (nothing if it was broken). */
+    public void release(long token) {
+        if (token == holdGeneration && holds > 0) holds--;
+    }
+
+    /** Holds broken (for a reclaim, a close, or one held too long). */
+    public long holdsBroken() {
+        return holdsBroken;
+    }
+
+    /** True if a hold stands now; one past its limit is broken here. */
+    private boolean heldNow() {
+        if (holds == 0) return false;
+        if (stack.time() - heldSince < HOLD_LIMIT_NANOS) return true;
+        breakHolds();
+        return false;
+    }
+
+    private void breakHolds() {
+        if (holds > 0) holdsBroken++;
+        holds = 0;
+        holdGeneration++;
+    }
+
     /** Returns the view's charge and leaves TCP's reclaim list. Idempotent. On the stack's thread, before the stack closes. */
     @Override
     public void close() {
         if (closed) return;
+        breakHolds();
         closed = true;
         stack.tcp().reclaimFirst(null);
         long c = fixedCharge + elasticCharge;
