@@ -80,9 +80,14 @@ public class SloopProvider extends SelectorProvider {
      *     JVM had already chosen another (then only code given a provider uses Sloop)
      */
     public static boolean installDefault(Stack stack, StackRunner runner) {
-        installed = new Net(stack, runner);
+        install(stack, runner);
         if (System.getProperty(PROPERTY) == null) System.setProperty(PROPERTY, SloopProvider.class.getName());
         return SelectorProvider.provider() instanceof SloopProvider;
+    }
+
+    /** Binds providers made by the no-arg constructor to {@code stack}, leaving the JVM's choice of provider alone. */
+    static void install(Stack stack, StackRunner runner) {
+        installed = new Net(stack, runner);
     }
 
     /** Forgets the installed stack: providers made by the no-arg constructor refuse to open channels until the next {@link #installDefault}. */
