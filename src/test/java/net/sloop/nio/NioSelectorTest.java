@@ -216,6 +216,28 @@ class NioSelectorTest {
     }
 
     @Test
+    void anInterestAddedByAnotherThreadWakesTheSelectionAndRegisteringDoesToo() throws Exception {
+        NioNet n = new NioNet(NioNet.config(256 * 1024, 8 * 1024));
+        try (Selector sa = n.pa.openSelector(); Pair p = connect(n, 88); Pair q = connect(n, 89)) {
+            SelectionKey k = p.client().register(sa, 0); // writable, but not of interest yet
+            CompletableFuture<Integer> blocked = virtual(sa::select);
+            Thread.sleep(150);
+            assertFalse(blocked.isDone());
+            k.interestOps(OP_WRITE);
+            assertEquals(1, blocked.get(5, TimeUnit.SECONDS));
+            assertTrue(k.isWritable());
+            sa.selectedKeys().clear();
+            k.interestOps(0);
+            blocked = virtual(sa::select);
+            Thread.sleep(150);
+            assertFalse(blocked.isDone());
+            q.client().register(sa, OP_WRITE); // a registration from another thread, ready at once
+            assertEquals(1, blocked.get(5, TimeUnit.SECONDS));
+        }
+        assertTrue(n.settle(n::quiet, Duration.ofSeconds(5)), n::report);
+    }
+
+    @Test
     void anInterruptedThreadReturnsFromSelectKeepingItsStatus() throws Exception {
         NioNet n = new NioNet(NioNet.config(128 * 1024, 8 * 1024));
         try (Selector s = n.pa.openSelector()) {
