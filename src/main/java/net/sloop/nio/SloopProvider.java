@@ -37,11 +37,12 @@ import net.sloop.stack.Stack;
  * refused with {@link UnsupportedOperationException}. Selectors take only channels of a provider
  * on the same stack and runner.
  *
- * <p>{@link #openPipe()} is not supported: a pipe is not a network object, and one from the
- * platform's provider could not be registered with a Sloop selector anyway (the JDK offers no way
- * to reach the platform provider once another is the default). It throws
- * {@link UnsupportedOperationException}. {@link #inheritedChannel()} is null: Sloop's channels
- * are never inherited from a parent process.
+ * <p>{@link #openPipe()} makes a {@link SloopPipe}, not the platform's: a platform pipe could not
+ * be registered with a Sloop selector (and the JDK offers no way to reach the platform provider
+ * once another is the default), while code that pairs {@code Pipe.open()} with {@code
+ * Selector.open()} expects the two to work together. Its small ring is charged to the stack's
+ * budget. {@link #inheritedChannel()} is null: Sloop's channels are never inherited from a parent
+ * process.
  */
 public class SloopProvider extends SelectorProvider {
     /** The system property that names the JVM's default provider class. */
@@ -125,8 +126,8 @@ public class SloopProvider extends SelectorProvider {
     }
 
     @Override
-    public Pipe openPipe() {
-        throw new UnsupportedOperationException("Sloop's provider has no pipes (see SloopProvider's documentation)");
+    public Pipe openPipe() throws IOException {
+        return SloopPipe.open(this, net());
     }
 
     @Override
