@@ -39,7 +39,7 @@ import net.sloop.udp.UdpSocket;
  * stack counts it); no route throws {@link NoRouteToHostException}, a datagram too big for IPv4
  * a {@link SocketException}. The channel is bound to an ephemeral port by its first send,
  * receive or connect if not before. Multicast is not supported ({@link #join} throws
- * {@link UnsupportedOperationException}), nor is the {@link #socket()} view: use the channel.
+ * {@link UnsupportedOperationException}). {@link #socket()} is a {@link DatagramSocket} view.
  * {@code SO_SNDBUF} and {@code SO_RCVBUF} report the stack's datagram size bound and receive queue
  * bytes and cannot be changed; {@code SO_REUSEADDR} and {@code SO_BROADCAST} are kept and have no effect.
  */
@@ -56,6 +56,7 @@ final class SloopDatagramChannel extends DatagramChannel implements SloopChannel
     private long errorsSeen;
     private volatile boolean blocking = true;
     private boolean reuseAddress, broadcast;
+    private DatagramSocketAdaptor socket;
 
     SloopDatagramChannel(SloopProvider provider, Net net) {
         super(provider);
@@ -167,15 +168,19 @@ final class SloopDatagramChannel extends DatagramChannel implements SloopChannel
         try {
             ensureOpen();
             ensureBound();
-            if (receiveLocked(dst, blocking) < 0) return null;
+            if (receiveLocked(dst, blocking, 0) < 0) return null;
             return Net.socketAddress(u.lastSource(), u.lastSourcePort());
         } finally {
             net.unlock();
         }
     }
 
-    /** Receives one datagram into {@code dst}; -1 if none (not blocking). Lock held. */
-    private int receiveLocked(ByteBuffer dst, boolean block) throws IOException {
+    /**
+     * Receives one datagram into {@code dst}; -1 if none (not blocking). Blocking, waits at most
+     * {@code timeoutNanos} (0: no limit; then {@link java.net.SocketTimeoutException}). Lock held.
+     */
+    private int receiveLocked(ByteBuffer dst, boolean block, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         while (true) {
             int room = dst.remaining();
             int n = u.receive(MemorySegment.ofBuffer(dst), 0, room);
@@ -190,7 +195,12 @@ final class SloopDatagramChannel extends DatagramChannel implements SloopChannel
             }
             if (!block) return -1;
             try {
-                readable.await();
+                if (deadline == 0) readable.await();
+                else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) throw new java.net.SocketTimeoutException("receive timed out on " + this);
+                    readable.awaitNanos(left);
+                }
             } catch (InterruptedException e) {
                 net.unlock();
                 try {
@@ -240,7 +250,7 @@ final class SloopDatagramChannel extends DatagramChannel implements SloopChannel
         try {
             ensureOpen();
             if (remote == null) throw new NotYetConnectedException();
-            return Math.max(0, receiveLocked(dst, blocking));
+            return Math.max(0, receiveLocked(dst, blocking, 0));
         } finally {
             net.unlock();
         }
@@ -313,10 +323,44 @@ final class SloopDatagramChannel extends DatagramChannel implements SloopChannel
         if (!isOpen()) throw new ClosedChannelException();
     }
 
-    /** Not supported: use the channel itself. */
     @Override
     public DatagramSocket socket() {
-        throw new UnsupportedOperationException("Sloop's datagram channels have no DatagramSocket view: use the channel");
+        net.lock();
+        try {
+            if (socket == null) socket = new DatagramSocketAdaptor(this);
+            return socket;
+        } finally {
+            net.unlock();
+        }
+    }
+
+    /** A blocking receive with a timeout (SO_TIMEOUT), for the adaptor; returns the source. */
+    InetSocketAddress adaptorReceive(ByteBuffer dst, long timeoutNanos) throws IOException {
+        net.lock();
+        try {
+            ensureOpen();
+            if (!blocking) throw new java.nio.channels.IllegalBlockingModeException();
+            ensureBound();
+            receiveLocked(dst, true, timeoutNanos);
+            return Net.socketAddress(u.lastSource(), u.lastSourcePort());
+        } finally {
+            net.unlock();
+        }
+    }
+
+    /** The local address without the open check, or null if unbound. */
+    InetSocketAddress local() {
+        net.lock();
+        try {
+            return u == null ? null : Net.socketAddress(u.localAddress(), u.localPort());
+        } finally {
+            net.unlock();
+        }
+    }
+
+    /** The connected address, or null. */
+    InetSocketAddress remote() {
+        return remote;
     }
 
     @Override

@@ -81,6 +81,39 @@ class NioDatagramTest {
     }
 
     @Test
+    void theDatagramSocketViewSendsAndReceivesWithATimeout() throws Exception {
+        NioNet n = new NioNet(NioNet.config(256 * 1024, 8 * 1024));
+        try (DatagramChannel server = n.pb.openDatagramChannel(); DatagramChannel client = n.pa.openDatagramChannel()) {
+            java.net.DatagramSocket ss = server.socket();
+            assertFalse(ss.isBound());
+            ss.bind(NioNet.at(0, 7777));
+            assertEquals(7777, ss.getLocalPort());
+            assertSame(server, ss.getChannel());
+            java.net.DatagramSocket cs = client.socket();
+            byte[] msg = "over the view".getBytes(StandardCharsets.US_ASCII);
+            cs.send(new java.net.DatagramPacket(msg, msg.length, NioNet.at(NioNet.B, 7777)));
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[64], 64);
+            ss.setSoTimeout(5000);
+            ss.receive(in);
+            assertEquals("over the view", new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII));
+            assertEquals(NioNet.at(NioNet.A, cs.getLocalPort()), in.getSocketAddress());
+            ss.setSoTimeout(200);
+            assertThrows(java.net.SocketTimeoutException.class, () -> ss.receive(in));
+            cs.connect(NioNet.at(NioNet.B, 7777));
+            assertTrue(cs.isConnected());
+            assertEquals(7777, cs.getPort());
+            cs.send(new java.net.DatagramPacket(msg, 4));
+            ss.setSoTimeout(5000);
+            ss.receive(in);
+            assertEquals("over", new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII));
+            cs.close();
+            assertTrue(cs.isClosed());
+            assertFalse(client.isOpen());
+        }
+        assertTrue(n.settle(n::atBaselineButTimeWait, java.time.Duration.ofSeconds(2)), n::report);
+    }
+
+    @Test
     void aBlockedReceiveWakesWhenTheChannelIsClosed() throws Exception {
         NioNet n = new NioNet(NioNet.config(256 * 1024, 8 * 1024));
         DatagramChannel c = n.pa.openDatagramChannel().bind(null);
