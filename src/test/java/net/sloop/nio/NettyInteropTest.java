@@ -150,6 +150,11 @@ class NettyInteropTest {
             assertTrue(big.ok(), big::output);
             assertEquals(3, big.output().lines().filter(l -> l.startsWith(want)).count(), big::output);
 
+            HostNet.Result speed = rig.ns.exec(60, "curl", "-sS", "-o", "/dev/null", "--max-time", "50", "-w", "%{speed_download}", url + "/big?" + 3 * n);
+            assertTrue(speed.ok(), speed::output);
+            System.out.printf("interop: Netty on Sloop (512 KiB budget) sent %d bytes to curl at %.1f MB/s%n", 3 * n,
+                    Double.parseDouble(speed.output().trim()) / 1e6);
+
             HostNet.Result post = rig.ns.exec(60, "sh", "-c",
                     "head -c 300000 /dev/urandom > /tmp/sloop-netty-$$ && curl -sS --max-time 50 --data-binary @/tmp/sloop-netty-$$ " + url
                             + "/echo | cmp - /tmp/sloop-netty-$$ && echo same; rm -f /tmp/sloop-netty-$$");

@@ -80,6 +80,11 @@ class NioHttpServerInteropTest {
                 assertTrue(big.ok(), () -> big.output() + out);
                 assertEquals(want, big.output().split(" ")[0], "sha256 of /big");
 
+                HostNet.Result speed = ns.exec(60, "curl", "-sS", "-o", "/dev/null", "--max-time", "50", "-w", "%{speed_download}", url + "/big?" + n);
+                assertTrue(speed.ok(), () -> speed.output() + out);
+                System.out.printf("interop: the JDK's HttpServer on Sloop (512 KiB budget) sent %d bytes to curl at %.1f MB/s%n", n,
+                        Double.parseDouble(speed.output().trim()) / 1e6);
+
                 // An upload echoed back, and several clients at once.
                 HostNet.Result echo = ns.exec(60, "sh", "-c",
                         "head -c 200000 /dev/urandom > /tmp/sloop-nio-$$ && curl -sS --max-time 50 --data-binary @/tmp/sloop-nio-$$ " + url
