@@ -64,7 +64,13 @@ public class SloopProvider extends SelectorProvider {
         this.fixed = net;
     }
 
-    /** A provider whose channels run on {@code stack}, which {@code runner} drives. */
+    /**
+     * A provider whose channels run on {@code stack}, which {@code runner} drives.
+     *
+     * @param stack the stack the channels and selectors use
+     * @param runner the runner that drives {@code stack} (its lock guards every call)
+     * @return a provider bound to them
+     */
     public static SloopProvider of(Stack stack, StackRunner runner) {
         return new SloopProvider(new Net(stack, runner));
     }
@@ -76,6 +82,8 @@ public class SloopProvider extends SelectorProvider {
      * has not been called yet, sets it, so that the JDK picks this class. Channels opened before
      * a later call keep the stack they were opened on.
      *
+     * @param stack the stack for the default provider's channels and selectors
+     * @param runner the runner that drives {@code stack}
      * @return true if the JVM's default provider is now a {@code SloopProvider} (so
      *     {@code ServerSocketChannel.open()}, {@code Selector.open()} run on Sloop); false if the
      *     JVM had already chosen another (then only code given a provider uses Sloop)
@@ -96,7 +104,11 @@ public class SloopProvider extends SelectorProvider {
         installed = null;
     }
 
-    /** The stack this provider's channels run on now (for a default provider: the one installed), or null. */
+    /**
+     * The stack this provider's channels run on now.
+     *
+     * @return the stack (for a provider made by the no-arg constructor: the one installed), or null if none is installed
+     */
     public Stack stack() {
         Net n = fixed != null ? fixed : installed;
         return n == null ? null : n.stack();
