@@ -197,6 +197,47 @@ class NioEchoTest {
     }
 
     @Test
+    void aFullBudgetRefusesConnectionsCleanlyAndClosingGivesEverythingBack() throws Exception {
+        // The client's stack is the small one: its connect is refused at once (no memory to admit).
+        NioNet n = new NioNet(NioNet.config(64 * 1024, 4 * 1024), NioNet.config(512 * 1024, 4 * 1024));
+        List<SocketChannel> clients = new ArrayList<>();
+        List<SocketChannel> accepted = new ArrayList<>();
+        IOException refused = null;
+        try (ServerSocketChannel server = n.pb.openServerSocketChannel().bind(NioNet.at(0, 9), 64)) {
+            for (int i = 0; i < 200 && refused == null; i++) {
+                SocketChannel c = n.pa.openSocketChannel();
+                try {
+                    c.connect(NioNet.at(NioNet.B, 9));
+                    clients.add(c);
+                    c.write(ByteBuffer.wrap(new byte[1000])); // each holds data in flight and queued
+                } catch (IOException e) {
+                    refused = e;
+                    assertFalse(c.isOpen(), "a failed connect closes its channel");
+                }
+                server.configureBlocking(false);
+                for (SocketChannel s; (s = server.accept()) != null; ) accepted.add(s);
+            }
+            assertNotNull(refused, "64 KiB cannot hold 200 connections");
+            assertInstanceOf(java.net.ConnectException.class, refused, refused::toString);
+            assertTrue(clients.size() >= 2, "some connections fit: " + clients.size());
+            // Everyone reads what it was sent, then closes: the connections end on their own.
+            for (SocketChannel s : accepted) {
+                s.configureBlocking(true);
+                ByteBuffer b = ByteBuffer.allocate(1000);
+                while (b.hasRemaining()) assertTrue(s.read(b) > 0);
+                s.close();
+            }
+            for (SocketChannel c : clients) {
+                assertEquals(-1, c.read(ByteBuffer.allocate(1)));
+                c.close();
+            }
+        }
+        assertTrue(n.settle(n::quiet, Duration.ofSeconds(10)), n::report);
+        assertTrue(n.settle(n::atBaselineButTimeWait, Duration.ofSeconds(5)), n::report);
+        System.out.printf("nio: a 64 KiB budget held %d connections, then refused one with %s%n", clients.size(), refused.getMessage());
+    }
+
+    @Test
     void blockingChannelsEchoThroughTheSocketViews() throws Exception {
         NioNet n = new NioNet(NioNet.config(512 * 1024, 16 * 1024));
         byte[] data = new byte[300_000];

@@ -28,8 +28,12 @@ final class NioNet implements AutoCloseable {
     private boolean closed;
 
     NioNet(StackConfig c) {
-        a = new Stack(c);
-        b = new Stack(c);
+        this(c, c);
+    }
+
+    NioNet(StackConfig ca, StackConfig cb) {
+        a = new Stack(ca);
+        b = new Stack(cb);
         LeakCheck.track(a.budget());
         LeakCheck.track(b.budget());
         PairLink[] link = PairLink.pair("p", 1500, 512 * 1024);

@@ -369,6 +369,18 @@ class NioSelectorTest {
     }
 
     @Test
+    void theSocketViewsConnectTimeoutClosesTheChannel() throws Exception {
+        NioNet n = new NioNet(NioNet.config(128 * 1024, 8 * 1024));
+        SocketChannel c = n.pa.openSocketChannel();
+        long t0 = System.nanoTime();
+        // 10.9.0.3 is on the link but nobody answers: the SYN goes unanswered.
+        assertThrows(java.net.SocketTimeoutException.class, () -> c.socket().connect(NioNet.at(net.sloop.wire.Ipv4Address.parse("10.9.0.3"), 80), 300));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        assertFalse(c.isOpen());
+        assertTrue(n.settle(n::quiet, Duration.ofSeconds(5)), n::report);
+    }
+
+    @Test
     void blockingChannelsWaitAndWakeOnCloseOrInterrupt() throws Exception {
         NioNet n = new NioNet(NioNet.config(256 * 1024, 8 * 1024));
         try (ServerSocketChannel server = n.pb.openServerSocketChannel().bind(NioNet.at(0, 87))) {
