@@ -46,6 +46,8 @@ final class SloopSelector extends AbstractSelector {
     private volatile boolean waiting;
     private volatile boolean wakeupPending;
     private final AtomicInteger interestChanges = new AtomicInteger();
+    // One selection at a time, as the JDK's selectors (they synchronize on the selector).
+    private final java.util.concurrent.locks.ReentrantLock selecting = new java.util.concurrent.locks.ReentrantLock();
     // Figures (under the lock).
     private long selections, waits;
 
@@ -136,6 +138,15 @@ final class SloopSelector extends AbstractSelector {
 
     /** {@code timeoutNanos} -1: do not wait (selectNow); 0: wait with no time limit; else nanoseconds at most. */
     private int doSelect(long timeoutNanos) {
+        selecting.lock();
+        try {
+            return selectOnce(timeoutNanos);
+        } finally {
+            selecting.unlock();
+        }
+    }
+
+    private int selectOnce(long timeoutNanos) {
         ensureOpen();
         processCancelled();
         int updated = 0;

@@ -204,8 +204,11 @@ class NioSelectorTest {
             assertEquals(0, s.select(10_000));
             assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
             t0 = System.nanoTime();
+            SloopSelector ss = (SloopSelector) s;
+            long waits = n.locked(ss::waits);
             assertEquals(0, s.select(300), "a wakeup is used once");
             assertTrue(System.nanoTime() - t0 >= 250_000_000L, "select(timeout) waits for its timeout");
+            assertTrue(n.locked(ss::waits) - waits <= 2, "it waits on its condition, not in a polling loop");
 
             s.wakeup();
             assertEquals(0, s.selectNow(), "selectNow clears an earlier wakeup");
