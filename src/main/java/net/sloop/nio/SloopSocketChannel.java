@@ -8,7 +8,6 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
@@ -53,9 +52,6 @@ import net.sloop.tcp.TcpSocket;
  */
 final class SloopSocketChannel extends SocketChannel implements SloopChannel {
     private static final int UNCONNECTED = 0, PENDING = 1, CONNECTED = 2;
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
-            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_LINGER,
-            StandardSocketOptions.SO_REUSEADDR);
 
     private final Net net;
     private final Registrations registrations = new Registrations();
@@ -68,10 +64,7 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
     private boolean released; // s has been closed or aborted
     private volatile boolean blocking = true;
     private InetSocketAddress remote, bound;
-    // Options set before connecting, applied at connect.
-    private final TcpSocket.Options options = new TcpSocket.Options();
-    private boolean noDelay, keepAlive, reuseAddress;
-    private int linger = -1, sendBuffer = -1, receiveBuffer = -1;
+    private final TcpChannelOptions options = new TcpChannelOptions();
     private SocketAdaptor socket;
 
     SloopSocketChannel(SloopProvider provider, Net net) {
@@ -156,10 +149,7 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
             if (state == CONNECTED) throw new AlreadyConnectedException();
             if (state == PENDING) throw new ConnectionPendingException();
             try {
-                options.noDelay(noDelay).keepAlive(keepAlive);
-                if (sendBuffer > 0) options.sendBuffer(sendBuffer);
-                if (receiveBuffer > 0) options.receiveBuffer(receiveBuffer);
-                s = net.stack().tcp().connect(Net.address(a), a.getPort(), options);
+                s = net.stack().tcp().connect(Net.address(a), a.getPort(), options.forConnect());
             } catch (TcpException e) {
                 closeQuietly();
                 throw NetErrors.connecting(e);
@@ -167,7 +157,7 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
                 closeQuietly();
                 throw new SocketException("cannot connect to " + a + ": " + e.getMessage());
             }
-            if (linger >= 0) s.setLinger(linger);
+            options.applyAfterConnect(s);
             s.setListener(this::onEvent);
             remote = a;
             state = PENDING;
@@ -578,36 +568,11 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) throw new UnsupportedOperationException("'" + name + "' not supported");
-        if (!name.type().isInstance(value)) throw new IllegalArgumentException("invalid value '" + value + "'");
+        TcpChannelOptions.check(name, value);
         net.lock();
         try {
             ensureOpen();
-            boolean live = s != null && !released;
-            if (name == StandardSocketOptions.TCP_NODELAY) {
-                noDelay = (Boolean) value;
-                if (live) s.setNoDelay(noDelay);
-            } else if (name == StandardSocketOptions.SO_KEEPALIVE) {
-                keepAlive = (Boolean) value;
-                if (live) s.setKeepAlive(keepAlive);
-            } else if (name == StandardSocketOptions.SO_SNDBUF) {
-                int v = (Integer) value;
-                if (v <= 0) throw new IllegalArgumentException("SO_SNDBUF must be positive");
-                sendBuffer = v;
-                if (live) s.setSendBuffer(v);
-            } else if (name == StandardSocketOptions.SO_RCVBUF) {
-                int v = (Integer) value;
-                if (v <= 0) throw new IllegalArgumentException("SO_RCVBUF must be positive");
-                receiveBuffer = v;
-                if (live) s.setReceiveBuffer(v);
-            } else if (name == StandardSocketOptions.SO_LINGER) {
-                int v = (Integer) value;
-                linger = v < 0 ? -1 : v;
-                if (live) s.setLinger(linger);
-            } else {
-                reuseAddress = (Boolean) value;
-            }
+            options.set(name, value, s != null && !released ? s : null);
             net.kick();
             return this;
         } finally {
@@ -618,20 +583,11 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) throw new UnsupportedOperationException("'" + name + "' not supported");
+        TcpChannelOptions.checkName(name);
         net.lock();
         try {
             ensureOpen();
-            boolean live = s != null && !released;
-            Object v;
-            if (name == StandardSocketOptions.TCP_NODELAY) v = live ? s.noDelay() : noDelay;
-            else if (name == StandardSocketOptions.SO_KEEPALIVE) v = live ? s.keepAlive() : keepAlive;
-            else if (name == StandardSocketOptions.SO_SNDBUF) v = live ? s.sendBuffer() : sendBuffer > 0 ? sendBuffer : net.stack().config().tcp().sendBuffer();
-            else if (name == StandardSocketOptions.SO_RCVBUF) v = live ? s.receiveBuffer() : receiveBuffer > 0 ? receiveBuffer : net.stack().config().tcp().receiveBuffer();
-            else if (name == StandardSocketOptions.SO_LINGER) v = live ? s.linger() : linger;
-            else v = reuseAddress;
-            return (T) v;
+            return (T) options.get(name, s != null && !released ? s : null, net.stack().config().tcp());
         } finally {
             net.unlock();
         }
@@ -639,7 +595,7 @@ final class SloopSocketChannel extends SocketChannel implements SloopChannel {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return TcpChannelOptions.SUPPORTED;
     }
 
     @Override
