@@ -16,11 +16,11 @@ import net.sloop.tcp.TcpException;
  * "connection reset by peer", ...), with the same message and the {@link TcpException} (which
  * names the {@link TcpError}) as its cause; {@link TcpError#of(Throwable)} finds it again.
  */
-final class NetErrors {
+public final class NetErrors {
     private NetErrors() {}
 
     /** {@code e} as the {@code java.net} exception for its error, caused by {@code e}. */
-    static IOException toJava(TcpException e) {
+    public static IOException toJava(TcpException e) {
         String m = e.getMessage();
         IOException j = switch (e.error()) {
             case REFUSED -> new ConnectException(m);
@@ -34,7 +34,7 @@ final class NetErrors {
     }
 
     /** As {@link #toJava(TcpException)}, for a failure while connecting: a connect that timed out is a {@link ConnectException}, as Linux's ETIMEDOUT is in Java. */
-    static IOException connecting(TcpException e) {
+    public static IOException connecting(TcpException e) {
         if (e.error() == TcpError.TIMED_OUT || e.error() == TcpError.OUT_OF_MEMORY) {
             ConnectException c = new ConnectException(e.getMessage());
             c.initCause(e);

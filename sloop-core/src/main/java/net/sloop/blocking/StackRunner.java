@@ -236,7 +236,8 @@ public final class StackRunner implements AutoCloseable {
         }
     }
 
-    void wakeupLocked() {
+    /** As {@link #wakeup()}, for a caller that holds the lock (the blocking sockets, the NIO channels). */
+    public void wakeupLocked() {
         wakeRequested = true;
         if (polling) {
             polling = false; // one eventfd write per wait is enough
@@ -246,12 +247,13 @@ public final class StackRunner implements AutoCloseable {
         }
     }
 
-    /** A new condition of the runner's lock (for sockets' waits). */
-    Condition newCondition() {
+    /** A new condition of the runner's lock (for sockets' and selectors' waits, awaited with the lock held). */
+    public Condition newCondition() {
         return lock.newCondition();
     }
 
-    boolean holdsLock() {
+    /** True if the calling thread holds the runner's lock. */
+    public boolean holdsLock() {
         return lock.isHeldByCurrentThread();
     }
 
