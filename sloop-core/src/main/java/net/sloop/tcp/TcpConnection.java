@@ -314,6 +314,10 @@ public final class TcpConnection extends Timer {
             if (b < 0) tcp.loan.unrepay(this, 1);
             return b;
         }
+        // Below the guaranteed minimum (out-of-order data took part of it, and the segment that
+        // fills the gap arrives): the minimum is this connection's whatever the growth rules say,
+        // and the copy frees the frame right after.
+        if (receiveBlocksHeld(m) < tcp.floorBlocks) return m.allocCopyingFrame(Category.SOCKET_RECEIVE, owner, frameBlocks);
         // Data beyond what we advertised is never accepted, so this is data we promised to hold
         // only if the commitment is exact; fall back on the pool (it may refuse).
         if (!tcp.admission.mayGrow(this, 1, false)) return -1;

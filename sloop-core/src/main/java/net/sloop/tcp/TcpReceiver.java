@@ -210,6 +210,14 @@ final class TcpReceiver {
             tcp.output.backWindow(c);
         } else {
             int stored = store(c, payload, 0, len);
+            if (stored < len && c.oooHead >= 0) {
+                // Out-of-order data holds the blocks the segment that reaches it needs: it goes
+                // first (what is pruned first under pressure; its sender still holds it), and the
+                // rest of the segment is stored in the room it leaves.
+                tcp.ooo.clear(c);
+                tcp.counters.reclaimedOutOfOrder++;
+                stored += store(c, payload, stored, len - stored);
+            }
             Chains.free(m, payload);
             c.rcvNxt += stored;
             if (stored < len) {
