@@ -322,7 +322,6 @@ class AttackInteropTest {
         }
     }
 
-    /** Linux's TCP OutSegs and RetransSegs in the namespace (/proc/net/snmp is per namespace). */
     /** 1 MB through echo with echo_client.py, bounded by 10 s (exit -1 if still running then). */
     private static HostNet.Result echoMegabyte(AttackRig r, int size) throws IOException {
         try {
@@ -332,6 +331,7 @@ class AttackInteropTest {
         }
     }
 
+    /** Linux's TCP OutSegs and RetransSegs in the namespace (/proc/net/snmp is per namespace). */
     private static long[] linuxTcpCounters(AttackRig r) throws IOException {
         HostNet.Result snmp = r.exec(10, "cat", "/proc/net/snmp");
         List<String> tcp = snmp.output().lines().filter(l -> l.startsWith("Tcp:")).toList();

@@ -278,8 +278,8 @@ final class DatagramSocketAdaptor extends DatagramSocket {
         @Override protected int peek(InetAddress i) throws IOException { throw unused(); }
         @Override protected int peekData(DatagramPacket p) throws IOException { throw unused(); }
         @Override protected void receive(DatagramPacket p) throws IOException { throw unused(); }
-        @Override @Deprecated protected void setTTL(byte ttl) throws IOException { throw unused(); }
-        @Override @Deprecated protected byte getTTL() throws IOException { throw unused(); }
+        @Override @Deprecated @SuppressWarnings("removal") protected void setTTL(byte ttl) throws IOException { throw unused(); }
+        @Override @Deprecated @SuppressWarnings("removal") protected byte getTTL() throws IOException { throw unused(); }
         @Override protected void setTimeToLive(int ttl) throws IOException { throw unused(); }
         @Override protected int getTimeToLive() throws IOException { throw unused(); }
         @Override protected void join(InetAddress inetaddr) throws IOException { throw unused(); }
