@@ -140,7 +140,9 @@ class DashboardBrowserTest {
                 ncIn.close();
                 assertTrue(nc.waitFor(10, TimeUnit.SECONDS));
                 assertTrue(until(10_000, () -> rows(d, sloop + ":9", null).isEmpty()), "the closed connection leaves the table");
-                Files.write(Path.of("target", "dashboard-browser.png"), ((RemoteWebDriver) d).getScreenshotAs(OutputType.BYTES));
+                // What the browser showed, for a person to look at (the module's build directory).
+                Path shot = Files.createDirectories(Path.of("sloop-cli", "target")).resolve("dashboard-browser.png");
+                Files.write(shot, ((RemoteWebDriver) d).getScreenshotAs(OutputType.BYTES));
                 long peakOpen = Long.parseLong(attr(d, "budget-peak", "data-value"));
                 long minFree = Long.parseLong(attr(d, "budget-min-free", "data-value"));
                 figures = "peak " + peakOpen + " B of " + num(budget, "capacity") + " (baseline " + num(budget, "baseline") + "), min free " + minFree
