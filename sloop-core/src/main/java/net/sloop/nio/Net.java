@@ -1,8 +1,12 @@
 package net.sloop.nio;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
@@ -38,6 +42,28 @@ record Net(Stack stack, StackRunner runner) {
     /** Wakes the runner (the caller holds the lock): what a call queued goes out now. */
     void kick() {
         runner.wakeupLocked();
+    }
+
+    /** A channel's option for a socket view: what the JDK's views throw ({@link SocketException}) instead of any IOException. */
+    static <T> void setOption(NetworkChannel ch, SocketOption<T> name, T value) throws SocketException {
+        try {
+            ch.setOption(name, value);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
+    }
+
+    /** As {@link #setOption}, reading the option. */
+    static <T> T option(NetworkChannel ch, SocketOption<T> name) throws SocketException {
+        try {
+            return ch.getOption(name);
+        } catch (SocketException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SocketException(e.getMessage());
+        }
     }
 
     /** {@code a} as an IPv4 socket address: null stays null, names must be resolved, IPv6 is refused. */

@@ -163,24 +163,12 @@ final class SocketAdaptor extends Socket {
 
     private <T> void set(SocketOption<T> name, T value) throws SocketException {
         if (!ch.isOpen()) throw new SocketException("Socket is closed");
-        try {
-            ch.setOption(name, value);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        Net.setOption(ch, name, value);
     }
 
     private <T> T get(SocketOption<T> name) throws SocketException {
         if (!ch.isOpen()) throw new SocketException("Socket is closed");
-        try {
-            return ch.getOption(name);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e.getMessage());
-        }
+        return Net.option(ch, name);
     }
 
     @Override
