@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """./bench tun: `./sloop serve` as a user runs it, against Linux over veth, in one run.
 
-    scripts/bench_serve.py RESULTS_DIR [--runs N] [--bytes N] [--budget B] [--serve-arg ARG ...]
+    scripts/bench_serve.py RESULTS_DIR [--runs N] [--warmup N] [--bytes N] [--budget B] [--serve-arg ARG ...]
 
 Linux -> Linux: namespaces sloop-vA-PID (198.18.250.1, the servers) and sloop-vB-PID
 (198.18.250.2, the clients) joined by a veth pair, MTU 1500, with python3 servers that do what
 serve's services do (discard, echo, a chargen-like sender).
 Linux <-> Sloop: `./sloop serve --netns sloop-sv-PID --tun sv<PID> --budget 64m` (its defaults
 otherwise, plus any --serve-arg), at 198.18.0.2 with the host side at 198.18.0.1.
-The same clients run against both, alternating veth and Sloop, RUNS times each; every figure is
-reported as median and min-max, with the ratio of the medians. Server CPU seconds per GB moved are
+The same clients run against both, alternating veth and Sloop, RUNS times each, after WARMUP
+unrecorded rounds of every figure on both sides (the JVM keeps compiling and recompiling its hot
+paths through the first hundreds of megabytes; the first round's figures are kept apart, as "cold");
+every figure is reported as median and min-max, with the ratio of the medians.
+Ping is also sent, in the same alternation, to a minimal C responder on a TUN device of its own
+(sloop-bench/src/main/c/tun_ping_floor.c, namespace sloop-fl-PID, 198.18.1.2): the floor that the
+device and the kernel's wake-ups set for any user-space stack. Server CPU seconds per GB moved are
 read from /proc (the serve JVM; the python3 server on veth).
 Raw results go to RESULTS_DIR/serve.json; the table is printed (and written to summary.txt).
 """
@@ -18,7 +23,8 @@ import argparse, json, os, re, signal, statistics, subprocess, sys, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PID = os.getpid()
 VA, VB, SV, DEV = f"sloop-vA-{PID}", f"sloop-vB-{PID}", f"sloop-sv-{PID}", f"sv{PID}"[:15]
-VETH_SRV, SLOOP_SRV = "198.18.250.1", "198.18.0.2"
+FL, FL_DEV = f"sloop-fl-{PID}", f"fl{PID}"[:15]
+VETH_SRV, SLOOP_SRV, FLOOR_SRV = "198.18.250.1", "198.18.0.2", "198.18.1.2"
 
 # ----------------------------------------------------------------------------- peer programs
 # Linux servers on veth that do what serve's services do.
@@ -161,6 +167,28 @@ class Veth:
             sh("ip", "netns", "del", ns, check=False)
 
 
+class Floor:
+    """The minimal C ICMP responder on a TUN device in a namespace of its own (ping's floor)."""
+    def __init__(self, results):
+        self.binary = os.path.join(results, "tun_ping_floor")
+        src = os.path.join(ROOT, "sloop-bench", "src", "main", "c", "tun_ping_floor.c")
+        sh("cc", "-O2", "-Wall", src, "-o", self.binary)
+
+    def __enter__(self):
+        sh("ip", "netns", "add", FL)
+        self.proc = subprocess.Popen(in_ns(FL, self.binary, FL_DEV), stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+        sh("ip", "-n", FL, "link", "set", "lo", "up")
+        sh("ip", "-n", FL, "addr", "add", "198.18.1.1/24", "dev", FL_DEV)
+        sh("ip", "-n", FL, "link", "set", FL_DEV, "mtu", "1500", "up")
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        sh("ip", "netns", "del", FL, check=False)
+
+
 class Serve:
     def __init__(self, budget, extra):
         self.args = [os.path.join(ROOT, "sloop"), "serve", "--netns", SV, "--tun", DEV, "--budget", budget, *extra]
@@ -201,6 +229,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("results")
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)))
+    ap.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", 3)))
     ap.add_argument("--bytes", type=int, default=int(os.environ.get("BENCH_BYTES", 400_000_000)))
     ap.add_argument("--echo-bytes", type=int, default=20_000_000)
     ap.add_argument("--budget", default="64m")
@@ -226,14 +255,20 @@ def main():
     if a.only:
         figures = [f for f in figures if f[0] in a.only.split(",")]
     load_start = open("/proc/loadavg").read().split()[:3]
-    res = {k: {"veth": [], "sloop": [], "veth_cpu": [], "sloop_cpu": []} for k, *_ in figures}
+    res = {k: {"veth": [], "sloop": [], "veth_cpu": [], "sloop_cpu": [], "cold": {}} for k, *_ in figures}
+    floor = []
     sane = True
-    with Veth() as veth, Serve(a.budget, a.serve_arg) as serve:
-        # One unrecorded round first, both sides: the JVM compiles its hot paths in the first
-        # seconds of traffic (the kernel's are compiled already); a long-running serve is warm.
-        for key, label, field, bulk, fn in figures:
-            for ns, host in ((VB, VETH_SRV), (SV, SLOOP_SRV)):
-                fn(ns, host)
+    with Veth() as veth, Serve(a.budget, a.serve_arg) as serve, Floor(a.results) as _:
+        # Unrecorded rounds first, both sides: the JVM compiles its hot paths in the first
+        # seconds of traffic and goes on recompiling them for hundreds of megabytes (the kernel's
+        # are compiled already); a long-running serve is warm. The first round is kept as "cold".
+        for w in range(a.warmup):
+            for key, label, field, bulk, fn in figures:
+                for side, ns, host in (("veth", VB, VETH_SRV), ("sloop", SV, SLOOP_SRV)):
+                    r = fn(ns, host)
+                    if w == 0:
+                        res[key]["cold"][side] = r[field]
+                    print(f"warm-up {w + 1} {key} {side}: {r}", file=sys.stderr, flush=True)
         for run in range(a.runs):
             for key, label, field, bulk, fn in figures:
                 for side, ns, host, srv in (("veth", VB, VETH_SRV, veth), ("sloop", SV, SLOOP_SRV, serve)):
@@ -244,13 +279,17 @@ def main():
                     if r.get("sha256_equal") is False:
                         sane = False
                     print(f"run {run + 1} {key} {side}: {r}", file=sys.stderr, flush=True)
+                if key == "ping":
+                    r = fn(FL, FLOOR_SRV)
+                    floor.append(r[field])
+                    print(f"run {run + 1} ping floor: {r}", file=sys.stderr, flush=True)
     load_end = open("/proc/loadavg").read().split()[:3]
     res["_meta"] = {"ready": serve.ready, "summary": serve.summary, "load_start": load_start, "load_end": load_end,
-                    "runs": a.runs, "bytes": n, "budget": a.budget, "serve_args": a.serve_arg, "sha256_all_equal": sane}
+                    "runs": a.runs, "warmup": a.warmup, "ping_floor_us": floor, "bytes": n, "budget": a.budget, "serve_args": a.serve_arg, "sha256_all_equal": sane}
     with open(os.path.join(a.results, "serve.json"), "w") as f:
         json.dump(res, f, indent=1)
     lines = [f"./bench tun: `./sloop serve --budget {a.budget}{' ' + ' '.join(a.serve_arg) if a.serve_arg else ''}` "
-             f"(its defaults otherwise) against Linux over veth, MTU 1500, one warm-up round then {a.runs} runs each, alternating.",
+             f"(its defaults otherwise) against Linux over veth, MTU 1500, {a.warmup} warm-up rounds then {a.runs} runs each, alternating.",
              f"load average at start {' '.join(load_start)}, at end {' '.join(load_end)}; nproc {os.cpu_count()}",
              "", "| figure | Linux veth: median (min-max) | Sloop serve: median (min-max) | Sloop / veth |", "|---|---|---|---|"]
     def fmt(xs):
@@ -260,6 +299,15 @@ def main():
         v, s = res[key]["veth"], res[key]["sloop"]
         lines.append(f"| {label} | {fmt(v)} | {fmt(s)} | {statistics.median(s) / statistics.median(v):.2f}x |")
     lines.append("")
+    if floor and "ping" in res:
+        v = res["ping"]["veth"]
+        lines.append(f"ping floor, a minimal C responder on TUN (sloop-bench/src/main/c/tun_ping_floor.c), same pings: "
+                     f"{fmt(floor)} us, {statistics.median(floor) / statistics.median(v):.2f}x veth; "
+                     f"Sloop {statistics.median(res['ping']['sloop']) / statistics.median(floor):.2f}x the floor")
+    if a.warmup:
+        cold = [f"{key} {res[key]['cold']['sloop']:.2f} ({res[key]['cold']['sloop'] / res[key]['cold']['veth']:.2f}x veth)"
+                for key, *_ in figures if res[key]["cold"]]
+        lines.append("first warm-up round (Sloop's JIT cold), Sloop: " + ", ".join(cold))
     for key, label, field, bulk, _ in figures:
         if not bulk or key == "echo":
             continue
