@@ -18,7 +18,7 @@ device and the kernel's wake-ups set for any user-space stack. Server CPU second
 read from /proc (the serve JVM; the python3 server on veth).
 Raw results go to RESULTS_DIR/serve.json; the table is printed (and written to summary.txt).
 """
-import argparse, json, os, re, signal, statistics, subprocess, sys, time
+import argparse, contextlib, json, os, re, signal, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PID = os.getpid()
@@ -258,7 +258,9 @@ def main():
     res = {k: {"veth": [], "sloop": [], "veth_cpu": [], "sloop_cpu": [], "cold": {}} for k, *_ in figures}
     floor = []
     sane = True
-    with Veth() as veth, Serve(a.budget, a.serve_arg) as serve, Floor(a.results) as _:
+    # The ping floor's responder only when ping is measured (--only may leave it out).
+    floor_ctx = Floor(a.results) if "ping" in res else contextlib.nullcontext()
+    with Veth() as veth, Serve(a.budget, a.serve_arg) as serve, floor_ctx:
         # Unrecorded rounds first, both sides: the JVM compiles its hot paths in the first
         # seconds of traffic and goes on recompiling them for hundreds of megabytes (the kernel's
         # are compiled already); a long-running serve is warm. The first round is kept as "cold".
@@ -299,7 +301,7 @@ def main():
         v, s = res[key]["veth"], res[key]["sloop"]
         lines.append(f"| {label} | {fmt(v)} | {fmt(s)} | {statistics.median(s) / statistics.median(v):.2f}x |")
     lines.append("")
-    if floor and "ping" in res:
+    if floor:
         v = res["ping"]["veth"]
         lines.append(f"ping floor, a minimal C responder on TUN (sloop-bench/src/main/c/tun_ping_floor.c), same pings: "
                      f"{fmt(floor)} us, {statistics.median(floor) / statistics.median(v):.2f}x veth; "
