@@ -111,28 +111,7 @@ public final class StackRunner implements AutoCloseable {
     private void run() {
         lock.lock();
         try {
-            while (!closing) {
-                wakeRequested = false;
-                long t = clock.nanos();
-                long next = TimerQueue.NONE;
-                for (Stack s : stacks) s.advance(t);
-                if (poller != null && readDescriptors(t)) next = t;
-                for (Stack s : stacks) next = Math.min(next, s.poll(t));
-                for (Link l : links) if (l.pending()) next = t;
-                rounds++;
-                if (next <= t || wakeRequested) {
-                    if (lock.hasQueuedThreads()) {
-                        // Busy: let waiting application threads in between rounds (the lock is fair).
-                        lock.unlock();
-                        lock.lock();
-                    }
-                    continue;
-                }
-                waits++;
-                if (poller != null) awaitDescriptors(next == TimerQueue.NONE ? -1 : next - t);
-                else if (next == TimerQueue.NONE) wake.await();
-                else wake.awaitNanos(next - t);
-            }
+            while (!closing) round();
         } catch (InterruptedException e) {
             if (!closing) failure = e;
         } catch (IOException e) {
@@ -144,6 +123,35 @@ public final class StackRunner implements AutoCloseable {
             polling = false;
             lock.unlock();
         }
+    }
+
+    /**
+     * One round of the loop: time, input, output, then a wait unless more is due at once. A
+     * method of its own rather than the loop's body: the loop is entered once and never returns,
+     * so its body would run interpreted until the JIT compiled it on-stack (after tens of thousands
+     * of rounds); a method called each round is compiled like any other hot method.
+     */
+    private void round() throws InterruptedException, IOException {
+        wakeRequested = false;
+        long t = clock.nanos();
+        long next = TimerQueue.NONE;
+        for (Stack s : stacks) s.advance(t);
+        if (poller != null && readDescriptors(t)) next = t;
+        for (Stack s : stacks) next = Math.min(next, s.poll(t));
+        for (Link l : links) if (l.pending()) next = t;
+        rounds++;
+        if (next <= t || wakeRequested) {
+            if (lock.hasQueuedThreads()) {
+                // Busy: let waiting application threads in between rounds (the lock is fair).
+                lock.unlock();
+                lock.lock();
+            }
+            return;
+        }
+        waits++;
+        if (poller != null) awaitDescriptors(next == TimerQueue.NONE ? -1 : next - t);
+        else if (next == TimerQueue.NONE) wake.await();
+        else wake.awaitNanos(next - t);
     }
 
     /** Reads a batch from every live descriptor link; true if one filled its batch (more waiting). */

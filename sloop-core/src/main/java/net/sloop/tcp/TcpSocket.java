@@ -215,14 +215,33 @@ public final class TcpSocket implements AutoCloseable {
         if (len < 0) throw new IllegalArgumentException("negative length");
         int n = Math.min(len, c.recvBuf.length);
         if (n > 0) {
-            Budget m = c.tcp.budget();
-            c.recvBuf.copyOut(m, 0, dst, off, n);
-            c.consumeReceived(m, n);
-            c.copied(n, c.tcp.now());
-            if (live()) windowUpdate();
-            return n;
+            c.recvBuf.copyOut(c.tcp.budget(), 0, dst, off, n);
+            return consumed(n);
         }
         return nothingToRead();
+    }
+
+    /**
+     * Consumes up to {@code max} received bytes without copying them anywhere, as a read into a
+     * buffer thrown away would, window updates and buffer growth included (Linux's {@code recv}
+     * with {@code MSG_TRUNC} on TCP): for an application that drops what it receives, such as
+     * the discard service. Returns the count, 0 if nothing is queued now, or -1 at end of stream.
+     *
+     * @throws TcpException if the connection ended with an error (reset, timed out, ...)
+     */
+    public int skip(int max) throws TcpException {
+        open();
+        if (max < 0) throw new IllegalArgumentException("negative length");
+        int n = Math.min(max, c.recvBuf.length);
+        return n > 0 ? consumed(n) : nothingToRead();
+    }
+
+    /** {@code n} bytes at the front of the receive queue have been read: frees their blocks, grows the buffer, updates the window. */
+    private int consumed(int n) {
+        c.consumeReceived(c.tcp.budget(), n);
+        c.copied(n, c.tcp.now());
+        if (live()) windowUpdate();
+        return n;
     }
 
     /** With nothing queued: -1 at end of stream, 0 if more may come. @throws TcpException if the connection ended with an error */

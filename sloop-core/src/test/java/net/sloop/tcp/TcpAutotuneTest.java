@@ -92,6 +92,37 @@ class TcpAutotuneTest {
     }
 
     @Test
+    void skippingIsReadingWithoutTheCopy() throws Exception {
+        // A receiver that drops what it gets (TcpSocket.skip, the discard service's way) opens
+        // the window and grows its buffer as a reader does, sees the end of stream, and frees
+        // the blocks: memory is back at the baseline once both ends have closed.
+        TcpPair p = new TcpPair(3, config(TcpConfig.builder()), LINK);
+        TcpSocket[] e = open(p);
+        byte[] data = new byte[BYTES];
+        long[] skipped = {0};
+        int[] sent = {0};
+        boolean[] ended = {false};
+        assertTrue(p.runUntil(() -> {
+            try {
+                if (sent[0] < BYTES) {
+                    sent[0] += e[0].write(data, sent[0], BYTES - sent[0]);
+                    if (sent[0] == BYTES) e[0].shutdownOutput();
+                }
+                int n;
+                while ((n = e[1].skip(Integer.MAX_VALUE)) > 0) skipped[0] += n;
+                ended[0] = n < 0;
+            } catch (TcpException x) {
+                throw new AssertionError(x);
+            }
+            return ended[0];
+        }, Time.seconds(120)), "skipped " + skipped[0]);
+        assertEquals(BYTES, skipped[0]);
+        assertEquals(-1, e[1].skip(10), "the end of stream stays");
+        assertTrue(e[1].receiveBuffer() >= 256 * 1024, "the receive buffer grew to " + e[1].receiveBuffer());
+        close(p, e);
+    }
+
+    @Test
     void aSlowReadersBufferDoesNotGrow() throws Exception {
         TcpPair p = new TcpPair(2, config(TcpConfig.builder()), LINK);
         TcpSocket[] e = open(p);

@@ -144,12 +144,14 @@ abstract class TcpService implements TcpListener.Listener {
         }
     }
 
-    /** Reads and drops everything readable; returns false at end of stream. Counts the bytes. */
+    /**
+     * Drops everything readable, without copying it anywhere ({@link TcpSocket#skip}: its blocks
+     * are freed where they lie); returns false at end of stream. Counts the bytes.
+     */
     final boolean drainInput(Slot slot) throws TcpException {
         TcpSocket s = slot.socket;
-        Scratch sc = services.scratch;
-        while (true) {
-            int n = s.read(sc.segment, 0, sc.bytes.length);
+        while (true) { // until nothing is left (0) or the end of stream is reached (-1)
+            int n = s.skip(Integer.MAX_VALUE);
             if (n < 0) return false;
             if (n == 0) return true;
             stats.bytesIn += n;
