@@ -142,9 +142,12 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         return o;
     }
 
-    /** The stack's configuration before the plan: budget, MTU, a timer for the services' idle timeout. */
+    /**
+     * The stack's configuration before the plan: budget, blocks of the size that suits it
+     * ({@link StackConfig#blockSizeFor}), MTU, a timer for the services' idle timeout.
+     */
     private StackConfig baseConfig() {
-        return StackConfig.builder().budget(budgetBytes).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0) + (http != null ? 2 : 0)).build(); // HTTP's and its status pages'
+        return StackConfig.builder().budget(budgetBytes).blockSize(StackConfig.blockSizeFor(budgetBytes)).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0) + (http != null ? 2 : 0)).build(); // HTTP's and its status pages'
     }
 
     /** The FTP server's configuration (a fresh file system each call), or null without FTP. */
