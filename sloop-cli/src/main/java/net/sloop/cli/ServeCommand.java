@@ -57,6 +57,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mtu", description = "MTU of the device and the stack. Default: ${DEFAULT-VALUE}")
     int mtu = 1500;
 
+    @Option(names = {"--block-size", "--block"}, paramLabel = "BYTES",
+            description = "Bytes per block of the budget (a multiple of 8, 256 or more). Default: sized for the budget:"
+                    + " 512 below 8 MiB, 1024 from 8 MiB, 2048 from 16 MiB")
+    int blockSize = 0;
+
     @Option(names = "--services", split = ",", paramLabel = "LIST", description = "Services to offer, from echo,discard,daytime,chargen. Default: all")
     List<String> services = List.of("echo", "discard", "daytime", "chargen");
 
@@ -156,7 +161,7 @@ final class ServeCommand implements Callable<Integer> {
             HttpServeOptions http = HttpServeOptions.of(httpRoot, httpPort, httpMaxConnections, httpHeaderTimeoutSeconds, httpIdleTimeoutSeconds,
                     httpMinSendRate, httpMaxPerAddress);
             options = ServeOptions.of(netns, device, tap, address, host, budget, mtu, services, maxConnections, idleTimeoutSeconds,
-                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp, http);
+                    durationSeconds, pcap, offload, maxOrphans, orphanTimeoutSeconds, ftp, http, blockSize);
             liveView = live.validate(netns, http != null);
         } catch (IllegalArgumentException e) {
             err.println("sloop serve: " + e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
+import net.sloop.mem.Chains;
 import net.sloop.service.ServiceConfig;
 import net.sloop.service.ServiceKind;
 import net.sloop.service.Services;
@@ -41,7 +42,8 @@ import net.sloop.tun.TunLink;
  */
 record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address, Cidr hostAddress, long budgetBytes,
         int mtu, Set<ServiceKind> services, int maxConnections, long idleTimeoutSeconds, long durationNanos, Path pcap,
-        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan, FtpServeOptions ftp, HttpServeOptions http) {
+        boolean offload, int maxOrphans, long orphanTimeoutSeconds, ServePlan plan, FtpServeOptions ftp, HttpServeOptions http,
+        int blockSize) {
     /** Default of {@code --orphan-timeout}: how long a connection its service closed may take to finish. */
     static final long DEFAULT_ORPHAN_TIMEOUT_SECONDS = 120;
 
@@ -79,6 +81,14 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
     static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
             List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
             int maxOrphans, long orphanTimeoutSeconds, FtpServeOptions ftp, HttpServeOptions http) {
+        return of(netns, device, tap, address, hostAddress, budget, mtu, services, maxConnections, idleTimeoutSeconds, durationSeconds, pcap,
+                offload, maxOrphans, orphanTimeoutSeconds, ftp, http, 0);
+    }
+
+    /** As above, with {@code --block-size} (0: sized for the budget, {@link StackConfig#blockSizeFor}). */
+    static ServeOptions of(String netns, String device, boolean tap, String address, String hostAddress, String budget, int mtu,
+            List<String> services, int maxConnections, long idleTimeoutSeconds, double durationSeconds, Path pcap, boolean offload,
+            int maxOrphans, long orphanTimeoutSeconds, FtpServeOptions ftp, HttpServeOptions http, int blockSize) {
         if (netns != null) {
             if (netns.isEmpty() || netns.length() > 200 || netns.equals(".") || netns.equals("..") || netns.startsWith("-")
                     || !netns.chars().allMatch(c -> c > ' ' && c < 127 && c != '/'))
@@ -106,6 +116,9 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
         }
         if (bytes <= 0 || bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("--budget " + budget + ": must be between 1 byte and 2 GiB");
         if (mtu < 576 || mtu > 65535) throw new IllegalArgumentException("--mtu " + mtu + ": must be 576..65535");
+        if (blockSize != 0 && (blockSize < Chains.MIN_BLOCK_SIZE || blockSize > 65536 || blockSize % 8 != 0))
+            throw new IllegalArgumentException("--block-size " + blockSize + ": must be 0 (sized for the budget) or a multiple of 8 from "
+                    + Chains.MIN_BLOCK_SIZE + " to 65536");
         EnumSet<ServiceKind> kinds = EnumSet.noneOf(ServiceKind.class);
         for (String s : services) {
             String t = s.trim().toLowerCase(Locale.ROOT);
@@ -128,8 +141,9 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             if (Files.isDirectory(pcap)) throw new IllegalArgumentException("--pcap " + pcap + ": is a directory");
         }
         ServeOptions o = new ServeOptions(netns, device, tap ? TunLink.Mode.TAP : TunLink.Mode.TUN, addr, host, bytes, mtu, Set.copyOf(kinds),
-                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null, ftp, http);
-        String what = "--budget " + budget + " (" + bytes + " bytes) with --mtu " + mtu + ": ";
+                maxConnections, idleTimeoutSeconds, (long) (durationSeconds * 1e9), pcap, offload, maxOrphans, orphanTimeoutSeconds, null, ftp, http,
+                blockSize == 0 ? StackConfig.blockSizeFor(bytes) : blockSize);
+        String what = "--budget " + budget + " (" + bytes + " bytes) with --mtu " + mtu + (blockSize != 0 ? " and --block-size " + blockSize : "") + ": ";
         ServePlan plan;
         try {
             plan = ServePlan.of(o.baseConfig(), o.serviceBuilder(), kinds.size(), maxConnections, maxOrphans, o.ftpConfig(), o.httpConfig());
@@ -137,17 +151,18 @@ record ServeOptions(String netns, String device, TunLink.Mode mode, Cidr address
             throw new IllegalArgumentException(what + e.getMessage(), e);
         }
         o = new ServeOptions(o.netns, o.device, o.mode, o.address, o.hostAddress, o.budgetBytes, o.mtu, o.services, o.maxConnections,
-                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan, ftp, http);
+                o.idleTimeoutSeconds, o.durationNanos, o.pcap, o.offload, o.maxOrphans, o.orphanTimeoutSeconds, plan, ftp, http, o.blockSize);
         o.tryInMemory(what);
         return o;
     }
 
     /**
-     * The stack's configuration before the plan: budget, blocks of the size that suits it
-     * ({@link StackConfig#blockSizeFor}), MTU, a timer for the services' idle timeout.
+     * The stack's configuration before the plan: budget, blocks of {@code --block-size} or the
+     * size that suits the budget ({@link StackConfig#blockSizeFor}), MTU, a timer for the
+     * services' idle timeout.
      */
     private StackConfig baseConfig() {
-        return StackConfig.builder().budget(budgetBytes).blockSize(StackConfig.blockSizeFor(budgetBytes)).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0) + (http != null ? 2 : 0)).build(); // HTTP's and its status pages'
+        return StackConfig.builder().budget(budgetBytes).blockSize(blockSize).maxMtu(mtu).applicationTimers((idleTimeoutSeconds > 0 ? 1 : 0) + (ftp != null ? 1 : 0) + (http != null ? 2 : 0)).build(); // HTTP's and its status pages'
     }
 
     /** The FTP server's configuration (a fresh file system each call), or null without FTP. */

@@ -76,6 +76,7 @@ class CliErrorsTest {
                 {"demo", "--datagrams", "-3"}, {"demo", "--size", "-1"}, {"demo", "--size", "70000"}, {"demo", "--loss", "2"},
                 {"demo", "--pcap", "/nonexistent/x"}, {"demo", "--budget", "1k"},
                 {"serve", "--budget", "abc"}, {"serve", "--budget", "28k"}, {"serve", "--mtu", "10"}, {"serve", "--services", "nope"},
+                {"serve", "--block-size", "100"}, {"serve", "--block-size", "1001"}, {"serve", "--block-size", "65536"}, {"serve", "--block-size", "x"},
                 {"serve", "--log-level", "loud"}, {"serve", "--log-level", ""}, {"serve", "--status-rows", "-1"}, {"serve", "--status-history", "100000"},
                 {"serve", "--status-socket", ""}, {"serve", "--status-socket", "/tmp"}, {"serve", "--status-socket", "/" + "x".repeat(120)},
                 {"serve", "--status-path", "status"}, {"serve", "--status-path", "/"}, {"serve", "--status-path", "/a/"}, {"serve", "--status-path", "/a b"},

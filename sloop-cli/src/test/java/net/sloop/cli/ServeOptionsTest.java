@@ -134,6 +134,13 @@ class ServeOptionsTest {
             assertEquals(net.sloop.tcp.TcpConfig.AUTOTUNE_MAX, c.tcp().sendBufferMax(), budget);
             assertEquals(budget.equals("128k") ? 0 : 65535, c.segmentOffloadBytes(), budget);
         }
+        // Blocks sized for the budget unless --block-size says otherwise; a size the budget cannot plan with is one line.
+        assertEquals(512, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0, null).stackConfig().blockSize());
+        assertEquals(2048, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "64m", 1500, ALL, 8, 0, 0, null).stackConfig().blockSize());
+        assertEquals(512, ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "64m", 1500, ALL, 8, 0, 0, null, true, 0, 120, null, null, 512)
+                .stackConfig().blockSize());
+        assertTrue(msg(() -> ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "128k", 1500, ALL, 8, 0, 0, null, true, 0, 120, null, null, 65536))
+                .startsWith("--budget 128k (131072 bytes) with --mtu 1500 and --block-size 65536: "));
         ServeOptions o = ServeOptions.of(null, "s0", false, "198.18.0.2/24", null, "64k", 1500, ALL, 3, 0, 0, null, false, 5, 30);
         assertEquals(3, o.plan().slots());
         assertEquals(5, o.plan().orphans());
@@ -153,6 +160,8 @@ class ServeOptionsTest {
             "--services=echo,gopher                             | sloop serve: --services: unknown service 'gopher' (known: echo, discard, daytime, chargen)",
             "--max-orphans=-1                                   | sloop serve: --max-orphans -1: must be 0..65535 (0: derived from the budget)",
             "--orphan-timeout=0                                 | sloop serve: --orphan-timeout 0: must be 1..86400 seconds",
+            "--block-size=100                                   | sloop serve: --block-size 100: must be 0 (sized for the budget) or a multiple of 8 from 256 to 65536",
+            "--block-size=1001                                  | sloop serve: --block-size 1001: must be 0 (sized for the budget) or a multiple of 8 from 256 to 65536",
     })
     void commandLineErrorsAreOneLine(String args, String expected) {
         StringWriter out = new StringWriter(), err = new StringWriter();
