@@ -7,19 +7,23 @@ import java.util.function.BooleanSupplier;
 import net.sloop.tcp.TcpException;
 import net.sloop.tcp.TcpSocket;
 import net.sloop.time.Time;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The steady state of an echo connection allocates nothing per segment: after a warm-up, moving
- * megabytes through echo (client, simulator, both stacks and the service, all on this thread)
- * allocates next to nothing on the heap.
+ * The steady state of an echo or discard connection allocates nothing per segment: after a
+ * warm-up, moving megabytes through the service (client, simulator, both stacks and the service,
+ * all on this thread) allocates next to nothing on the heap. Discard drops its input where it
+ * lies ({@link TcpSocket#skip}); its client counts what has been acknowledged.
  */
-class EchoAllocationTest {
-    @Test
-    void echoingAllocatesNothingPerSegment() throws Exception {
+class ServiceAllocationTest {
+    @ParameterizedTest
+    @EnumSource(value = ServiceKind.class, names = {"ECHO", "DISCARD"})
+    void movingDataAllocatesNothingPerSegment(ServiceKind kind) throws Exception {
+        boolean echo = kind == ServiceKind.ECHO;
         ServiceNet n = new ServiceNet(41, ServiceNet.config(256 * 1024).build());
-        Services svc = n.start(ServiceNet.services().tcp(ServiceKind.ECHO).udp().build());
-        TcpSocket c = n.connect(ServiceKind.ECHO);
+        Services svc = n.start(ServiceNet.services().tcp(kind).udp().build());
+        TcpSocket c = n.connect(kind);
         assertTrue(n.runUntil(c::isConnected, Time.seconds(5)));
         byte[] out = ServicesTcpTest.data(64 * 1024, 41);
         byte[] in = new byte[64 * 1024];
@@ -34,7 +38,8 @@ class EchoAllocationTest {
                     if (w == 0) break;
                     moved[0] += w;
                 }
-                for (int r; (r = c.read(inSeg, 0, in.length)) > 0; ) moved[1] += r;
+                if (echo) for (int r; (r = c.read(inSeg, 0, in.length)) > 0; ) moved[1] += r;
+                else moved[1] = moved[0] - c.unacknowledged();
             } catch (TcpException e) {
                 throw new AssertionError(e);
             }
@@ -58,8 +63,8 @@ class EchoAllocationTest {
             segments = bytes / 1460;
             if (allocated < segments / 4) break;
         }
-        System.out.printf("echo steady state: %d bytes echoed (~%d segments each way), %d heap bytes allocated (%.3f per segment)%n",
-                bytes, segments, allocated, (double) allocated / segments);
+        System.out.printf("%s steady state: %d bytes moved (~%d segments%s), %d heap bytes allocated (%.3f per segment)%n",
+                kind.serviceName(), bytes, segments, echo ? " each way" : "", allocated, (double) allocated / segments);
         assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
         c.close();
         svc.close();
