@@ -2,13 +2,13 @@ package net.sloop.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
 import net.sloop.status.StatusView;
 import net.sloop.testing.LeakCheck;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +17,6 @@ import org.junit.jupiter.api.Test;
  * page from its parts. Prints what a document costs in time.
  */
 class DocumentSourceAllocationTest {
-    private static long allocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(Thread.currentThread().threadId());
-    }
-
     @Test
     void documentsWindowByWindowAllocateNothing() {
         Stack stack = new Stack(StackConfig.builder().budget(128 * 1024).build());
@@ -37,7 +33,7 @@ class DocumentSourceAllocationTest {
         for (int round = 0; round < 10; round++) {
             bytes = 0;
             long t0 = System.nanoTime();
-            before = allocated();
+            before = SteadyState.allocatedBytes();
             for (int i = 0; i < docs; i++) {
                 view.snapshot(i);
                 src.begin(view, DocumentSource.Kind.JSON, pre, post);
@@ -50,7 +46,7 @@ class DocumentSourceAllocationTest {
                 for (int n; (n = src.fill(window, 0, window.length)) != -1; ) bytes += n;
                 src.close();
             }
-            after = allocated();
+            after = SteadyState.allocatedBytes();
             nanos = System.nanoTime() - t0;
             if (after - before < 2000) break;
         }

@@ -3,9 +3,9 @@ package net.sloop.ftp;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.function.BooleanSupplier;
 import net.sloop.fs.MemoryFs;
+import net.sloop.testing.SteadyState;
 import net.sloop.tcp.TcpException;
 import net.sloop.time.Time;
 import org.junit.jupiter.api.Test;
@@ -41,22 +41,15 @@ class FtpAllocationTest {
             return got[0] >= goal[0];
         };
         assertTrue(n.runUntil(step, Time.seconds(300)));
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long allocated = 0, segments = 0, bytes = 0;
-        for (int round = 0; round < 8; round++) { // until one round is clean (C2 may come late on a busy machine)
-            long before = bean.getThreadAllocatedBytes(tid);
+        SteadyState.Round r = SteadyState.measure(8, () -> { // rounds of 4 MB
             long start = got[0];
             goal[0] += 4 << 20;
             assertTrue(n.runUntil(step, Time.seconds(300)));
-            allocated = bean.getThreadAllocatedBytes(tid) - before;
-            bytes = got[0] - start;
-            segments = bytes / 1460;
-            if (allocated < segments / 4) break;
-        }
-        System.out.printf("RETR steady state: %d bytes (~%d segments), %d heap bytes allocated (%.3f per segment)%n", bytes, segments, allocated,
-                (double) allocated / segments);
-        assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
+            return got[0] - start;
+        }, segments -> segments / 4);
+        System.out.printf("RETR steady state: %d bytes (~%d segments), %d heap bytes allocated (%.3f per segment)%n", r.bytes(), r.segments(),
+                r.allocated(), r.perSegment());
+        assertTrue(r.allocated() < r.segments() / 4, "allocated " + r.allocated() + " heap bytes for " + r.segments() + " segments");
         goal[0] = data.length;
         assertTrue(n.runUntil(step, Time.seconds(600)));
         assertTrue(n.runUntil(d::pull, Time.seconds(10)));

@@ -2,12 +2,12 @@ package net.sloop.http;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import net.sloop.fs.MemoryFs;
 import net.sloop.tcp.TcpException;
 import net.sloop.time.Time;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,22 +37,15 @@ class HttpAllocationTest {
             return got[0] >= goal[0];
         };
         assertTrue(n.runUntil(step, Time.seconds(300)));
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long allocated = 0, segments = 0, bytes = 0;
-        for (int round = 0; round < 8; round++) { // until one round is clean (C2 may come late on a busy machine)
-            long before = bean.getThreadAllocatedBytes(tid);
+        SteadyState.Round r = SteadyState.measure(8, () -> { // rounds of 4 MB
             long start = got[0];
             goal[0] += 4 << 20;
             assertTrue(n.runUntil(step, Time.seconds(300)));
-            allocated = bean.getThreadAllocatedBytes(tid) - before;
-            bytes = got[0] - start;
-            segments = bytes / 1460;
-            if (allocated < segments / 4) break;
-        }
-        System.out.printf("HTTP GET steady state: %d bytes (~%d segments), %d heap bytes allocated (%.3f per segment)%n", bytes, segments, allocated,
-                (double) allocated / segments);
-        assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
+            return got[0] - start;
+        }, segments -> segments / 4);
+        System.out.printf("HTTP GET steady state: %d bytes (~%d segments), %d heap bytes allocated (%.3f per segment)%n", r.bytes(), r.segments(),
+                r.allocated(), r.perSegment());
+        assertTrue(r.allocated() < r.segments() / 4, "allocated " + r.allocated() + " heap bytes for " + r.segments() + " segments");
         goal[0] = (40 << 20) + 100; // the rest, and the head before it
         n.runUntil(() -> {
             step.getAsBoolean();
@@ -88,14 +81,12 @@ class HttpAllocationTest {
         java.lang.foreign.MemorySegment batchSeg = java.lang.foreign.MemorySegment.ofArray(batch);
         byte[] in = new byte[64 * 1024];
         java.lang.foreign.MemorySegment inSeg = java.lang.foreign.MemorySegment.ofArray(in);
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
         double perRequest = 0;
         for (int round = 0; round < 6; round++) {
             long want = (long) perResponse * 2000;
             long[] got = {0};
             int[] sent = {0};
-            long before = bean.getThreadAllocatedBytes(tid);
+            long before = SteadyState.allocatedBytes();
             assertTrue(n.runUntil(() -> {
                 try {
                     if (sent[0] < batch.length) sent[0] += c.socket.write(batchSeg, sent[0], batch.length - sent[0]);
@@ -105,7 +96,7 @@ class HttpAllocationTest {
                 }
                 return got[0] >= want;
             }, Time.seconds(120)));
-            perRequest = (bean.getThreadAllocatedBytes(tid) - before) / 2000.0;
+            perRequest = (SteadyState.allocatedBytes() - before) / 2000.0;
             if (round >= 2 && perRequest < 2048) break; // warmed up
         }
         System.out.printf("HTTP small-file GET: %.0f heap bytes allocated a request (2,000 pipelined, everything on this thread)%n", perRequest);

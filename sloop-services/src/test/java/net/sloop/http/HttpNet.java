@@ -1,66 +1,26 @@
 package net.sloop.http;
 
-import java.util.function.BooleanSupplier;
 import net.sloop.fs.FileSystem;
-import net.sloop.fs.MemoryFs;
-import net.sloop.link.Link;
-import net.sloop.sim.Impairments;
-import net.sloop.sim.SimNetwork;
-import net.sloop.sim.SimPort;
-import net.sloop.stack.Stack;
 import net.sloop.stack.StackConfig;
-import net.sloop.tcp.TcpConfig;
 import net.sloop.testing.LeakCheck;
-import net.sloop.testing.SimRun;
+import net.sloop.testing.SimLan;
 import net.sloop.time.Time;
-import net.sloop.wire.Ipv4Address;
 
 /**
- * A client stack (198.18.0.1), a second client (198.18.0.3) and a server stack (198.18.0.2)
- * running an {@link HttpServer}, on simulated Ethernet with 1 ms of delay, in simulated time.
- * {@link #finish()} lets every connection end on its own, checks the server is back at the budget
- * it had once started, closes it and checks every budget is back at its baseline.
+ * The three stacks of {@link SimLan} with an {@link HttpServer} on the server. {@link #finish()}
+ * lets every connection end on its own, checks the server is back at the budget it had once
+ * started, closes it and checks every budget is back at its baseline.
  */
-final class HttpNet {
-    static final int CLIENT = Ipv4Address.parse("198.18.0.1");
-    static final int SERVER = Ipv4Address.parse("198.18.0.2");
-    static final int OTHER = Ipv4Address.parse("198.18.0.3");
-    /** The wall clock in these tests: 2026-12-02 08:00:00 UTC. */
-    static final long WALL = java.time.Instant.parse("2026-12-02T08:00:00Z").toEpochMilli();
-
-    final SimNetwork net;
-    final Stack client, server, other;
+final class HttpNet extends SimLan {
     HttpServer http;
     long serverBaseline;
 
     HttpNet(long seed, long serverBudget) {
-        this(seed, StackConfig.builder().budget(serverBudget).applicationTimers(1).tcp(TcpConfig.builder().secret(42).build()).build());
+        this(seed, serverConfig(serverBudget));
     }
 
     HttpNet(long seed, StackConfig serverConfig) {
-        net = new SimNetwork(seed);
-        Impairments imp = Impairments.none().withDelay(Time.millis(1));
-        SimPort pc = net.port("c0", Link.Kind.ETHERNET, 0x020000000001L, 1500, imp);
-        SimPort ps = net.port("s0", Link.Kind.ETHERNET, 0x020000000002L, 1500, imp);
-        SimPort po = net.port("o0", Link.Kind.ETHERNET, 0x020000000003L, 1500, imp);
-        net.segment("lan").join(pc).join(ps).join(po);
-        StackConfig clientCfg = StackConfig.builder().budget(4 << 20).tcp(TcpConfig.builder().secret(7).build()).build();
-        client = new Stack(clientCfg);
-        other = new Stack(clientCfg);
-        server = new Stack(serverConfig);
-        LeakCheck.track(client.budget());
-        LeakCheck.track(other.budget());
-        LeakCheck.track(server.budget());
-        client.addInterface(pc, CLIENT, 24);
-        server.addInterface(ps, SERVER, 24);
-        other.addInterface(po, OTHER, 24);
-        net.addNode(client);
-        net.addNode(server);
-        net.addNode(other);
-    }
-
-    static MemoryFs memfs(long limit) {
-        return new MemoryFs(limit, false, () -> WALL);
+        super(seed, serverConfig);
     }
 
     static HttpConfig.Builder config(FileSystem fs) {
@@ -74,21 +34,6 @@ final class HttpNet {
         return http;
     }
 
-    void sync() {
-        client.advance(net.now());
-        server.advance(net.now());
-        other.advance(net.now());
-    }
-
-    boolean runUntil(BooleanSupplier done, long forNanos) {
-        return SimRun.until(net, this::sync, done, forNanos);
-    }
-
-    void run(long nanos) {
-        net.runFor(nanos);
-        sync();
-    }
-
     HttpTestClient connect() {
         return new HttpTestClient(this, client);
     }
@@ -99,12 +44,7 @@ final class HttpNet {
 
     /** Lets every connection end on its own, checks the server's memory, closes it and checks every budget. */
     void finish() {
-        run(Time.seconds(200));
-        for (Stack s : new Stack[] {client, server, other}) {
-            if (s.tcp().connections() != 0 || s.tcp().timeWaitRecords() != 0) {
-                throw new AssertionError("connections still alive when they should have ended:\n" + s.tcp().report());
-            }
-        }
+        runToEnd(Time.seconds(200));
         if (http != null) {
             // To the byte: its charge at start and its routes' (added after the baseline was taken, so
             // the block-granular check below holds only without routes); a held body or event not given
@@ -114,10 +54,7 @@ final class HttpNet {
                 throw new AssertionError("the HTTP server is charged " + http.chargedBytes() + " bytes idle, " + expected
                         + " for itself and its routes: a held body or event was not given back");
             }
-            if (http.routeBytes() == 0 && server.budget().used() != serverBaseline) {
-                throw new AssertionError("server used " + server.budget().used() + " bytes with the HTTP server idle, " + serverBaseline
-                        + " when it started:\n" + server.budget().leakReport());
-            }
+            if (http.routeBytes() == 0) checkServerAt(serverBaseline, "the HTTP server");
             http.close();
         }
         LeakCheck.verifyNow();

@@ -2,11 +2,11 @@ package net.sloop.service;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import java.util.function.BooleanSupplier;
 import net.sloop.tcp.TcpException;
 import net.sloop.tcp.TcpSocket;
 import net.sloop.time.Time;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,25 +47,15 @@ class ServiceAllocationTest {
         };
         goal[0] = 2 << 20; // warm-up: compiles the paths, fills pools
         assertTrue(n.runUntil(step, Time.seconds(120)));
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        // Steady state means after the JIT has compiled the paths; on a busy machine C2 may come
-        // late, so measure rounds of 4 MB until one is clean, at most 12 (a path that allocates
-        // per segment allocates in every round).
-        long allocated = 0, segments = 0, bytes = 0;
-        for (int round = 0; round < 12; round++) {
-            long before = bean.getThreadAllocatedBytes(tid);
+        SteadyState.Round r = SteadyState.measure(12, () -> { // rounds of 4 MB
             long start = moved[1];
             goal[0] += 4 << 20;
             assertTrue(n.runUntil(step, Time.seconds(240)));
-            allocated = bean.getThreadAllocatedBytes(tid) - before;
-            bytes = moved[1] - start;
-            segments = bytes / 1460;
-            if (allocated < segments / 4) break;
-        }
+            return moved[1] - start;
+        }, segments -> segments / 4);
         System.out.printf("%s steady state: %d bytes moved (~%d segments%s), %d heap bytes allocated (%.3f per segment)%n",
-                kind.serviceName(), bytes, segments, echo ? " each way" : "", allocated, (double) allocated / segments);
-        assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
+                kind.serviceName(), r.bytes(), r.segments(), echo ? " each way" : "", r.allocated(), r.perSegment());
+        assertTrue(r.allocated() < r.segments() / 4, "allocated " + r.allocated() + " heap bytes for " + r.segments() + " segments");
         c.close();
         svc.close();
         n.finish();

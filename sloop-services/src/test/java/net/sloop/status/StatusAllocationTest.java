@@ -2,7 +2,6 @@ package net.sloop.status;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import java.util.function.BooleanSupplier;
 import net.sloop.service.ServiceConfig;
 import net.sloop.service.ServiceKind;
@@ -11,6 +10,7 @@ import net.sloop.tcp.TcpException;
 import net.sloop.tcp.TcpObserver;
 import net.sloop.tcp.TcpSocket;
 import net.sloop.time.Time;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +19,6 @@ import org.junit.jupiter.api.Test;
  * attaches its log) echoing megabytes allocates nothing per segment.
  */
 class StatusAllocationTest {
-    private static long allocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(Thread.currentThread().threadId());
-    }
-
     @Test
     void snapshotsAndRenderingAllocateNothing() throws Exception {
         StatusNet n = new StatusNet(31, 256 * 1024);
@@ -36,13 +32,13 @@ class StatusAllocationTest {
         long before = 0, after = 0, nanos = 0;
         for (int round = 0; round < 10; round++) {
             long t0 = System.nanoTime();
-            before = allocated();
+            before = SteadyState.allocatedBytes();
             for (int i = 0; i < 2000; i++) {
                 v.json(i, count);
                 v.sampleIfDue(i);
                 v.writeCsv(count);
             }
-            after = allocated();
+            after = SteadyState.allocatedBytes();
             nanos = System.nanoTime() - t0;
             if (after - before < 2000) break;
         }
@@ -82,18 +78,15 @@ class StatusAllocationTest {
             return moved[1] >= goal[0];
         };
         assertTrue(n.runUntil(step, Time.seconds(120)));
-        long allocated = 0, segments = 0;
-        for (int round = 0; round < 12; round++) {
-            long before = allocated(), start = moved[1];
+        SteadyState.Round r = SteadyState.measure(12, () -> { // rounds of 4 MB
+            long start = moved[1];
             goal[0] += 4 << 20;
             assertTrue(n.runUntil(step, Time.seconds(240)));
-            allocated = allocated() - before;
-            segments = (moved[1] - start) / 1460;
-            if (allocated < Math.max(segments / 4, 4096)) break;
-        }
-        System.out.printf("echo with an observer: ~%d segments each way, %d heap bytes allocated%n", segments, allocated);
+            return moved[1] - start;
+        }, segments -> Math.max(segments / 4, 4096));
+        System.out.printf("echo with an observer: ~%d segments each way, %d heap bytes allocated%n", r.segments(), r.allocated());
         // Less than a byte a segment: the test's own calls into the simulator (a lambda each) are all there is.
-        assertTrue(allocated < Math.max(segments / 4, 4096), "allocated " + allocated + " heap bytes for " + segments + " segments");
+        assertTrue(r.allocated() < Math.max(r.segments() / 4, 4096), "allocated " + r.allocated() + " heap bytes for " + r.segments() + " segments");
         c.close();
         svc.close();
         n.run(Time.seconds(61));

@@ -2,12 +2,12 @@ package net.sloop.ftp.client;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import net.sloop.ftp.sim.FtpNet;
 import net.sloop.tcp.TcpException;
 import net.sloop.tcp.TcpListener;
 import net.sloop.tcp.TcpSocket;
 import net.sloop.time.Time;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,21 +70,15 @@ class FtpClientAllocationTest {
         n.sync();
         c[0].retr("big", sink, (cl, o) -> got[0] = o);
         assertTrue(n.runUntil(() -> c[0].transferred() >= 16 << 20, Time.seconds(600))); // warm-up: compiles the paths
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long allocated = 0, segments = 0;
-        for (int round = 0; round < 12; round++) { // rounds of 16 MB until one is clean (C2 may come late on a busy machine)
-            long before = bean.getThreadAllocatedBytes(tid);
+        SteadyState.Round r = SteadyState.measure(12, () -> { // rounds of 16 MB
             long start = c[0].transferred();
             long goal = start + (16 << 20);
             assertTrue(n.runUntil(() -> c[0].transferred() >= goal, Time.seconds(600)));
-            allocated = bean.getThreadAllocatedBytes(tid) - before;
-            segments = (c[0].transferred() - start) / 1460;
-            if (allocated < segments / 4) break;
-        }
+            return c[0].transferred() - start;
+        }, segments -> segments / 4);
         System.out.printf("ftp client RETR steady state: ~%d segments, %d heap bytes allocated (%.3f per segment)%n",
-                segments, allocated, (double) allocated / segments);
-        assertTrue(allocated < segments / 4, "allocated " + allocated + " heap bytes for " + segments + " segments");
+                r.segments(), r.allocated(), r.perSegment());
+        assertTrue(r.allocated() < r.segments() / 4, "allocated " + r.allocated() + " heap bytes for " + r.segments() + " segments");
         assertTrue(n.runUntil(() -> got[0] != null, Time.seconds(600)));
         assertEquals(Outcome.OK, got[0]);
         assertEquals(total, c[0].transferred());
