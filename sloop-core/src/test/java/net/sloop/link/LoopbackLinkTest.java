@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 class LoopbackLinkTest {
@@ -134,15 +135,13 @@ class LoopbackLinkTest {
             lo.transmit(i, f, 0, 600);
             lo.poll(i);
         }
-        var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = bean.getThreadAllocatedBytes(tid);
+        long before = SteadyState.allocatedBytes();
         for (int i = 0; i < 100_000; i++) {
             lo.transmit(i, f, 0, 600);
             lo.transmit(i, f, 0, 600);
             lo.poll(i);
         }
-        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long allocated = SteadyState.allocatedBytes() - before;
         assertTrue(allocated < 100_000, "allocated " + allocated + " bytes over 200,000 packets");
         assertEquals(240_000, lo.delivered());
     }

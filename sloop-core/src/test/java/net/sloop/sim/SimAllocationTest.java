@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import net.sloop.link.FrameReceiver;
 import net.sloop.link.Link;
 import net.sloop.time.Time;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 class SimAllocationTest {
@@ -50,12 +50,10 @@ class SimAllocationTest {
         };
         burst.run(); // warm-up: grows the pool and the queue, compiles the loop
         burst.run();
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = bean.getThreadAllocatedBytes(tid);
+        long before = SteadyState.allocatedBytes();
         long framesBefore = atA.frames + atB.frames;
         for (int k = 0; k < 5; k++) burst.run();
-        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long allocated = SteadyState.allocatedBytes() - before;
         long frames = atA.frames + atB.frames - framesBefore;
         assertTrue(frames > 95_000, "delivered " + frames);
         assertTrue(allocated < frames / 10, "allocated " + allocated + " bytes for " + frames + " frames");

@@ -5,8 +5,8 @@ import static net.sloop.time.Time.millis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sloop.testing.SteadyState;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -282,11 +282,9 @@ class CubicTest {
     void congestionAvoidanceAllocatesNothing() {
         Cubic c = afterLoss(1000, millis(50));
         long now = runUntil(c, 0, millis(50), SECONDS); // warm up
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
         long allocated = 0;
         for (int pass = 0; pass < 3; pass++) { // earlier passes warm up (JIT, the bean itself)
-            long before = bean.getThreadAllocatedBytes(tid);
+            long before = SteadyState.allocatedBytes();
             for (int i = 0; i < 200_000; i++) {
                 c.onAck(now, MSS, c.cwnd());
                 now += 50_000;
@@ -296,7 +294,7 @@ class CubicTest {
                     c.onRttSample(now, millis(50));
                 }
             }
-            allocated = bean.getThreadAllocatedBytes(tid) - before;
+            allocated = SteadyState.allocatedBytes() - before;
         }
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
     }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 class IsnGeneratorTest {
@@ -142,11 +142,9 @@ class IsnGeneratorTest {
         byte[] msg = counting(64);
         long sink = 0;
         for (int i = 0; i < 200_000; i++) sink += g.isn(i, i, 80, ~i, 443) + g.hash(i, 1, 2, 3) + SipHashReference.sipHash24(K0, K1, msg, 0, i & 63);
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = bean.getThreadAllocatedBytes(tid);
+        long before = SteadyState.allocatedBytes();
         for (int i = 0; i < 200_000; i++) sink += g.isn(i, i, 80, ~i, 443) + g.hash(i, 1, 2, 3) + SipHashReference.sipHash24(K0, K1, msg, 0, i & 63);
-        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long allocated = SteadyState.allocatedBytes() - before;
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 600,000 hashes (" + sink + ")");
     }
 }

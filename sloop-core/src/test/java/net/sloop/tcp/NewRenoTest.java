@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sloop.testing.SteadyState;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 class NewRenoTest {
@@ -291,10 +291,8 @@ class NewRenoTest {
     void hotPathsAllocateNothing() {
         NewReno r = inAvoidance(10);
         RttEstimator e = new RttEstimator(1000);
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
         for (int pass = 0; pass < 2; pass++) { // the first pass warms up
-            long before = bean.getThreadAllocatedBytes(tid);
+            long before = SteadyState.allocatedBytes();
             for (int i = 0; i < 100_000; i++) {
                 r.onAck(i, MSS, r.cwnd());
                 e.sample(1_000_000 + i % 5000, 1 + i % 7);
@@ -306,7 +304,7 @@ class NewRenoTest {
                     e.backoff();
                 }
             }
-            long allocated = bean.getThreadAllocatedBytes(tid) - before;
+            long allocated = SteadyState.allocatedBytes() - before;
             if (pass == 1) assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
         }
     }

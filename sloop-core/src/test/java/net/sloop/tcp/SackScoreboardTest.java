@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import net.sloop.testing.SteadyState;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -471,15 +471,13 @@ class SackScoreboardTest {
             }
         };
         for (int i = 0; i < 500; i++) round.run(); // warm-up: class loading and compilation
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
         // The JIT may allocate once on this thread (a recompilation); an allocation in the scoreboard
         // would recur in every window, so the quietest of a few windows must be exactly zero.
         long least = Long.MAX_VALUE;
         for (int w = 0; w < 10 && least > 0; w++) {
-            long before = bean.getThreadAllocatedBytes(tid);
+            long before = SteadyState.allocatedBytes();
             for (int i = 0; i < 100; i++) round.run();
-            least = Math.min(least, bean.getThreadAllocatedBytes(tid) - before);
+            least = Math.min(least, SteadyState.allocatedBytes() - before);
         }
         assertEquals(0, least, "bytes allocated by 100 rounds of 200 ACKs");
         assertTrue(sink[0] != 0);

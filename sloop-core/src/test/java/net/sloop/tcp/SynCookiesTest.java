@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.Random;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 class SynCookiesTest {
@@ -169,11 +169,9 @@ class SynCookiesTest {
     void makeAndCheckAllocateNothing() {
         long sink = 0;
         for (int i = 0; i < 100_000; i++) sink += check(i * 1000L, make(i * 1000L, 1460));
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = bean.getThreadAllocatedBytes(tid);
+        long before = SteadyState.allocatedBytes();
         for (int i = 0; i < 100_000; i++) sink += check(i * 1000L, make(i * 1000L, 1460));
-        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long allocated = SteadyState.allocatedBytes() - before;
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes (" + sink + ")");
     }
 }

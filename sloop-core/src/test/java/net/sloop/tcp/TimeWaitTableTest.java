@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import net.sloop.mem.Budget;
@@ -15,6 +14,7 @@ import net.sloop.mem.Owner;
 import net.sloop.testing.LeakCheck;
 import net.sloop.time.Timer;
 import net.sloop.time.TimerQueue;
+import net.sloop.testing.SteadyState;
 import org.junit.jupiter.api.Test;
 
 class TimeWaitTableTest {
@@ -436,11 +436,9 @@ class TimeWaitTableTest {
             }
         };
         for (int w = 0; w < 10; w++) burst.run();
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = bean.getThreadAllocatedBytes(tid);
+        long before = SteadyState.allocatedBytes();
         for (int w = 0; w < 5; w++) burst.run();
-        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        long allocated = SteadyState.allocatedBytes() - before;
         System.out.println("TIME_WAIT table: " + allocated + " heap bytes allocated over 100,000 adds with finds, removes, restarts");
         assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 100,000 adds");
         assertTrue(t.expired() > 0 && t.recycled() > 0);
