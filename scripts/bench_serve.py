@@ -18,7 +18,8 @@ target); python3's sha256 rate, which bounds the echo client, is measured and pr
 Ping is also sent, in the same alternation, to a minimal C responder on a TUN device of its own
 (sloop-bench/src/main/c/tun_ping_floor.c, namespace sloop-fl-PID, 198.18.1.2): the floor that the
 device and the kernel's wake-ups set for any user-space stack. Server CPU seconds per GB moved are
-read from /proc (the serve JVM; the python3 server on veth).
+measured to the nanosecond: the serve JVM's threads from /proc/PID/task/*/schedstat, the python3
+server on veth by its own time.process_time() (all its threads, ended ones included).
 Raw results go to RESULTS_DIR/serve.json; the table is printed (and written to summary.txt).
 """
 import argparse, contextlib, json, os, re, signal, statistics, subprocess, sys, time
@@ -32,7 +33,7 @@ VETH_SRV, SLOOP_SRV, FLOOR_SRV = "198.18.250.1", "198.18.0.2", "198.18.1.2"
 # ----------------------------------------------------------------------------- peer programs
 # Linux servers on veth that do what serve's services do.
 SERVERS = r'''
-import socket, sys, threading, os
+import socket, sys, threading, os, time
 def discard(c):
     b = bytearray(1 << 20)
     while c.recv_into(b): pass
@@ -58,7 +59,8 @@ def serve(port, f):
 for p, f in ((9, discard), (7, echo), (19, chargen)):
     threading.Thread(target=serve, args=(p, f), daemon=True).start()
 print("ready", flush=True)
-sys.stdin.read()
+for line in sys.stdin:  # "cpu": this process's CPU seconds so far, every thread's, ended ones included
+    print(time.process_time(), flush=True)
 '''
 
 # The throughput issue's targets, Sloop / veth: at least this for rates, at most this for round trips.
@@ -149,11 +151,15 @@ def sha256_rate():
 
 
 def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    # utime and stime of the process and its waited-for children (fields 14-17 of stat(5)).
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
+    """CPU seconds of every thread of pid alive now, to the nanosecond (/proc/PID/task/*/schedstat)."""
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass  # the thread ended meanwhile
+    return total / 1e9
 
 
 class Veth:
@@ -172,7 +178,11 @@ class Veth:
         return self
 
     def cpu(self):
-        return cpu_seconds(self.proc.pid)
+        # Asked of the server itself: its connections' threads end with them, and /proc keeps
+        # only clock ticks for ended threads.
+        self.proc.stdin.write("cpu\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
 
     def __exit__(self, *exc):
         self.proc.kill()
