@@ -150,16 +150,24 @@ def sha256_rate():
     return float(sh("python3", "-c", code).stdout.strip())
 
 
-def cpu_seconds(pid):
-    """CPU seconds of every thread of pid alive now, to the nanosecond (/proc/PID/task/*/schedstat)."""
-    total = 0
+def thread_cpu_ns(pid):
+    """CPU nanoseconds of every thread of pid alive now, by thread name (threads of one name summed),
+    from /proc/PID/task/*/schedstat."""
+    out = {}
     for t in os.listdir(f"/proc/{pid}/task"):
         try:
+            with open(f"/proc/{pid}/task/{t}/comm") as f:
+                name = f.read().strip()
             with open(f"/proc/{pid}/task/{t}/schedstat") as f:
-                total += int(f.read().split()[0])
+                out[name] = out.get(name, 0) + int(f.read().split()[0])
         except OSError:
             pass  # the thread ended meanwhile
-    return total / 1e9
+    return out
+
+
+def cpu_seconds(pid):
+    """CPU seconds of every thread of pid alive now, to the nanosecond."""
+    return sum(thread_cpu_ns(pid).values()) / 1e9
 
 
 class Veth:

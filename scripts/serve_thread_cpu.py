@@ -18,7 +18,7 @@ wakes cold for each. Many short rounds back to back run Linux's client out of ep
 (every connection leaves a TIME_WAIT on the client side): keep connections x rounds under about
 10,000.
 """
-import argparse, glob, os, statistics, sys
+import argparse, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_serve as b  # noqa: E402
@@ -33,18 +33,6 @@ for _ in range(n):
     s.close()
 print(json.dumps({"us": (time.monotonic() - t) / n * 1e6}))
 '''
-
-
-def threads(pid):
-    """CPU nanoseconds of every thread of pid, by name (threads of one name summed)."""
-    out = {}
-    for t in glob.glob(f"/proc/{pid}/task/*"):
-        try:
-            name = open(t + "/comm").read().strip()
-            out[name] = out.get(name, 0) + int(open(t + "/schedstat").read().split()[0])
-        except OSError:
-            pass  # the thread ended meanwhile
-    return out
 
 
 def main():
@@ -64,13 +52,13 @@ def main():
         if a.warm_short:
             b.py(b.SV, BACK_TO_BACK, b.SLOOP_SRV, a.warm_short, a.bytes)
         for r in range(a.rounds):
-            before = threads(s.java)
+            before = b.thread_cpu_ns(s.java)
             if a.apart:
                 rates = [b.py(b.SV, b.ECHO, b.SLOOP_SRV, a.bytes)["gbps"] for _ in range(a.connections)]
                 client = f"median {statistics.median(rates):.2f} Gbit/s"
             else:
                 client = f"{b.py(b.SV, BACK_TO_BACK, b.SLOOP_SRV, a.connections, a.bytes)['us']:.0f} us per connection"
-            after = threads(s.java)
+            after = b.thread_cpu_ns(s.java)
             cost = sorted(((after[k] - before.get(k, 0)) / a.connections / 1e3, k) for k in after)[::-1]
             print(f"round {r + 1}, {a.connections} connections of {a.bytes} bytes {'apart' if a.apart else 'back to back'}: "
                   f"client {client}; serve's CPU per connection: "
